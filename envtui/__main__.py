@@ -1,0 +1,5 @@
+"""Allow ``python -m envtui``."""
+
+from envtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""The headless command line: ``envtui COMMAND …`` for scripts, ``envtui [PATH]`` for the TUI.
+
+Speaks like uv: exit 0 ok, 1 the operation failed, 2 bad usage or input; errors are one
+``error:`` line on stderr with an optional ``cause:`` line, never a traceback. Nothing here
+imports Textual; the TUI is imported only when it is opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from envtui import __version__
+from envtui.cli.output import fail
+from envtui.core.errors import EnvtuiError, UsageError
+
+#: Subcommand name -> module under ``envtui.cli`` defining ``register(subparsers)``.
+COMMANDS: dict[str, str] = {
+    "list": "envtui.cli.inspect",
+    "info": "envtui.cli.inspect",
+    "tree": "envtui.cli.inspect",
+    "envs": "envtui.cli.inspect",
+}
+
+DESCRIPTION = """\
+See and change a Python virtual environment through uv, safely.
+
+  envtui [PATH]            open the TUI on PATH (a venv, a project with .venv, or a python)
+  envtui COMMAND [...]     run one command headless (see below)
+
+With no PATH: $VIRTUAL_ENV, else ./.venv (or a parent's), else envtui's own interpreter.
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as one ``error:`` line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message, cause=f"see '{self.prog} --help'")
+
+
+def build_parser() -> Parser:
+    """The full command-line parser (every subcommand registered)."""
+    parser = Parser(
+        prog="envtui",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"envtui {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    registered: set[str] = set()
+    for module_name in dict.fromkeys(COMMANDS.values()):
+        if module_name not in registered:
+            importlib.import_module(module_name).register(subparsers)
+            registered.add(module_name)
+    return parser
+
+
+def build_open_parser() -> Parser:
+    """The parser for ``envtui [PATH]``: opening the TUI."""
+    parser = Parser(prog="envtui", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("path", nargs="?", help="environment to open")
+    parser.add_argument("--system", action="store_true", help="allow changing a non-venv interpreter")
+    parser.add_argument("--config", metavar="PATH", help="envtui.toml or pyproject.toml to use")
+    return parser
+
+
+def _first_positional(argv: Sequence[str]) -> str | None:
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run envtui; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        first = _first_positional(args_list)
+        wants_info = any(a in ("-h", "--help", "--version") for a in args_list[:1])
+        if first in COMMANDS or wants_info or (first is None and any(a in ("-h", "--help") for a in args_list)):
+            args = build_parser().parse_args(args_list)
+            if not hasattr(args, "run"):
+                build_parser().print_help()
+                return 0
+            return int(args.run(args) or 0)
+        args = build_open_parser().parse_args(args_list)
+        from envtui.cli.open import open_tui
+
+        return open_tui(args)
+    except EnvtuiError as exc:
+        return fail(exc)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. ``envtui list | head``); exit quietly like other tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+        if os.environ.get("ENVTUI_DEBUG"):
+            raise
+        return fail(EnvtuiError(f"internal error: {type(exc).__name__}: {exc}", cause="set ENVTUI_DEBUG=1 for a traceback"))

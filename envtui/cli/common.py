@@ -1,0 +1,29 @@
+"""Options and steps shared by the CLI commands."""
+
+from __future__ import annotations
+
+import argparse
+
+from envtui.core.environment import Environment, resolve_environment
+
+
+def add_env_options(parser: argparse.ArgumentParser) -> None:
+    """``--venv PATH`` and ``--system``, on every command that works on an environment."""
+    parser.add_argument(
+        "--venv",
+        metavar="PATH",
+        help="venv dir, project dir with .venv, or python executable (default: $VIRTUAL_ENV, ./.venv, this python)",
+    )
+    parser.add_argument(
+        "--system", action="store_true", help="allow changing an interpreter that is not a venv"
+    )
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """``--json``: machine-readable output."""
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def environment_from(args: argparse.Namespace) -> Environment:
+    """Resolve the environment the options name (UsageError when it is not one)."""
+    return resolve_environment(args.venv, allow_system=getattr(args, "system", False))

@@ -1,0 +1,249 @@
+"""Resolve what the user points at to a validated Python environment, and discover venvs.
+
+A target may be a venv directory, a project directory holding ``.venv``, or a python
+executable. With no target: ``$VIRTUAL_ENV``, else ``./.venv`` (or a parent's), else the
+interpreter envtui itself runs in. An interpreter that is not a venv (a system or pyenv
+Python) is read-only unless the user passes ``--system``, as uv requires.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from envtui.core import process
+from envtui.core.errors import EnvtuiError, UsageError
+
+#: Runs inside the target interpreter (with -I) to learn its layout and PEP 508 marker values.
+_PROBE = r"""
+import json, os, platform, sys, sysconfig
+paths = sysconfig.get_paths()
+impl = sys.implementation
+iver = "{0.major}.{0.minor}.{0.micro}".format(impl.version)
+if impl.version.releaselevel != "final":
+    iver += impl.version.releaselevel[0] + str(impl.version.serial)
+print(json.dumps({
+    "version": platform.python_version(),
+    "prefix": sys.prefix,
+    "base_prefix": sys.base_prefix,
+    "executable": sys.executable,
+    "purelib": paths["purelib"],
+    "platlib": paths["platlib"],
+    "markers": {
+        "implementation_name": impl.name,
+        "implementation_version": iver,
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "platform_python_implementation": platform.python_implementation(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    },
+}))
+"""
+
+_SKIP_DIRS = frozenset({"node_modules", ".git", "__pycache__", ".hg", ".svn", ".tox", ".mypy_cache",
+                        ".pytest_cache", ".ruff_cache", "site-packages", "dist-packages"})
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A Python environment envtui can show and, when writable, change."""
+
+    path: Path
+    """The venv root (or, for a system interpreter, its prefix)."""
+    python: Path
+    """The interpreter to pass to ``uv --python``."""
+    version: str
+    """The interpreter's Python version, e.g. ``3.11.7``."""
+    is_venv: bool
+    """Whether this is a virtual environment (has ``pyvenv.cfg``)."""
+    creator: str
+    """What made it: ``uv``, ``virtualenv``, ``venv`` (stdlib, pip-based) or ``system``."""
+    site_packages: tuple[Path, ...]
+    """Where its distributions live (purelib and platlib, deduplicated)."""
+    markers: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    """PEP 508 marker values of this interpreter, to evaluate requirement markers."""
+    pyvenv: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    """The parsed ``pyvenv.cfg`` (empty for a system interpreter)."""
+    system_allowed: bool = False
+    """A non-venv interpreter may be changed only when the user said ``--system``."""
+
+    @property
+    def writable(self) -> bool:
+        """Whether change jobs may run against it."""
+        return self.is_venv or self.system_allowed
+
+    @property
+    def base_python(self) -> Path | None:
+        """The directory of the interpreter a venv was made from (``home`` in pyvenv.cfg)."""
+        home = self.pyvenv.get("home")
+        return Path(home) if home else None
+
+    @property
+    def label(self) -> str:
+        """A short description for headers and listings."""
+        kind = f"venv ({self.creator})" if self.is_venv else "system interpreter, read-only"
+        if not self.is_venv and self.system_allowed:
+            kind = "system interpreter"
+        return f"{self.path} · Python {self.version} · {kind}"
+
+    def uv_flags(self) -> list[str]:
+        """Extra flags uv needs to change this environment."""
+        return [] if self.is_venv else ["--system"]
+
+
+def read_pyvenv_cfg(path: Path) -> dict[str, str]:
+    """Parse ``pyvenv.cfg`` (``key = value`` lines); unreadable is a UsageError."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}", cause=exc.strerror) from exc
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip().lower()] = value.strip()
+    return values
+
+
+def venv_python(root: Path) -> Path:
+    """The interpreter path inside a venv root."""
+    if os.name == "nt":  # pragma: no cover - envtui targets POSIX servers first
+        return root / "Scripts" / "python.exe"
+    return root / "bin" / "python"
+
+
+def _creator(cfg: dict[str, str]) -> str:
+    if "uv" in cfg:
+        return "uv"
+    if "virtualenv" in cfg:
+        return "virtualenv"
+    return "venv"
+
+
+def _find_project_venv(start: Path) -> Path | None:
+    for directory in (start, *start.parents):
+        candidate = directory / ".venv"
+        if (candidate / "pyvenv.cfg").is_file():
+            return candidate
+    return None
+
+
+def default_target(cwd: Path | None = None) -> Path:
+    """What envtui opens when the user names nothing."""
+    active = os.environ.get("VIRTUAL_ENV")
+    if active:
+        return Path(active)
+    found = _find_project_venv((cwd or Path.cwd()).resolve())
+    if found is not None:
+        return found
+    return Path(sys.executable)
+
+
+def resolve_environment(
+    target: str | os.PathLike[str] | None = None,
+    *,
+    allow_system: bool = False,
+    cwd: Path | None = None,
+) -> Environment:
+    """Turn a user's target into a validated Environment, or raise UsageError saying why."""
+    given = Path(target).expanduser() if target not in (None, "") else default_target(cwd)
+    if cwd is not None and not given.is_absolute():
+        given = cwd / given
+    if not given.exists() and not given.is_symlink():
+        raise UsageError(f"no such file or directory: {given}")
+    root: Path | None = None
+    if given.is_dir():
+        if (given / "pyvenv.cfg").is_file():
+            root = given
+        elif (given / ".venv" / "pyvenv.cfg").is_file():
+            root = given / ".venv"
+        else:
+            raise UsageError(
+                f"not a virtual environment: {given}",
+                cause="no pyvenv.cfg in it, and no .venv inside it",
+            )
+        python = venv_python(root)
+        if not python.exists():
+            dangling = f" (a broken link to {os.readlink(python)})" if python.is_symlink() else ""
+            raise UsageError(
+                f"broken virtual environment: {root}",
+                cause=f"its interpreter {python} is missing{dangling}",
+            )
+    else:
+        python = given
+        if not os.access(python, os.X_OK):
+            raise UsageError(
+                f"not a virtual environment or a python executable: {given}",
+                cause="it is a file that cannot be executed",
+            )
+    info = _probe(python)
+    prefix = Path(info["prefix"])
+    cfg_path = (root or prefix) / "pyvenv.cfg"
+    is_venv = root is not None or cfg_path.is_file()
+    cfg = read_pyvenv_cfg(cfg_path) if is_venv else {}
+    site = tuple(dict.fromkeys(Path(info[key]) for key in ("purelib", "platlib")))
+    return Environment(
+        path=root or prefix,
+        python=python if root is not None else Path(info["executable"] or python),
+        version=info["version"],
+        is_venv=is_venv,
+        creator=_creator(cfg) if is_venv else "system",
+        site_packages=site,
+        markers=info["markers"],
+        pyvenv=cfg,
+        system_allowed=allow_system and not is_venv,
+    )
+
+
+def _probe(python: Path) -> dict:
+    """Run the interpreter once: it must start and describe itself."""
+    try:
+        result = process.run([str(python), "-I", "-c", _PROBE], timeout=30)
+    except EnvtuiError as exc:
+        raise UsageError(f"interpreter does not run: {python}", cause=exc.cause or exc.message) from exc
+    if not result.ok:
+        raise UsageError(f"interpreter does not run: {python}", cause=result.last_error_line())
+    try:
+        return json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError) as exc:
+        raise UsageError(f"not a python interpreter: {python}", cause="it did not answer like one") from exc
+
+
+def discover_environments(root: str | os.PathLike[str], max_depth: int = 4) -> list[Path]:
+    """Venv roots under ``root`` (itself included), at most ``max_depth`` levels down.
+
+    Skips VCS and tool caches and ``node_modules``, and does not look inside a venv it found.
+    """
+    start = Path(root).expanduser()
+    if not start.is_dir():
+        raise UsageError(f"not a directory: {start}")
+    found: list[Path] = []
+    stack: list[tuple[Path, int]] = [(start, 0)]
+    while stack:
+        directory, depth = stack.pop()
+        if (directory / "pyvenv.cfg").is_file():
+            found.append(directory)
+            continue
+        if depth >= max_depth:
+            continue
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name in _SKIP_DIRS:
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), depth + 1))
+            except OSError:
+                continue
+    return sorted(found)

@@ -1,0 +1,412 @@
+"""Installed distributions: uv's JSON listing, enriched from ``.dist-info`` metadata read directly.
+
+Built to stay fast at 10,000 packages: metadata headers are parsed by hand (not with
+``email``), requirement names are taken with a regex, and each distinct marker is evaluated
+once. A corrupt or partial ``.dist-info`` becomes a problem on that package, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.markers import InvalidMarker, Marker
+from packaging.utils import canonicalize_name
+
+from envtui.core.categories import categorize
+from envtui.core.environment import Environment
+from envtui.core.errors import EnvtuiError
+from envtui.core.uv import Uv
+
+_REQ_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+_CHECK_LINE = re.compile(
+    r"The package `(?P<pkg>[^`]+)` requires `(?P<req>[^`]+)`, but (?:it's not installed|`(?P<have>[^`]+)` is installed)"
+)
+
+
+@dataclass
+class Package:
+    """One installed distribution, as the table, details pane and CLI show it."""
+
+    name: str
+    version: str
+    summary: str = ""
+    requires: list[str] = field(default_factory=list)
+    """``Requires-Dist`` strings, as the metadata states them."""
+    dependencies: list[str] = field(default_factory=list)
+    """Canonical names of installed packages this one needs here (markers evaluated, extras off)."""
+    required_by: list[str] = field(default_factory=list)
+    """Names of installed packages that need this one."""
+    top_level: bool = True
+    """Nothing installed requires it: the user (or a requirements file) asked for it."""
+    category: str = ""
+    installer: str = ""
+    license: str = ""
+    homepage: str = ""
+    location: str = ""
+    editable: bool = False
+    editable_location: str = ""
+    classifiers: list[str] = field(default_factory=list)
+    import_names: list[str] = field(default_factory=list)
+    """Top-level import names from ``top_level.txt`` when the wheel recorded them."""
+    dist_info: str = ""
+    problems: list[str] = field(default_factory=list)
+    """What is wrong with this package's metadata; empty when it is sound."""
+    key: str = field(init=False, repr=False, compare=False)
+    """The canonical (PEP 503) name, used as the row key everywhere."""
+
+    def __post_init__(self) -> None:
+        self.key = canonicalize_name(self.name)
+
+    def to_json(self) -> dict:
+        """The public JSON shape of ``envtui list --json`` (a contract: keep the keys)."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "summary": self.summary,
+            "requires": list(self.requires),
+            "required_by": list(self.required_by),
+            "top_level": self.top_level,
+            "category": self.category,
+            "installer": self.installer,
+            "location": self.location,
+            "editable": self.editable,
+            "problems": list(self.problems),
+        }
+
+
+@dataclass
+class Inventory:
+    """Everything installed in one environment, keyed by canonical name."""
+
+    env: Environment
+    packages: dict[str, Package]
+    problems: list[str] = field(default_factory=list)
+    """Problems with the listing as a whole (e.g. uv could not list and the scan stood in)."""
+
+    def sorted(self) -> list[Package]:
+        """Packages by name, case-insensitively."""
+        return sorted(self.packages.values(), key=lambda p: p.key)
+
+    def get(self, name: str) -> Package | None:
+        """A package by any spelling of its name."""
+        return self.packages.get(canonicalize_name(name))
+
+    def __len__(self) -> int:
+        return len(self.packages)
+
+
+@dataclass(frozen=True)
+class DependencyIssue:
+    """One incompatibility reported by ``uv pip check``."""
+
+    package: str
+    requirement: str
+    installed: str | None
+    """The installed version of the required package, or None when it is missing."""
+
+    @property
+    def required(self) -> str:
+        """The name of the package that is missing or at the wrong version."""
+        match = _REQ_NAME.match(self.requirement)
+        return match.group(1) if match else self.requirement
+
+    def __str__(self) -> str:
+        if self.installed is None:
+            return f"{self.package} requires {self.requirement}, which is not installed"
+        return f"{self.package} requires {self.requirement}, but {self.installed} is installed"
+
+
+def parse_metadata(text: str) -> dict[str, list[str]]:
+    """Header fields of a METADATA / PKG-INFO file, lower-cased keys, repeated fields kept."""
+    head = text.replace("\r\n", "\n").split("\n\n", 1)[0]
+    fields: dict[str, list[str]] = {}
+    last: list[str] | None = None
+    for line in head.split("\n"):
+        if line[:1] in (" ", "\t"):
+            if last:
+                last[-1] += "\n" + line.strip()
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        last = fields.setdefault(key.strip().lower(), [])
+        last.append(value.strip())
+    return fields
+
+
+def _first(fields: Mapping[str, list[str]], key: str) -> str:
+    values = fields.get(key)
+    return values[0] if values else ""
+
+
+def _license(fields: Mapping[str, list[str]]) -> str:
+    expression = _first(fields, "license-expression")
+    if expression:
+        return expression
+    text = _first(fields, "license")
+    if text and "\n" not in text and len(text) <= 60 and text.upper() != "UNKNOWN":
+        return text
+    for classifier in fields.get("classifier", ()):
+        if classifier.startswith("License ::"):
+            return classifier.rsplit(" :: ", 1)[-1]
+    return text.split("\n", 1)[0][:60] if text and text.upper() != "UNKNOWN" else ""
+
+
+def _homepage(fields: Mapping[str, list[str]]) -> str:
+    home = _first(fields, "home-page")
+    if home and home.upper() != "UNKNOWN":
+        return home
+    urls = fields.get("project-url", [])
+    for preferred in ("homepage", "home", "source", "repository", "documentation"):
+        for entry in urls:
+            label, _, url = entry.partition(",")
+            if label.strip().lower() == preferred:
+                return url.strip()
+    return urls[0].partition(",")[2].strip() if urls else ""
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def read_dist_info(directory: Path, location: str) -> Package:
+    """A Package from one ``.dist-info`` (or ``.egg-info``) directory; damage becomes problems."""
+    stem = directory.name.rsplit(".", 1)[0]
+    guess_name, _, guess_version = stem.partition("-")
+    is_egg = directory.name.endswith(".egg-info")
+    meta_name = "PKG-INFO" if is_egg else "METADATA"
+    problems: list[str] = []
+    text = _read_text(directory / meta_name)
+    fields: dict[str, list[str]] = {}
+    if text is None:
+        problems.append(f"{directory.name} has no readable {meta_name}")
+    else:
+        fields = parse_metadata(text)
+        for required in ("name", "version"):
+            if not _first(fields, required):
+                problems.append(f"{directory.name}/{meta_name} lacks a {required.capitalize()} field")
+    installer = (_read_text(directory / "INSTALLER") or "").strip()
+    editable_location = ""
+    direct_url = _read_text(directory / "direct_url.json")
+    if direct_url:
+        try:
+            data = json.loads(direct_url)
+            if data.get("dir_info", {}).get("editable"):
+                url = data.get("url", "")
+                editable_location = url[7:] if url.startswith("file://") else url
+        except (ValueError, AttributeError):
+            problems.append(f"{directory.name}/direct_url.json is not valid JSON")
+    top = _read_text(directory / "top_level.txt")
+    return Package(
+        name=_first(fields, "name") or guess_name,
+        version=_first(fields, "version") or guess_version or "?",
+        summary=_first(fields, "summary"),
+        requires=list(fields.get("requires-dist", ())),
+        license=_license(fields),
+        homepage=_homepage(fields),
+        installer=installer,
+        location=location,
+        editable=bool(editable_location),
+        editable_location=editable_location,
+        classifiers=list(fields.get("classifier", ())),
+        import_names=[line.strip() for line in (top or "").splitlines() if line.strip()],
+        dist_info=str(directory),
+        problems=problems,
+    )
+
+
+def scan_site_packages(env: Environment) -> dict[str, Package]:
+    """Every distribution whose metadata directory lies in the environment's site-packages."""
+    found: dict[str, Package] = {}
+    for site in env.site_packages:
+        try:
+            entries = os.scandir(site)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if not (name.endswith(".dist-info") or name.endswith(".egg-info")):
+                    continue
+                if not entry.is_dir():
+                    continue
+                package = read_dist_info(Path(entry.path), str(site))
+                found.setdefault(package.key, package)
+    return found
+
+
+class _MarkerCache:
+    """Evaluate each distinct marker string once against one interpreter's values, extras off."""
+
+    def __init__(self, markers: Mapping[str, str]) -> None:
+        self._env = {**markers, "extra": ""}
+        self._seen: dict[str, bool | None] = {}
+
+    def applies(self, marker: str) -> bool | None:
+        """True / False, or None when the marker is invalid."""
+        if marker not in self._seen:
+            try:
+                self._seen[marker] = Marker(marker).evaluate(self._env)
+            except (InvalidMarker, Exception):  # packaging raises several types here
+                self._seen[marker] = None
+        return self._seen[marker]
+
+
+def link_dependencies(packages: Mapping[str, Package], markers: Mapping[str, str]) -> None:
+    """Fill ``dependencies``, ``required_by`` and ``top_level`` across the installed set."""
+    cache = _MarkerCache(markers)
+    dependents: dict[str, list[str]] = {}
+    for key, package in packages.items():
+        deps: list[str] = []
+        for requirement in package.requires:
+            spec, _, marker = requirement.partition(";")
+            match = _REQ_NAME.match(spec)
+            if match is None:
+                package.problems.append(f"unparseable requirement in metadata: {requirement}")
+                continue
+            marker = marker.strip()
+            if marker:
+                applies = cache.applies(marker)
+                if applies is None:
+                    package.problems.append(f"invalid marker in metadata: {requirement}")
+                    continue
+                if not applies:
+                    continue
+            dep = canonicalize_name(match.group(1))
+            if dep != key and dep not in deps:
+                deps.append(dep)
+                if dep in packages:
+                    dependents.setdefault(dep, []).append(package.name)
+        package.dependencies = deps
+    for key, package in packages.items():
+        names = dependents.get(key, [])
+        package.required_by = sorted(names, key=str.lower)
+        package.top_level = not names
+
+
+def _start_uv_list(env: Environment, uv: Uv) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            uv.pip("list", env.python, "--format", "json", "--quiet"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+        )
+    except OSError as exc:
+        raise EnvtuiError(f"cannot run uv at {uv.binary}", cause=exc.strerror) from exc
+
+
+def list_packages(
+    env: Environment,
+    uv: Uv | None = None,
+    *,
+    category_overrides: Mapping[str, str] | None = None,
+) -> Inventory:
+    """The environment's inventory: uv says what is installed, the metadata says the rest.
+
+    uv runs while the metadata is read. If uv cannot list (for example because a dist-info is
+    corrupt), the scan alone stands in and the listing carries a problem saying so.
+    """
+    uv = uv or Uv()
+    proc = _start_uv_list(env, uv)
+    scanned = scan_site_packages(env)
+    out, err = proc.communicate()
+    inventory_problems: list[str] = []
+    packages: dict[str, Package] = {}
+    listed: list[dict] | None = None
+    if proc.returncode == 0:
+        try:
+            listed = json.loads(out or b"[]")
+        except ValueError:
+            inventory_problems.append("uv pip list printed invalid JSON; metadata scan used instead")
+    else:
+        lines = [line for line in err.decode("utf-8", "replace").splitlines() if line.strip()]
+        detail = lines[-1].strip() if lines else f"exit status {proc.returncode}"
+        inventory_problems.append(f"uv pip list failed ({detail}); metadata scan used instead")
+    if listed is None:
+        packages = scanned
+    else:
+        for entry in listed:
+            key = canonicalize_name(entry.get("name", ""))
+            package = scanned.pop(key, None)
+            if package is None:
+                package = Package(name=entry.get("name", key), version=entry.get("version", "?"))
+                package.problems.append("no .dist-info metadata found in site-packages")
+            elif package.version != entry.get("version", package.version):
+                package.problems.append(
+                    f"uv lists version {entry.get('version')}, metadata says {package.version}"
+                )
+            location = entry.get("editable_project_location")
+            if location:
+                package.editable = True
+                package.editable_location = location
+            packages[key] = package
+        for key, package in scanned.items():  # metadata dirs uv would not list
+            package.problems.append("uv does not list it: its metadata may be incomplete")
+            packages[key] = package
+    link_dependencies(packages, env.markers)
+    for key, package in packages.items():
+        package.category = categorize(key, package.classifiers, category_overrides)
+    return Inventory(env=env, packages=packages, problems=inventory_problems)
+
+
+def fetch_outdated(env: Environment, uv: Uv | None = None) -> dict[str, str]:
+    """Latest versions of outdated packages, by canonical name (asks the index: may be slow)."""
+    uv = uv or Uv()
+    result = uv.run(uv.pip("list", env.python, "--outdated", "--format", "json", "--quiet"))
+    if not result.ok:
+        raise EnvtuiError("could not check for newer versions", cause=result.last_error_line())
+    try:
+        rows = json.loads(result.stdout or "[]")
+    except ValueError as exc:
+        raise EnvtuiError("uv pip list --outdated printed invalid JSON") from exc
+    return {canonicalize_name(row["name"]): row.get("latest_version", "") for row in rows}
+
+
+def check_dependencies(env: Environment, uv: Uv | None = None) -> list[DependencyIssue]:
+    """Incompatibilities found by ``uv pip check`` (empty when all is well)."""
+    uv = uv or Uv()
+    result = uv.run(uv.pip("check", env.python))
+    issues = [
+        DependencyIssue(m.group("pkg"), m.group("req"), m.group("have"))
+        for m in _CHECK_LINE.finditer(result.stdout + "\n" + result.stderr)
+    ]
+    if not result.ok and not issues:
+        raise EnvtuiError("uv pip check failed", cause=result.last_error_line())
+    return issues
+
+
+def walk(
+    inventory: Inventory, roots: Iterable[str], *, reverse: bool = False
+) -> Iterator[tuple[int, Package | None, str, bool]]:
+    """Depth-first walk of the dependency graph: (depth, package or None, name, already shown).
+
+    Forward follows ``dependencies``; reverse follows ``required_by``. A name that is not
+    installed yields None; a package met again below itself yields ``already shown`` and stops.
+    """
+
+    def visit(name: str, depth: int, path: frozenset[str]) -> Iterator[tuple[int, Package | None, str, bool]]:
+        package = inventory.get(name)
+        if package is None:
+            yield depth, None, name, False
+            return
+        repeated = package.key in path
+        yield depth, package, package.name, repeated
+        if repeated:
+            return
+        children = package.required_by if reverse else package.dependencies
+        for child in sorted(children, key=str.lower):
+            yield from visit(child, depth + 1, path | {package.key})
+
+    for root in roots:
+        yield from visit(root, 0, frozenset())

@@ -1,0 +1,134 @@
+"""Run a subprocess from an argument list, collected or streamed line by line.
+
+Used for uv and for maintenance hooks alike. Never a shell string.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from envtui.core.errors import EnvtuiError
+
+#: Called with ("stdout" | "stderr", line without its newline) for each line as it arrives.
+LineCallback = Callable[[str, str], None]
+
+#: Longest line read in one piece; longer lines are split rather than failing the read.
+_LINE_LIMIT = 1 << 20
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    """What a finished process left behind."""
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    duration: float
+
+    @property
+    def ok(self) -> bool:
+        """Whether the process exited with status 0."""
+        return self.returncode == 0
+
+    def last_error_line(self) -> str:
+        """The last non-empty stderr line (or stdout line), for one-line error reports."""
+        for text in (self.stderr, self.stdout):
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            if lines:
+                return lines[-1]
+        return f"exit status {self.returncode}"
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    timeout: float | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | None = None,
+) -> ProcessResult:
+    """Run to completion and collect output; a program that cannot start is an EnvtuiError."""
+    started = time.perf_counter()
+    try:
+        completed = subprocess.run(
+            list(argv),
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise EnvtuiError(f"{argv[0]} timed out after {timeout:g} s") from exc
+    except OSError as exc:
+        raise EnvtuiError(f"cannot run {argv[0]}", cause=exc.strerror or str(exc)) from exc
+    return ProcessResult(
+        tuple(argv),
+        completed.returncode,
+        completed.stdout,
+        completed.stderr,
+        time.perf_counter() - started,
+    )
+
+
+async def stream(
+    argv: Sequence[str],
+    on_line: LineCallback,
+    *,
+    on_start: Callable[[asyncio.subprocess.Process], None] | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | None = None,
+    collect: bool = False,
+) -> ProcessResult:
+    """Run, calling ``on_line`` for every stdout and stderr line as the program prints it.
+
+    ``on_start`` receives the process (for cancellation). Output is kept in the result only
+    when ``collect`` is true, so a job printing 100,000 lines does not hold them all twice.
+    """
+    started = time.perf_counter()
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+            cwd=cwd,
+            limit=_LINE_LIMIT,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise EnvtuiError(f"cannot run {argv[0]}", cause=exc.strerror or str(exc)) from exc
+    if on_start is not None:
+        on_start(proc)
+    kept: dict[str, list[str]] = {"stdout": [], "stderr": []}
+
+    async def pump(reader: asyncio.StreamReader, name: str) -> None:
+        while True:
+            try:
+                raw = await reader.readline()
+            except ValueError:  # a line over the limit: take what is buffered
+                raw = await reader.read(_LINE_LIMIT)
+            if not raw:
+                return
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if collect:
+                kept[name].append(line)
+            on_line(name, line)
+
+    assert proc.stdout is not None and proc.stderr is not None
+    await asyncio.gather(pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr"))
+    returncode = await proc.wait()
+    return ProcessResult(
+        tuple(argv),
+        returncode,
+        "\n".join(kept["stdout"]),
+        "\n".join(kept["stderr"]),
+        time.perf_counter() - started,
+    )

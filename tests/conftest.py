@@ -1,0 +1,73 @@
+"""Shared fixtures: a local wheelhouse of tiny wheels and real venvs made by real uv."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from tests.factory import WheelSpec, build_wheelhouse, make_venv
+
+#: The fixture world. alpha 2.0 needs beta>=1.1; gamma needs alpha; boom raises on import;
+#: clash 1.0 needs beta<1.1 (a conflict with alpha 2.0).
+SPECS = [
+    WheelSpec("alpha", "1.0", summary="The first letter", classifiers=["Framework :: FastAPI"]),
+    WheelSpec("alpha", "2.0", requires=["beta>=1.1"], summary="The first letter",
+              classifiers=["Framework :: FastAPI"]),
+    WheelSpec("beta", "1.0", summary="The second letter"),
+    WheelSpec("beta", "1.1", summary="The second letter"),
+    WheelSpec("gamma", "1.0", requires=["alpha>=1.0", 'delta; extra == "more"',
+                                        'beta; python_version < "3"'],
+              summary="The third letter", classifiers=["Topic :: Database"]),
+    WheelSpec("delta", "1.0", summary="An optional extra"),
+    WheelSpec("boom", "1.0", summary="Raises on import",
+              files={"boom/__init__.py": "raise RuntimeError('boom is broken')\n"}),
+    WheelSpec("clash", "1.0", requires=["beta<1.1"], summary="Needs an old beta"),
+    WheelSpec("pytest-fixture-thing", "0.1", summary="Looks like a dev tool"),
+]
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A find-links directory holding every fixture wheel."""
+    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"), SPECS)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep envtui's state (job history, trust) and uv's cache out of the user's home."""
+    monkeypatch.setenv("ENVTUI_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "uv-cache"))
+    monkeypatch.setenv("UV_NO_PROGRESS", "1")
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.delenv("ENVTUI_UV", raising=False)
+
+
+@pytest.fixture
+def offline_uv(wheelhouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point uv at the wheelhouse through the user's own uv settings, as a real user would."""
+    monkeypatch.setenv("UV_NO_INDEX", "1")
+    monkeypatch.setenv("UV_FIND_LINKS", str(wheelhouse))
+    return wheelhouse
+
+
+VenvFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def venv_factory(tmp_path: Path, wheelhouse: Path) -> VenvFactory:
+    """Make a real venv (via uv) with the given fixture packages installed."""
+    counter = iter(range(1000))
+
+    def make(install: Sequence[str] = (), name: str | None = None) -> Path:
+        path = tmp_path / (name or f"venv{next(counter)}")
+        return make_venv(path, wheelhouse, install)
+
+    return make
+
+
+@pytest.fixture
+def env_path(venv_factory: VenvFactory) -> Path:
+    """A venv with gamma (so alpha 2.0 and beta 1.1 too) and boom installed."""
+    return venv_factory(["gamma", "boom"], name="env")

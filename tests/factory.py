@@ -1,0 +1,161 @@
+"""Build tiny valid wheels and real venvs for tests and benchmarks, with no network.
+
+``build_wheel`` writes a spec-conforming wheel (METADATA, WHEEL, RECORD with hashes) with
+``zipfile``; ``make_venv`` creates a venv with the real uv and installs from a local wheelhouse
+with ``--no-index --find-links``; ``make_synthetic_venv`` writes thousands of ``.dist-info``
+directories straight into a real venv for speed work.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+
+def uv_bin() -> str:
+    """The uv the project itself would use."""
+    from envtui.core.uv import find_uv
+
+    return find_uv()
+
+
+@dataclass
+class WheelSpec:
+    """What one fixture wheel contains."""
+
+    name: str
+    version: str
+    requires: Sequence[str] = ()
+    summary: str = ""
+    classifiers: Sequence[str] = ()
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Extra files (path in the wheel -> text); by default one module named after the package."""
+    extra_metadata: Sequence[str] = ()
+
+
+def _record_line(path: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{path},sha256={digest},{len(data)}"
+
+
+def metadata_text(spec: WheelSpec) -> str:
+    """The METADATA file of a spec."""
+    lines = ["Metadata-Version: 2.1", f"Name: {spec.name}", f"Version: {spec.version}"]
+    if spec.summary:
+        lines.append(f"Summary: {spec.summary}")
+    lines += [f"Classifier: {c}" for c in spec.classifiers]
+    lines += [f"Requires-Dist: {r}" for r in spec.requires]
+    lines += list(spec.extra_metadata)
+    return "\n".join(lines) + "\n\n"
+
+
+def build_wheel(directory: Path, spec: WheelSpec) -> Path:
+    """Write ``spec`` as a wheel into ``directory`` and return its path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    dist = canonicalize_name(spec.name).replace("-", "_")
+    module = spec.files or {f"{dist}/__init__.py": f'__version__ = "{spec.version}"\n'}
+    info = f"{dist}-{spec.version}.dist-info"
+    contents: dict[str, bytes] = {path: text.encode() for path, text in module.items()}
+    contents[f"{info}/METADATA"] = metadata_text(spec).encode()
+    contents[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: envtui-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    top = sorted({p.split("/", 1)[0].removesuffix(".py") for p in module if not p.endswith(".pth")})
+    contents[f"{info}/top_level.txt"] = ("\n".join(top) + "\n").encode()
+    record = [_record_line(path, data) for path, data in contents.items()] + [f"{info}/RECORD,,"]
+    contents[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    target = directory / f"{dist}-{spec.version}-py3-none-any.whl"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in contents.items():
+            archive.writestr(path, data)
+    return target
+
+
+def build_wheelhouse(directory: Path, specs: Iterable[WheelSpec]) -> Path:
+    """Build every spec into one find-links directory."""
+    for spec in specs:
+        build_wheel(directory, spec)
+    return directory
+
+
+def uv_env() -> dict[str, str]:
+    """The environment for uv in tests: offline, quiet, the user's settings otherwise kept."""
+    env = dict(os.environ)
+    env.setdefault("UV_NO_PROGRESS", "1")
+    env["UV_OFFLINE"] = "1"
+    return env
+
+
+def make_venv(path: Path, wheelhouse: Path | None = None, install: Sequence[str] = (), python: str | None = None) -> Path:
+    """Create a venv with the real uv; install ``install`` from ``wheelhouse`` with no index."""
+    subprocess.run(
+        [uv_bin(), "venv", "--quiet", "--python", python or sys.executable, str(path)],
+        check=True, env=uv_env(), capture_output=True,
+    )
+    if install:
+        assert wheelhouse is not None
+        install_into(path, wheelhouse, install)
+    return path
+
+
+def install_into(venv: Path, wheelhouse: Path, specs: Sequence[str], *extra: str) -> None:
+    """``uv pip install --no-index --find-links WHEELHOUSE -- SPECS`` into ``venv``."""
+    result = subprocess.run(
+        [uv_bin(), "pip", "install", "--python", str(venv / "bin" / "python"), "--no-index",
+         "--find-links", str(wheelhouse), *extra, "--", *specs],
+        env=uv_env(), capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"uv pip install failed: {result.stderr}")
+
+
+def site_packages(venv: Path) -> Path:
+    """The venv's site-packages directory."""
+    return next((venv / "lib").glob("python*/site-packages"))
+
+
+def make_synthetic_venv(path: Path, count: int, *, seed_requires: int = 3) -> Path:
+    """A real (uv-made) venv holding ``count`` synthetic distributions written directly.
+
+    Each package ``synthNNNNN`` requires up to ``seed_requires`` lower-numbered ones, so the
+    graph has depth, dependents and top-level packages like a real environment.
+    """
+    make_venv(path)
+    site = site_packages(path)
+    categories = (
+        "Topic :: Database", "Framework :: FastAPI", "Topic :: Software Development :: Testing",
+        "Topic :: Scientific/Engineering :: Artificial Intelligence", "Topic :: Utilities",
+    )
+    for i in range(count):
+        name = f"synth{i:05d}"
+        info = site / f"{name}-1.{i % 7}.0.dist-info"
+        info.mkdir()
+        requires = [f"synth{(i * 7 + k * 13) % i:05d}>=1.0" for k in range(seed_requires)] if i > 10 else []
+        spec = WheelSpec(
+            name, f"1.{i % 7}.0", requires=sorted(set(requires)),
+            summary=f"Synthetic package number {i} for speed tests",
+            classifiers=[categories[i % len(categories)], "License :: OSI Approved :: MIT License"],
+            extra_metadata=['Requires-Dist: pytest; extra == "test"'],
+        )
+        (info / "METADATA").write_text(metadata_text(spec))
+        (info / "INSTALLER").write_text("uv\n")
+        (info / "RECORD").write_text(f"{info.name}/METADATA,,\n")
+        (info / "WHEEL").write_text("Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+    return path
+
+
+def run_envtui(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+               timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would (``python -m envtui``), capturing output."""
+    return subprocess.run(
+        [sys.executable, "-m", "envtui", *args],
+        capture_output=True, text=True, timeout=timeout, cwd=cwd,
+        env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+    )

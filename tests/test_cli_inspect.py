@@ -1,0 +1,138 @@
+"""The read-only CLI: list, info, tree, envs — outputs, JSON contract, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factory import run_envtui, site_packages
+
+LIST_KEYS = {"name", "version", "summary", "requires", "required_by", "top_level", "category",
+             "installer", "location", "editable", "problems"}
+
+
+def test_version_and_help() -> None:
+    from envtui import __version__
+
+    assert run_envtui("--version").stdout.strip() == f"envtui {__version__}"
+    helped = run_envtui("--help")
+    assert helped.returncode == 0
+    for command in ("list", "info", "tree", "envs"):
+        assert command in helped.stdout
+
+
+def test_list_json_contract(env_path: Path) -> None:
+    result = run_envtui("list", "--venv", str(env_path), "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [r["name"] for r in rows] == ["alpha", "beta", "boom", "gamma"]
+    assert all(set(r) == LIST_KEYS for r in rows)
+    alpha = rows[0]
+    assert alpha["version"] == "2.0" and alpha["requires"] == ["beta>=1.1"]
+    assert alpha["required_by"] == ["gamma"] and alpha["top_level"] is False
+    assert alpha["editable"] is False and alpha["problems"] == []
+    assert alpha["installer"] == "uv" and alpha["location"] == str(site_packages(env_path))
+
+
+def test_list_top_level_and_text(env_path: Path) -> None:
+    rows = json.loads(run_envtui("list", "--venv", str(env_path), "--json", "--top-level").stdout)
+    assert [r["name"] for r in rows] == ["boom", "gamma"]
+    text = run_envtui("list", "--venv", str(env_path)).stdout
+    assert "gamma" in text and "The third letter" in text and text.rstrip().endswith("4 packages")
+
+
+def test_list_outdated_uses_users_uv_settings(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.1"])
+    rows = json.loads(run_envtui("list", "--venv", str(venv), "--json", "--outdated").stdout)
+    assert [(r["name"], r["version"], r["latest"]) for r in rows] == [("alpha", "1.0", "2.0")]
+
+
+def test_info_text_and_json(env_path: Path) -> None:
+    text = run_envtui("info", "alpha", "--venv", str(env_path))
+    assert text.returncode == 0
+    assert "Requires:    beta 1.1" in text.stdout and "Required by: gamma" in text.stdout
+    data = json.loads(run_envtui("info", "ALPHA", "--venv", str(env_path), "--json").stdout)
+    assert data["dependencies"] == [{"name": "beta", "installed": "1.1"}]
+    assert data["classifiers"] == ["Framework :: FastAPI"] and data["category"] == "Core Web"
+    missing = run_envtui("info", "nothere", "--venv", str(env_path))
+    assert missing.returncode == 1 and missing.stderr.startswith("error: package not installed: nothere")
+
+
+def test_tree_forward_reverse_json(env_path: Path) -> None:
+    tree = run_envtui("tree", "--venv", str(env_path)).stdout.splitlines()
+    assert tree == ["boom v1.0", "gamma v1.0", "└── alpha v2.0", "    └── beta v1.1"]
+    reverse = run_envtui("tree", "beta", "--reverse", "--venv", str(env_path)).stdout.splitlines()
+    assert reverse == ["beta v1.1", "└── alpha v2.0", "    └── gamma v1.0"]
+    nested = json.loads(run_envtui("tree", "gamma", "--json", "--venv", str(env_path)).stdout)
+    assert nested == [{"name": "gamma", "version": "1.0", "dependencies": [
+        {"name": "alpha", "version": "2.0", "dependencies": [{"name": "beta", "version": "1.1", "dependencies": []}]}]}]
+
+
+def test_envs_lists_discovered(tmp_path: Path, venv_factory) -> None:
+    venv_factory(name="one/.venv")
+    venv_factory(name="two")
+    data = json.loads(run_envtui("envs", str(tmp_path), "--json").stdout)
+    assert [Path(e["path"]).relative_to(tmp_path.resolve()).as_posix() for e in data] == ["one/.venv", "two"]
+    assert all(e["creator"] == "uv" and e["version"] and not e["broken"] for e in data)
+
+
+def _broken_venv(base: Path, venv_factory) -> Path:
+    venv = venv_factory(name="broken")
+    (venv / "bin" / "python").unlink()
+    os.symlink("/nonexistent/python9", venv / "bin" / "python")
+    return venv
+
+
+BAD_TARGETS = {
+    "missing": lambda base, f: base / "does-not-exist",
+    "file": lambda base, f: (base / "f.txt").write_text("x") or base / "f.txt",
+    "not-a-venv": lambda base, f: (base / "plain").mkdir() or base / "plain",
+    "broken-python": _broken_venv,
+}
+
+
+@pytest.mark.parametrize("bad", sorted(BAD_TARGETS))
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["info", "alpha"], ["tree"], ["tree", "alpha", "--reverse"]])
+def test_bad_venv_is_one_line_exit_2(tmp_path: Path, venv_factory, bad: str, command: list[str]) -> None:
+    target = BAD_TARGETS[bad](tmp_path, venv_factory)
+    result = run_envtui(*command, "--venv", str(target))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: ") and len(lines) <= 2
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [
+    ["list", "--bogus"], ["info"], ["info", "not a name"], ["info", "../etc"], ["tree", "--venv"],
+    ["envs", "/does/not/exist"], ["envs", "--depth", "-1"], ["envs", "--depth", "x"],
+])
+def test_bad_usage_is_one_line_exit_2(args: list[str]) -> None:
+    result = run_envtui(*args)
+    assert result.returncode == 2, result
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+def test_envs_on_a_file_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("")
+    result = run_envtui("envs", str(tmp_path / "f"))
+    assert result.returncode == 2 and result.stderr.startswith("error: not a directory")
+
+
+def test_missing_uv_is_a_clear_error(env_path: Path) -> None:
+    result = run_envtui("list", "--venv", str(env_path), env={"ENVTUI_UV": "/nonexistent/uv"})
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ENVTUI_UV names no executable: /nonexistent/uv")
+
+
+def test_broken_uv_is_a_clear_error(env_path: Path, tmp_path: Path) -> None:
+    fake = tmp_path / "uv"
+    fake.write_text("#!/bin/sh\necho 'uv: cannot start' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    result = run_envtui("list", "--venv", str(env_path), "--json", env={"ENVTUI_UV": str(fake)})
+    # The metadata scan stands in for a failing uv listing, and says so.
+    assert result.returncode == 0
+    assert "uv pip list failed (uv: cannot start)" in result.stderr
+    assert [r["name"] for r in json.loads(result.stdout)] == ["alpha", "beta", "boom", "gamma"]

@@ -1,0 +1,38 @@
+"""The core and the CLI never import Textual (or Rich): a subprocess proves it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import envtui.core
+
+CORE_MODULES = sorted(
+    f"envtui.core.{p.stem}" for p in Path(envtui.core.__file__).parent.glob("*.py") if p.stem != "__init__"
+)
+
+
+def test_core_modules_do_not_import_textual() -> None:
+    code = (
+        "import sys\n"
+        f"for name in {CORE_MODULES!r}: __import__(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_cli_run_does_not_import_textual(env_path: Path) -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from envtui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['list', '--json', '--venv', {str(env_path)!r}]) == 0\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
