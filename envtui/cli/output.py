@@ -24,8 +24,8 @@ def warn(message: str) -> None:
 
 
 def emit_json(value: object) -> None:
-    """Print a JSON document on stdout."""
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False))
+    """Print a JSON document on stdout: indented for a terminal, compact (and fast) for a pipe."""
+    sys.stdout.write(json.dumps(value, indent=2 if sys.stdout.isatty() else None, ensure_ascii=False))
     sys.stdout.write("\n")
 
 

@@ -52,8 +52,6 @@ class Package:
     editable: bool = False
     editable_location: str = ""
     classifiers: list[str] = field(default_factory=list)
-    import_names: list[str] = field(default_factory=list)
-    """Top-level import names from ``top_level.txt`` when the wheel recorded them."""
     dist_info: str = ""
     problems: list[str] = field(default_factory=list)
     """What is wrong with this package's metadata; empty when it is sound."""
@@ -62,6 +60,14 @@ class Package:
 
     def __post_init__(self) -> None:
         self.key = canonicalize_name(self.name)
+
+    @property
+    def import_names(self) -> list[str]:
+        """Top-level import names from ``top_level.txt`` (read on demand: most views never need it)."""
+        if not self.dist_info:
+            return []
+        text = _read_text(Path(self.dist_info) / "top_level.txt") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
     def to_json(self) -> dict:
         """The public JSON shape of ``envtui list --json`` (a contract: keep the keys)."""
@@ -171,42 +177,35 @@ def _homepage(fields: Mapping[str, list[str]]) -> str:
     return urls[0].partition(",")[2].strip() if urls else ""
 
 
-def _read_text(path: Path) -> str | None:
+def _read_text(path: str | Path) -> str | None:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
+        with open(path, "rb") as handle:  # binary + decode: cheaper than a text wrapper
+            return handle.read().decode("utf-8", "replace")
     except OSError:
         return None
 
 
-def read_dist_info(directory: Path, location: str) -> Package:
-    """A Package from one ``.dist-info`` (or ``.egg-info``) directory; damage becomes problems."""
-    stem = directory.name.rsplit(".", 1)[0]
+def read_dist_info(directory: str | Path, location: str) -> Package:
+    """A Package from one ``.dist-info`` (or ``.egg-info``) directory; damage becomes problems.
+
+    Paths are plain strings here: pathlib's overhead shows at 10,000 packages.
+    """
+    directory = os.fspath(directory)
+    base = os.path.basename(directory)
+    stem = base.rsplit(".", 1)[0]
     guess_name, _, guess_version = stem.partition("-")
-    is_egg = directory.name.endswith(".egg-info")
-    meta_name = "PKG-INFO" if is_egg else "METADATA"
+    meta_name = "PKG-INFO" if base.endswith(".egg-info") else "METADATA"
     problems: list[str] = []
-    text = _read_text(directory / meta_name)
+    text = _read_text(f"{directory}/{meta_name}")
     fields: dict[str, list[str]] = {}
     if text is None:
-        problems.append(f"{directory.name} has no readable {meta_name}")
+        problems.append(f"{base} has no readable {meta_name}")
     else:
         fields = parse_metadata(text)
         for required in ("name", "version"):
             if not _first(fields, required):
-                problems.append(f"{directory.name}/{meta_name} lacks a {required.capitalize()} field")
-    installer = (_read_text(directory / "INSTALLER") or "").strip()
-    editable_location = ""
-    direct_url = _read_text(directory / "direct_url.json")
-    if direct_url:
-        try:
-            data = json.loads(direct_url)
-            if data.get("dir_info", {}).get("editable"):
-                url = data.get("url", "")
-                editable_location = url[7:] if url.startswith("file://") else url
-        except (ValueError, AttributeError):
-            problems.append(f"{directory.name}/direct_url.json is not valid JSON")
-    top = _read_text(directory / "top_level.txt")
+                problems.append(f"{base}/{meta_name} lacks a {required.capitalize()} field")
+    installer = (_read_text(f"{directory}/INSTALLER") or "").strip()
     return Package(
         name=_first(fields, "name") or guess_name,
         version=_first(fields, "version") or guess_version or "?",
@@ -216,19 +215,32 @@ def read_dist_info(directory: Path, location: str) -> Package:
         homepage=_homepage(fields),
         installer=installer,
         location=location,
-        editable=bool(editable_location),
-        editable_location=editable_location,
         classifiers=list(fields.get("classifier", ())),
-        import_names=[line.strip() for line in (top or "").splitlines() if line.strip()],
-        dist_info=str(directory),
+        dist_info=directory,
         problems=problems,
     )
+
+
+def _read_direct_url(package: Package) -> None:
+    """Mark an editable install from its ``direct_url.json`` (PEP 610), when uv could not say."""
+    text = _read_text(Path(package.dist_info) / "direct_url.json") if package.dist_info else None
+    if not text:
+        return
+    try:
+        data = json.loads(text)
+        if data.get("dir_info", {}).get("editable"):
+            url = data.get("url", "")
+            package.editable = True
+            package.editable_location = url[7:] if url.startswith("file://") else url
+    except (ValueError, AttributeError):
+        package.problems.append(f"{Path(package.dist_info).name}/direct_url.json is not valid JSON")
 
 
 def scan_site_packages(env: Environment) -> dict[str, Package]:
     """Every distribution whose metadata directory lies in the environment's site-packages."""
     found: dict[str, Package] = {}
-    for site in env.site_packages:
+    for site_path in env.site_packages:
+        site = str(site_path)
         try:
             entries = os.scandir(site)
         except OSError:
@@ -240,7 +252,7 @@ def scan_site_packages(env: Environment) -> dict[str, Package]:
                     continue
                 if not entry.is_dir():
                     continue
-                package = read_dist_info(Path(entry.path), str(site))
+                package = read_dist_info(entry.path, site)
                 found.setdefault(package.key, package)
     return found
 
@@ -335,6 +347,8 @@ def list_packages(
         inventory_problems.append(f"uv pip list failed ({detail}); metadata scan used instead")
     if listed is None:
         packages = scanned
+        for package in packages.values():
+            _read_direct_url(package)
     else:
         for entry in listed:
             key = canonicalize_name(entry.get("name", ""))

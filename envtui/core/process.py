@@ -5,13 +5,16 @@ Used for uv and for maintenance hooks alike. Never a shell string.
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from envtui.core.errors import EnvtuiError
+
+if TYPE_CHECKING:  # asyncio is imported only when streaming: it costs start-up time
+    import asyncio
 
 #: Called with ("stdout" | "stderr", line without its newline) for each line as it arrives.
 LineCallback = Callable[[str, str], None]
@@ -91,6 +94,8 @@ async def stream(
     ``on_start`` receives the process (for cancellation). Output is kept in the result only
     when ``collect`` is true, so a job printing 100,000 lines does not hold them all twice.
     """
+    import asyncio
+
     started = time.perf_counter()
     try:
         proc = await asyncio.create_subprocess_exec(

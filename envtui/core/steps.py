@@ -1,0 +1,45 @@
+"""The "before" and "after" steps of a change job: where hooks and snapshots plug in.
+
+The job engine runs every registered before-step, then uv, then every after-step, handing each
+a StepContext. A before-step that raises StepFailed stops the job before uv runs (the
+environment stays as it was); an after-step sees how the change went in ``ctx.outcome``.
+Maintenance hooks (stop/start a service) and automatic snapshots are both steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from envtui.core.environment import Environment
+
+
+class StepFailed(Exception):
+    """A step could not do its work; the message says why, in one line."""
+
+
+@dataclass
+class StepContext:
+    """What a step knows about the job it runs around."""
+
+    job: Any
+    """The job (``envtui.core.jobs.Job``); typed loosely so this module stays at the bottom."""
+    env: Environment
+    emit: Callable[[str, str], None]
+    """Write a line into the job's log: ``emit(stream, line)``, stream ``"stdout"``/``"stderr"``/``"envtui"``."""
+    phase: str
+    """``"before"`` or ``"after"``."""
+    outcome: str | None = None
+    """For after-steps: ``"succeeded"``, ``"failed"`` or ``"cancelled"``."""
+    data: dict[str, Any] = field(default_factory=dict)
+    """Shared between a job's steps (e.g. a snapshot id taken before, used after)."""
+
+
+class Step(Protocol):
+    """Something that runs before or after every change job."""
+
+    name: str
+
+    async def run(self, ctx: StepContext) -> None:
+        """Do the work; raise StepFailed to stop (before) or fail (after) the job."""
