@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "info": "envtui.cli.inspect",
     "tree": "envtui.cli.inspect",
     "envs": "envtui.cli.inspect",
+    "diff": "envtui.cli.diff",
 }
 
 DESCRIPTION = """\
