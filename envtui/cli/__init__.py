@@ -23,7 +23,14 @@ COMMANDS: dict[str, str] = {
     "info": "envtui.cli.inspect",
     "tree": "envtui.cli.inspect",
     "envs": "envtui.cli.inspect",
+    "install": "envtui.cli.change",
+    "upgrade": "envtui.cli.change",
+    "uninstall": "envtui.cli.change",
+    "sync": "envtui.cli.change",
+    "jobs": "envtui.cli.jobs",
     "diff": "envtui.cli.diff",
+    "verify": "envtui.cli.verify",
+    "trust": "envtui.cli.verify",
 }
 
 DESCRIPTION = """\

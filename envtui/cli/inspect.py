@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from envtui.cli.common import add_env_options, add_json_option, environment_from
+from envtui.cli.common import add_env_options, add_json_option
+from envtui.cli.config import add_config_option, config_from, environment_for
 from envtui.cli.output import emit_json, table, warn
 from envtui.core.errors import EnvtuiError, UsageError
 
@@ -14,6 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the read-only commands."""
     p = subparsers.add_parser("list", help="list installed packages", description="List installed packages.")
     add_env_options(p)
+    add_config_option(p)
     add_json_option(p)
     p.add_argument("--outdated", action="store_true", help="only packages with a newer version (asks the index)")
     p.add_argument("--top-level", action="store_true", help="only packages nothing else installed requires")
@@ -22,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("info", help="show one package in detail", description="Show one package in detail.")
     p.add_argument("name", help="package name")
     add_env_options(p)
+    add_config_option(p)
     add_json_option(p)
     p.set_defaults(run=run_info)
 
@@ -29,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("name", nargs="?", help="start from this package (default: every top-level package)")
     p.add_argument("--reverse", action="store_true", help="show what requires the package instead")
     add_env_options(p)
+    add_config_option(p)
     add_json_option(p)
     p.set_defaults(run=run_tree)
 
@@ -43,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _inventory(args: argparse.Namespace):
     from envtui.core.packages import list_packages
 
-    inventory = list_packages(environment_from(args))
+    config = config_from(args)
+    inventory = list_packages(environment_for(args, config), category_overrides=config.categories)
     for problem in inventory.problems:
         warn(problem)
     return inventory

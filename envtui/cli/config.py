@@ -1,0 +1,28 @@
+"""``--config PATH`` and the environment a configuration names, for the commands that read it."""
+
+from __future__ import annotations
+
+import argparse
+
+from envtui.core.config import Config, load_config
+from envtui.core.environment import Environment, resolve_environment
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """``--config PATH``: the envtui.toml or pyproject.toml to use instead of the one found."""
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="envtui.toml or pyproject.toml with [tool.envtui] (default: found from here upwards)",
+    )
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    """The configuration the options name, or the one found from the current directory."""
+    return load_config(getattr(args, "config", None))
+
+
+def environment_for(args: argparse.Namespace, config: Config) -> Environment:
+    """``--venv`` when given, else the configuration's ``venv``, else the default rule."""
+    target = args.venv if getattr(args, "venv", None) else config.venv
+    return resolve_environment(target, allow_system=getattr(args, "system", False))

@@ -1,0 +1,129 @@
+"""Maintenance hooks: the project's own commands around every change job, as job steps.
+
+The reference migration stopped the backend, installed, started it again and checked its health.
+``hook_steps(config)`` gives the job engine a before-step (``[hooks] before-change``) and an
+after-step (``[hooks] after-change``, then a health re-check), both writing into the job log.
+They run only when the configuration file's exact content is trusted (``envtui trust``);
+otherwise the step says in the log that the hooks were skipped, and why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import signal
+from dataclasses import dataclass
+
+from envtui.core import process
+from envtui.core.config import Config
+from envtui.core.errors import EnvtuiError
+from envtui.core.steps import Step, StepContext, StepFailed
+from envtui.core.trust import trust_state
+
+#: Seconds between SIGTERM and SIGKILL when a hook is stopped.
+_GRACE = 3.0
+
+
+@dataclass
+class HookStep:
+    """Run one phase's hook commands in order; a failing before-hook stops the job before uv runs."""
+
+    config: Config
+    phase: str
+    """``"before"`` or ``"after"``."""
+    recheck: bool = False
+    """After the commands, re-check health and write the result into the job log."""
+
+    @property
+    def name(self) -> str:
+        """How the step is named in the job log."""
+        return f"{self.phase}-change hooks"
+
+    @property
+    def commands(self) -> tuple[tuple[str, ...], ...]:
+        """The argument lists this step runs."""
+        hooks = self.config.hooks
+        return hooks.before_change if self.phase == "before" else hooks.after_change
+
+    async def run(self, ctx: StepContext) -> None:
+        """Run the commands if the file is trusted; say so either way."""
+        commands = self.commands
+        if not commands or self.config.path is None:
+            return
+        state = trust_state(self.config.path, self.config.digest)
+        if not state.trusted:
+            ctx.emit("envtui", f"{self.name} skipped: {state.reason}")
+            ctx.data.setdefault("hooks_skipped", state.reason)
+            return
+        for argv in commands:
+            await self._run_one(ctx, argv)
+        if self.recheck:
+            await recheck_health(ctx, self.config)
+
+    async def _run_one(self, ctx: StepContext, argv: tuple[str, ...]) -> None:
+        timeout = self.config.hooks.timeout
+        ctx.emit("envtui", f"{self.phase}-change hook: $ {shlex.join(argv)}")
+        started: list[asyncio.subprocess.Process] = []
+        try:
+            result = await asyncio.wait_for(
+                process.stream(list(argv), ctx.emit, on_start=started.append, cwd=str(self.config.directory)),
+                timeout,
+            )
+        except asyncio.TimeoutError:
+            await _stop(started)
+            raise StepFailed(f"{self.phase}-change hook {argv[0]} did not finish within {timeout:g} s") from None
+        except asyncio.CancelledError:
+            await _stop(started)
+            raise
+        except EnvtuiError as exc:
+            raise StepFailed(f"{self.phase}-change hook {argv[0]} could not start: {exc.cause or exc.message}") from exc
+        if not result.ok:
+            raise StepFailed(f"{self.phase}-change hook {argv[0]} exited with status {result.returncode}")
+
+
+async def _stop(started: list[asyncio.subprocess.Process]) -> None:
+    """Stop a hook's whole process group: SIGTERM, then SIGKILL after a grace period."""
+    if not started:
+        return
+    proc = started[0]
+    if proc.returncode is not None:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        try:
+            await asyncio.wait_for(proc.wait(), _GRACE)
+            return
+        except asyncio.TimeoutError:
+            continue
+
+
+async def recheck_health(ctx: StepContext, config: Config) -> None:
+    """Re-check health after the after-change hooks and write each problem into the job log."""
+    from envtui.core.health import run_checks
+
+    report = await asyncio.to_thread(run_checks, ctx.env, config, settle=config.hooks.settle)
+    ctx.data["health"] = report
+    counts = report.counts()
+    ctx.emit("envtui", f"health after the change: {report.status} "
+                       f"({counts['ok']} ok, {counts['warn']} warn, {counts['fail']} fail)")
+    for finding in report.failing():
+        ctx.emit("envtui", f"  {finding.status}: {finding.name}: {finding.detail}")
+
+
+def hook_steps(config: Config) -> tuple[list[Step], list[Step]]:
+    """The before- and after-steps for a configuration's hooks (empty lists when it has none).
+
+    The after-step should run however the job ended, so a stopped service is started again.
+    """
+    before: list[Step] = [HookStep(config, "before")] if config.hooks.before_change else []
+    after: list[Step] = [HookStep(config, "after", recheck=True)] if config.hooks.after_change else []
+    return before, after
+
+
+def hook_provider(env: object, config: object) -> tuple[list[Step], list[Step]]:
+    """The job engine's step provider for hooks: ``(env, config) -> (before, after)``."""
+    return hook_steps(config) if isinstance(config, Config) else ([], [])

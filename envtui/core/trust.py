@@ -1,0 +1,116 @@
+"""Which configuration files the user trusts to run maintenance hooks.
+
+A project's ``envtui.toml`` (or ``pyproject.toml``) can name any command, so its hooks run only
+after ``envtui trust``. The record is the file's absolute path and the SHA-256 of its bytes, kept
+in the user's state dir; any edit changes the hash, and the file must be trusted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from envtui.core.errors import EnvtuiError
+from envtui.core.locations import trust_file
+
+TRUSTED = "trusted"
+UNTRUSTED = "untrusted"
+CHANGED = "changed"
+"""Trusted once, edited since: the current bytes have not been trusted."""
+
+
+@dataclass(frozen=True)
+class TrustState:
+    """Whether a file's current content may run hooks, and why not."""
+
+    path: Path
+    status: str
+    """``trusted``, ``untrusted`` (never trusted) or ``changed`` (edited since it was trusted)."""
+    digest: str
+    """SHA-256 of the content this state was decided for."""
+
+    @property
+    def trusted(self) -> bool:
+        """Whether hooks from this content may run."""
+        return self.status == TRUSTED
+
+    @property
+    def reason(self) -> str:
+        """Why hooks will not run, as a sentence fragment (empty when trusted)."""
+        if self.status == CHANGED:
+            return f"{self.path} changed since it was trusted; run 'envtui trust {self.path}' after reviewing it"
+        if self.status == UNTRUSTED:
+            return f"{self.path} is not trusted; run 'envtui trust {self.path}' after reviewing its hooks"
+        return ""
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, in hex."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError as exc:
+        raise EnvtuiError(f"cannot read {path}", cause=exc.strerror) from exc
+
+
+def _load() -> dict[str, dict]:
+    try:
+        data = json.loads(trust_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return files if isinstance(files, dict) else {}
+
+
+def _save(files: dict[str, dict]) -> None:
+    target = trust_file()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".trusted-", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"version": 1, "files": files}, out, indent=2, sort_keys=True)
+            out.write("\n")
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise EnvtuiError(f"cannot record trust in {target}", cause=exc.strerror) from exc
+
+
+def trust_state(path: str | os.PathLike[str], digest: str | None = None) -> TrustState:
+    """Whether ``path`` is trusted with the content whose hash is ``digest`` (default: its bytes now).
+
+    Pass the digest of the bytes that were actually parsed, so a file edited after it was read
+    cannot slip in commands that were never trusted.
+    """
+    file = Path(path).resolve()
+    digest = digest or file_digest(file)
+    record = _load().get(str(file))
+    if not isinstance(record, dict):
+        return TrustState(file, UNTRUSTED, digest)
+    return TrustState(file, TRUSTED if record.get("sha256") == digest else CHANGED, digest)
+
+
+def trust(path: str | os.PathLike[str], digest: str | None = None) -> TrustState:
+    """Record the file's content as trusted: the bytes whose hash is ``digest`` (default: its bytes now).
+
+    Pass the digest of the bytes that were shown to the user, so an edit in between is not trusted.
+    """
+    file = Path(path).resolve()
+    digest = digest or file_digest(file)
+    files = _load()
+    files[str(file)] = {"sha256": digest, "trusted_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    _save(files)
+    return TrustState(file, TRUSTED, digest)
+
+
+def revoke(path: str | os.PathLike[str]) -> bool:
+    """Forget a file's trust; returns whether there was any."""
+    file = Path(path).resolve()
+    files = _load()
+    if files.pop(str(file), None) is None:
+        return False
+    _save(files)
+    return True
