@@ -1,0 +1,56 @@
+"""Messages workers post to the main screen when what they waited for arrives.
+
+Workers run in threads and touch the UI only by posting one of these; the screen handles
+them with ``@on(...)``. Failures are reported through ``Worker.StateChanged``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual.message import Message
+
+from envtui.core.environment import Environment
+from envtui.core.filtering import PackageIndex
+from envtui.core.packages import DependencyIssue, Inventory
+
+
+@dataclass
+class InventoryLoaded(Message):
+    """The environment was listed (first load, refresh, or a switch to another environment)."""
+
+    env: Environment
+    inventory: Inventory
+    index: PackageIndex
+    """The inventory prepared for filtering (built in the worker, off the UI thread)."""
+
+
+@dataclass
+class OutdatedChecked(Message):
+    """The index answered: latest versions of the outdated packages, by canonical name."""
+
+    env: Environment
+    latest: dict[str, str]
+
+
+@dataclass
+class DependenciesChecked(Message):
+    """``uv pip check`` finished."""
+
+    env: Environment
+    issues: list[DependencyIssue] = field(default_factory=list)
+
+
+@dataclass
+class UvVersionKnown(Message):
+    """uv answered ``uv --version``."""
+
+    version: str
+
+
+@dataclass
+class EnvironmentsFound(Message):
+    """Virtual environments discovered near the open one."""
+
+    paths: list[Path]

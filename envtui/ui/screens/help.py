@@ -1,0 +1,59 @@
+"""``?``: every key on the main screen, grouped, with what it does."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from envtui.ui.commands import screen_actions
+from envtui.ui.widgets.package_table import MARK_BROKEN, MARK_EDITABLE, MARK_OUTDATED
+
+_EXTRA_KEYS: list[tuple[str, str, str]] = [
+    ("Package table", "↑ ↓, j k", "Move"),
+    ("Package table", "pgup pgdn, g G", "Page, first, last"),
+    ("General", "tab, shift+tab", "Next / previous pane"),
+    ("General", "ctrl+p", "Command palette: every action by name"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Full key help for the screen it was opened from."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark", "dismiss", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, origin: Screen) -> None:
+        super().__init__()
+        self._origin = origin
+
+    def compose(self) -> ComposeResult:
+        """One table of keys, then the status marks."""
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column()
+        rows: list[tuple[str, str, str]] = [
+            (a.group, a.keys, a.help if a.help != a.title else a.title) for a in screen_actions(self._origin)
+        ] + _EXTRA_KEYS
+        order = {"Environment": 0, "Package table": 1, "General": 2}
+        last_group = None
+        for group, keys, text in sorted(rows, key=lambda r: order.get(r[0], 3)):
+            table.add_row(group if group != last_group else "", keys, text)
+            last_group = group
+        marks = Text()
+        marks.append("\nMarks in the table: ")
+        marks.append(f"{MARK_BROKEN} broken dependency or metadata  ")
+        marks.append(f"{MARK_OUTDATED} newer version available  ")
+        marks.append(f"{MARK_EDITABLE} editable install")
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys · escape to close"
+            yield Static(table, id="help-keys")
+            yield Static(marks, id="help-marks")

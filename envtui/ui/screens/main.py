@@ -1,0 +1,476 @@
+"""The main screen: environments and views on the left, the package table, details, job log.
+
+State lives here (the open environment, its inventory and index, the view, the query, the sort);
+widgets only display what they are handed. Everything that waits (listing, ``uv pip check``,
+the index query for newer versions, discovering environments) runs in a thread worker whose only
+job is to post a message from ``envtui.ui.messages``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from packaging.utils import canonicalize_name
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive, reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from envtui.core.environment import Environment, discover_environments, resolve_environment
+from envtui.core.errors import EnvtuiError
+from envtui.core.filtering import ALL, OUTDATED, PackageIndex, View, count_text, next_sort, standard_views
+from envtui.core.packages import DependencyIssue, Inventory, Package, check_dependencies, fetch_outdated, list_packages
+from envtui.core.uv import Uv
+from envtui.ui.messages import (
+    DependenciesChecked,
+    EnvironmentsFound,
+    InventoryLoaded,
+    OutdatedChecked,
+    UvVersionKnown,
+)
+from envtui.ui.widgets.details import DetailsPane
+from envtui.ui.widgets.filter_input import FilterInput
+from envtui.ui.widgets.job_log import JobLog, JobLogPane
+from envtui.ui.widgets.package_table import PackageTable
+from envtui.ui.widgets.sidebar import EnvironmentList, ViewList, display_path
+from envtui.ui.widgets.status_bar import HealthBadge, StatusBar
+
+#: Below this size the layout cannot work; a message replaces it.
+MIN_WIDTH, MIN_HEIGHT = 60, 20
+#: Below this width the sidebar folds away and details stack under the table.
+NARROW_WIDTH = 100
+#: From this width the details pane is open from the start.
+WIDE_WIDTH = 120
+
+PACKAGES_PANE = "packages-pane"
+
+
+class MainScreen(Screen[None]):
+    """One environment in panes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", tooltip="Narrow the table by name or summary", id="filter"),
+        Binding("escape", "clear_filter", "Clear", show=False, tooltip="Clear the filter, back to the table", id="clear_filter"),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by name, version, category", id="sort"),
+        Binding("r", "refresh", "Refresh", tooltip="List the environment again", id="refresh"),
+        Binding("l", "toggle_log", "Log", tooltip="Show or hide the job log", id="toggle_log"),
+        Binding("o", "check_outdated", "Outdated", show=False, tooltip="Ask the index for newer versions", id="check_outdated"),
+        Binding("d", "toggle_details", "Details", show=False, tooltip="Show or hide the details pane", id="toggle_details"),
+        Binding("e", "focus_environments", "Envs", show=False, tooltip="Go to the environment list", id="focus_environments"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus_previous"),
+    ]
+
+    sort_by: Reactive[str] = reactive("name", init=False)
+    """The table's sort order: name, version or category."""
+    current_view: Reactive[View | str] = reactive(View(ALL), init=False)
+    """The chosen view: a package view, or the id of a pane added with ``add_pane``."""
+    filter_text: Reactive[str] = reactive("", init=False)
+    """The filter text."""
+    show_details: Reactive[bool] = reactive(False, init=False)
+    """Whether the details pane is open."""
+
+    def __init__(self, env: Environment) -> None:
+        super().__init__()
+        self.env = env
+        """The environment on screen."""
+        self.inventory: Inventory | None = None
+        """Its last listing (None until the first load arrives)."""
+        self.index = PackageIndex(())
+        """The listing prepared for filtering."""
+        self.latest: dict[str, str] | None = None
+        """Newer versions by canonical name; None until the index was asked."""
+        self.issues: list[DependencyIssue] = []
+        """What ``uv pip check`` reported."""
+        self.broken: dict[str, list[str]] = {}
+        """Packages with a broken requirement -> the lines saying why."""
+        self.uv = Uv()
+        """The uv binary, found once here: finding it in several threads at once races in sysconfig."""
+        self.views = standard_views()
+        """The package views in the left pane."""
+        self._members: set[str] | None = None
+        self._loads = 0
+        self._panes: dict[str, Callable[[], None] | None] = {}
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        """Status line, sidebar, table (with filter) and details, job log, footer."""
+        yield StatusBar(id="status-bar")
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield EnvironmentList(id="environments")
+                yield ViewList(self.views, id="views")
+            with Horizontal(id="main"):
+                with ContentSwitcher(initial=PACKAGES_PANE, id="centre"):
+                    with Vertical(id=PACKAGES_PANE):
+                        yield FilterInput(id="filter")
+                        yield PackageTable(id="packages")
+                yield DetailsPane(id="details")
+        yield JobLogPane(id="job-pane")
+        yield Footer(id="footer")
+        yield Static(
+            f"Terminal too small.\nenvtui needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+            id="too-small",
+            markup=False,
+        )
+
+    def on_mount(self) -> None:
+        """Fill the static facts and start loading."""
+        table = self.query_one(PackageTable)
+        table.border_title = "loading…"
+        self._show_env_facts()
+        self.query_one(EnvironmentList).set_environments([], self.env.path)
+        self.query_one(DetailsPane).display = False
+        self._apply_size(self.app.size.width, self.app.size.height)
+        if self.app.size.width >= WIDE_WIDTH:
+            self.show_details = True
+        table.focus()
+        self.load_inventory(self.env)
+        self.check_uv_version()
+        self.find_environments(self.env)
+
+    def on_resize(self, event) -> None:
+        """Switch between the wide, narrow and too-small layouts."""
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(too_small, "-too-small")
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(width < 76, "-compact")
+        if not too_small and self.focused is None and self.is_mounted:
+            self.call_after_refresh(self.table.focus)
+
+    # ------------------------------------------------------------------ public API for other parts
+
+    @property
+    def table(self) -> PackageTable:
+        """The package table."""
+        return self.query_one(PackageTable)
+
+    @property
+    def job_log(self) -> JobLog:
+        """The job log pane: ``job_log.append(stream, line)`` from a running job."""
+        return self.query_one(JobLog)
+
+    @property
+    def job_pane(self) -> JobLogPane:
+        """The job log pane: ``job_pane.title = "…"``, ``job_pane.collapsed = False``."""
+        return self.query_one(JobLogPane)
+
+    @property
+    def health_badge(self) -> HealthBadge:
+        """The header's health badge: ``health_badge.show(text, level)``."""
+        return self.query_one(HealthBadge)
+
+    @property
+    def selected_package(self) -> Package | None:
+        """The package under the table's cursor."""
+        return self.table.current
+
+    def add_pane(self, pane_id: str, label: str, widget: Widget, on_show: Callable[[], None] | None = None) -> None:
+        """Add a centre pane (e.g. Health) reachable from the left pane's views.
+
+        ``on_show`` runs each time the pane is chosen (to refresh what it shows).
+        """
+        widget.id = pane_id
+        self.query_one("#centre", ContentSwitcher).mount(widget)
+        self._panes[pane_id] = on_show
+        self.query_one(ViewList).add_entry(pane_id, label)
+
+    def refresh_inventory(self) -> None:
+        """List the environment again (after a change job, or on ``r``); rows update in place."""
+        self.load_inventory(self.env)
+
+    # ------------------------------------------------------------------ workers (they only post messages)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inventory", description="Listing packages")
+    def load_inventory(self, env: Environment) -> None:
+        """List the environment and index it for filtering, then check its dependencies."""
+        inventory = list_packages(env, self.uv)
+        index = PackageIndex(inventory.packages.values())
+        if get_current_worker().is_cancelled:
+            return
+        self.post_message(InventoryLoaded(env, inventory, index))
+        issues = check_dependencies(env, self.uv)
+        if not get_current_worker().is_cancelled:
+            self.post_message(DependenciesChecked(env, issues))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outdated", description="Asking the index for newer versions")
+    def check_outdated(self, env: Environment) -> None:
+        """Ask the index which packages have newer versions (slow: the network)."""
+        latest = fetch_outdated(env, self.uv)
+        if not get_current_worker().is_cancelled:
+            self.post_message(OutdatedChecked(env, latest))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="uv-version", description="Asking uv its version")
+    def check_uv_version(self) -> None:
+        """Learn uv's version for the status line."""
+        self.post_message(UvVersionKnown(self.uv.version()))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="discover", description="Looking for environments")
+    def find_environments(self, env: Environment) -> None:
+        """Find venvs beside the open one (its parent directory) and under the working directory."""
+        found: list[Path] = []
+        for root in dict.fromkeys([env.path.parent, Path.cwd()]):
+            try:
+                found += discover_environments(root, max_depth=2)
+            except EnvtuiError:
+                continue
+            if get_current_worker().is_cancelled:
+                return
+        self.post_message(EnvironmentsFound(sorted(set(found))))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inventory", description="Opening environment")
+    def switch_environment(self, path: Path) -> None:
+        """Resolve ``path`` and list it; the screen switches when it arrives."""
+        env = resolve_environment(path)
+        inventory = list_packages(env, self.uv)
+        index = PackageIndex(inventory.packages.values())
+        if get_current_worker().is_cancelled:
+            return
+        self.post_message(InventoryLoaded(env, inventory, index))
+        issues = check_dependencies(env, self.uv)
+        if not get_current_worker().is_cancelled:
+            self.post_message(DependenciesChecked(env, issues))
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """Show any worker's failure as a notification (and in the badge when it was a check)."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = error.message if isinstance(error, EnvtuiError) else f"{type(error).__name__}: {error}"
+        cause = getattr(error, "cause", None)
+        if event.worker.group == "inventory" and self.inventory is None:
+            self.table.border_title = "could not list packages"
+        if event.worker.group == "outdated":
+            self.latest = None
+            self._update_counts()
+        self.notify(f"{message}\n{cause}" if cause else message, title=event.worker.description, severity="error")
+
+    # ------------------------------------------------------------------ results
+
+    @on(InventoryLoaded)
+    def _inventory_loaded(self, message: InventoryLoaded) -> None:
+        """Show the new listing; a refresh of the same environment keeps cursor and scroll."""
+        switched = message.env.path != self.env.path
+        self.env = message.env
+        self.inventory = message.inventory
+        self.index = message.index
+        self._loads += 1
+        if switched:
+            self.latest = None
+            self.issues = []
+            self.broken = {}
+            self.query_one(EnvironmentList).set_environments(
+                self.query_one(EnvironmentList)._paths, self.env.path
+            )
+            self.health_badge.show("checking…", "unknown")
+            self.find_environments(self.env)
+        self._show_env_facts()
+        self._recompute_members()
+        self._refilter()
+        self._update_counts()
+        for problem in message.inventory.problems:
+            self.notify(problem, severity="warning")
+
+    @on(DependenciesChecked)
+    def _dependencies_checked(self, message: DependenciesChecked) -> None:
+        """Mark broken packages and fill the badge with what the core knows."""
+        if message.env.path != self.env.path:
+            return
+        self.issues = message.issues
+        broken: dict[str, list[str]] = {}
+        for issue in message.issues:
+            key = canonicalize_name(issue.package)
+            broken.setdefault(key, []).append(str(issue))
+        self.broken = broken
+        self._recompute_members()
+        self.table.update_marks(broken=set(broken))
+        self._refilter()
+        self._update_counts()
+        problems = len(message.issues)
+        if problems:
+            noun = "problem" if problems == 1 else "problems"
+            self.health_badge.show(
+                f"python OK · pip check: {problems} {noun}", "error",
+                tooltip="\n".join(str(i) for i in message.issues),
+            )
+        else:
+            self.health_badge.show("python OK · pip check OK", "ok")
+        self._show_details_for(self.table.current)
+
+    @on(OutdatedChecked)
+    def _outdated_checked(self, message: OutdatedChecked) -> None:
+        """Fill the Latest column and the Outdated view."""
+        if message.env.path != self.env.path:
+            return
+        self.latest = message.latest
+        self.table.update_marks(latest=self.latest)
+        self._recompute_members()
+        self._refilter()
+        self._update_counts()
+        count = len(self.latest)
+        self.notify(f"{count} outdated package{'s' if count != 1 else ''}", title="Newer versions")
+
+    @on(UvVersionKnown)
+    def _uv_version_known(self, message: UvVersionKnown) -> None:
+        """Put uv's version in the status line."""
+        self.query_one(StatusBar).uv_text = message.version
+
+    @on(EnvironmentsFound)
+    def _environments_found(self, message: EnvironmentsFound) -> None:
+        """List the environments found."""
+        self.query_one(EnvironmentList).set_environments(message.paths, self.env.path)
+
+    # ------------------------------------------------------------------ filtering
+
+    def _recompute_members(self) -> None:
+        view = self.current_view
+        self._members = (
+            self.index.members(view, outdated=self.latest, broken=self.broken) if isinstance(view, View) else None
+        )
+
+    def _refilter(self) -> None:
+        """Run the pure filter and hand the result to the table (cheap: it paints visible rows only)."""
+        keys = self.index.select(self.filter_text, self.sort_by, self._members)
+        table = self.table
+        table.set_rows(keys, self.index.packages, latest=self.latest or {}, broken=set(self.broken))
+        filtered = bool(self.filter_text.strip()) or self._members is not None
+        title = count_text(len(keys), len(self.index), filtered)
+        table.border_title = title
+        sort_hint = f"sorted by {self.sort_by}"
+        if isinstance(self.current_view, View) and self.current_view.kind != ALL:
+            sort_hint = f"{self.current_view.label} · {sort_hint}"
+        table.border_subtitle = sort_hint
+
+    def _update_counts(self) -> None:
+        self.query_one(ViewList).set_counts(self.index.counts(self.views, outdated=self.latest, broken=self.broken))
+
+    def watch_filter_text(self) -> None:
+        """Narrow the table as the user types."""
+        self._refilter()
+
+    def watch_sort_order(self) -> None:
+        """Re-order the table."""
+        self._refilter()
+
+    def watch_current_view(self, view: View | str) -> None:
+        """Show the chosen view (a package view or an added pane)."""
+        switcher = self.query_one("#centre", ContentSwitcher)
+        if isinstance(view, str):
+            switcher.current = view
+            on_show = self._panes.get(view)
+            if on_show is not None:
+                on_show()
+            return
+        switcher.current = PACKAGES_PANE
+        if view.kind == OUTDATED and self.latest is None:
+            self.check_outdated(self.env)
+        self._recompute_members()
+        self._refilter()
+
+    def watch_show_details(self, show: bool) -> None:
+        """Open or close the details pane."""
+        self.query_one(DetailsPane).display = show
+        if show:
+            self._show_details_for(self.table.current)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        """Every keystroke in the filter box."""
+        self.filter_text = event.value
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        """Enter in the filter box goes to the table."""
+        self.table.focus()
+
+    @on(PackageTable.Highlighted)
+    def _package_highlighted(self, message: PackageTable.Highlighted) -> None:
+        """Keep the details pane on the highlighted package."""
+        if self.show_details:
+            self._show_details_for(message.package)
+
+    @on(PackageTable.Selected)
+    def _package_selected(self, message: PackageTable.Selected) -> None:
+        """Enter on a package opens its details."""
+        self.show_details = True
+        self._show_details_for(message.package)
+
+    @on(ViewList.Chosen)
+    def _view_chosen(self, message: ViewList.Chosen) -> None:
+        """Switch view from the left pane."""
+        self.current_view = message.view
+        if isinstance(message.view, View):
+            self.table.focus()
+
+    @on(EnvironmentList.Chosen)
+    def _environment_chosen(self, message: EnvironmentList.Chosen) -> None:
+        """Open another environment."""
+        self.table.border_title = f"opening {display_path(message.path)}…"
+        self.switch_environment(message.path)
+
+    def _show_details_for(self, package: Package | None) -> None:
+        if self.show_details:
+            self.query_one(DetailsPane).show(package, self.index.packages, self.latest, self.broken)
+
+    def _show_env_facts(self) -> None:
+        bar = self.query_one(StatusBar)
+        bar.env_text = display_path(self.env.path)
+        bar.python_text = self.env.version + ("" if self.env.writable else " (read-only)")
+        count = len(self.index)
+        bar.count_text = f"{count:,} package{'s' if count != 1 else ''}" if self.inventory else ""
+
+    # ------------------------------------------------------------------ actions
+
+    def action_focus_filter(self) -> None:
+        """Focus the filter box (``/``)."""
+        if self.current_view != PACKAGES_PANE and not isinstance(self.current_view, View):
+            self.current_view = View(ALL)
+        self.query_one(FilterInput).focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the filter and return to the table; with no filter, close the details pane."""
+        box = self.query_one(FilterInput)
+        if box.value:
+            box.value = ""
+            self.filter_text = ""
+        elif self.table.has_focus and self.show_details and self.size.width < WIDE_WIDTH:
+            self.show_details = False
+        self.table.focus()
+
+    def action_cycle_sort(self) -> None:
+        """Name → version → category → name."""
+        self.sort_by = next_sort(self.sort_by)
+
+    def action_refresh(self) -> None:
+        """List the environment again, keeping the cursor on the same package."""
+        self.table.border_subtitle = "refreshing…"
+        self.refresh_inventory()
+
+    def action_toggle_log(self) -> None:
+        """Show or hide the job log."""
+        self.job_pane.collapsed = not self.job_pane.collapsed
+
+    def action_toggle_details(self) -> None:
+        """Show or hide the details pane."""
+        self.show_details = not self.show_details
+
+    def action_check_outdated(self) -> None:
+        """Ask the index for newer versions (fills Latest and the Outdated view)."""
+        self.notify("Asking the index for newer versions…", timeout=2)
+        self.check_outdated(self.env)
+
+    def action_focus_environments(self) -> None:
+        """Go to the environment list."""
+        self.query_one(EnvironmentList).focus()

@@ -1,0 +1,113 @@
+"""The details pane: everything about one package, read from the inventory (no uv call)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from envtui.core.packages import Package, _REQ_NAME
+from packaging.utils import canonicalize_name
+
+
+def size_on_disk(package: Package) -> int | None:
+    """Bytes the package's files take, summed from its RECORD (cheap: one small file), or None."""
+    if not package.dist_info:
+        return None
+    try:
+        with open(os.path.join(package.dist_info, "RECORD"), "rb") as handle:
+            text = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+    total = 0
+    for line in text.splitlines():
+        size = line.rsplit(",", 1)[-1].strip()
+        if size.isdigit():
+            total += int(size)
+    return total or None
+
+
+def human_size(size: int) -> str:
+    """``1.2 MB`` style."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"  # pragma: no cover
+
+
+class DetailsPane(VerticalScroll):
+    """Summary, requirements (with what is installed), dependents, license, homepage, location."""
+
+    def compose(self) -> ComposeResult:
+        """One Static holds the rendered details."""
+        yield Static("Select a package and press Enter.", id="details-body", markup=False)
+
+    def show(
+        self,
+        package: Package | None,
+        packages: Mapping[str, Package],
+        latest: Mapping[str, str] | None = None,
+        broken: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        """Render ``package`` (None clears the pane)."""
+        body = self.query_one("#details-body", Static)
+        if package is None:
+            self.border_title = "Details"
+            body.update("No package selected.")
+            return
+        self.border_title = f"{package.name} {package.version}"
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        if package.summary:
+            grid.add_row("Summary", package.summary)
+        newer = (latest or {}).get(package.key)
+        if newer:
+            grid.add_row("Latest", Text(f"{newer} available", style="bold"))
+        grid.add_row("Category", package.category)
+        grid.add_row("Requires", self._requires(package, packages) if package.requires else Text("nothing"))
+        grid.add_row("Required by", ", ".join(package.required_by) or "nothing (top-level)")
+        if package.license:
+            grid.add_row("License", package.license)
+        if package.homepage:
+            grid.add_row("Homepage", package.homepage)
+        grid.add_row("Location", package.editable_location or package.location or "unknown")
+        if package.editable:
+            grid.add_row("Editable", "yes")
+        if package.installer:
+            grid.add_row("Installer", package.installer)
+        size = size_on_disk(package)
+        if size:
+            grid.add_row("Size", human_size(size))
+        problems = list(package.problems) + list((broken or {}).get(package.key, []))
+        if problems:
+            grid.add_row(Text("Problems", style="bold"), Text("\n".join(problems)))
+        body.update(grid)
+        self.scroll_home(animate=False)
+
+    @staticmethod
+    def _requires(package: Package, packages: Mapping[str, Package]) -> Text:
+        """Each requirement with the installed version of what it names."""
+        text = Text()
+        for i, requirement in enumerate(package.requires):
+            if i:
+                text.append("\n")
+            spec, _, marker = requirement.partition(";")
+            match = _REQ_NAME.match(spec)
+            key = canonicalize_name(match.group(1)) if match else ""
+            installed = packages.get(key)
+            text.append(spec.strip())
+            if marker.strip() and key not in package.dependencies:
+                text.append(f"  (only when {marker.strip()})", style="dim")
+            elif installed is not None:
+                text.append(f"  {installed.version} installed", style="dim")
+            else:
+                text.append("  not installed", style="bold")
+        return text

@@ -1,0 +1,121 @@
+"""The job log pane: live output of the running job, batched so a flood never freezes the UI.
+
+Producers call :meth:`JobLog.append` (from the event loop or any thread); it only buffers. A
+timer flushes the buffer every ``FLUSH_SECONDS`` with one ``write_lines`` call. ``Log.write_line``
+per line costs ~28 s for 100k lines; one batched write per tick with ``max_lines`` set stays well
+under a frame. Lines that would be pruned anyway are dropped before they are written. The
+widget keeps only the last ``max_lines``; the full log belongs on disk (the job engine's job).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import Reactive, reactive
+from textual.timer import Timer
+from textual.widgets import Log, Static
+
+#: How often buffered lines are written to the screen.
+FLUSH_SECONDS = 0.05
+#: How many lines the pane keeps by default.
+MAX_LINES = 5000
+#: Prefix for envtui's own lines, so they stand apart from uv's output.
+STREAM_PREFIX: dict[str, str] = {"envtui": "» "}
+
+
+class JobLog(Log):
+    """The running job's output: buffered appends, flushed in batches."""
+
+    def __init__(
+        self,
+        *,
+        max_lines: int = MAX_LINES,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(max_lines=max_lines, auto_scroll=True, name=name, id=id, classes=classes)
+        self._pending: deque[str] = deque()
+        self._timer: Timer | None = None
+        self.dropped = 0
+        """Lines dropped unseen because more arrived in one tick than the pane keeps."""
+        self.received = 0
+        """Lines appended since the last :meth:`reset`."""
+
+    def on_mount(self) -> None:
+        """Start the flush timer."""
+        self._timer = self.set_interval(FLUSH_SECONDS, self.flush, name="job-log-flush")
+
+    def append(self, stream: str, line: str) -> None:
+        """Queue one line of output (``stream``: stdout, stderr or envtui). Safe from any thread."""
+        self._pending.append(STREAM_PREFIX.get(stream, "") + line)
+        self.received += 1
+
+    def extend(self, stream: str, lines: list[str]) -> None:
+        """Queue several lines at once."""
+        prefix = STREAM_PREFIX.get(stream, "")
+        self._pending.extend(prefix + line for line in lines)
+        self.received += len(lines)
+
+    def flush(self) -> None:
+        """Write everything buffered in one batch (called by the timer; callable directly)."""
+        if not self._pending:
+            return
+        batch: list[str] = []
+        pending = self._pending
+        while pending:
+            batch.append(pending.popleft())
+        limit = self.max_lines
+        if limit is not None and len(batch) > limit:
+            self.dropped += len(batch) - limit
+            batch = batch[-limit:]
+        self.write_lines(batch)
+
+    @property
+    def pending(self) -> int:
+        """Lines waiting for the next flush."""
+        return len(self._pending)
+
+    def reset(self) -> None:
+        """Clear the log for a new job."""
+        self._pending.clear()
+        self.clear()
+        self.dropped = 0
+        self.received = 0
+
+
+class JobLogPane(Vertical):
+    """The bottom pane: a title line (job and state) over the :class:`JobLog`; ``l`` folds it."""
+
+    collapsed: Reactive[bool] = reactive(True)
+    """Whether the pane is folded to its title line."""
+    title: Reactive[str] = reactive("Job log")
+    """What the title line says (e.g. the running job and its state)."""
+
+    def compose(self) -> ComposeResult:
+        """Title line, then the log."""
+        yield Static(self._title_text(), id="job-log-title", markup=False)
+        yield JobLog(id="job-log")
+
+    @property
+    def log_widget(self) -> JobLog:
+        """The log inside the pane."""
+        return self.query_one(JobLog)
+
+    def watch_collapsed(self, collapsed: bool) -> None:
+        """Fold or unfold (CSS does the sizing)."""
+        self.set_class(collapsed, "-collapsed")
+        self._update_title()
+
+    def watch_title(self) -> None:
+        """Repaint the title line."""
+        self._update_title()
+
+    def _title_text(self) -> str:
+        hint = "l to show" if self.collapsed else "l to hide"
+        return f"{self.title} · {hint}"
+
+    def _update_title(self) -> None:
+        for title in self.query("#job-log-title").results(Static):
+            title.update(self._title_text())

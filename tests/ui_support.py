@@ -1,0 +1,32 @@
+"""Helpers for the TUI tests: open the app on a fixture venv, read the screen as text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from envtui.core.environment import resolve_environment
+from envtui.ui.app import EnvtuiApp
+
+
+def make_app(path: Path) -> EnvtuiApp:
+    """The app on the environment at ``path``."""
+    return EnvtuiApp(resolve_environment(path))
+
+
+async def settle(pilot) -> None:
+    """Wait until every worker finished and the screen caught up (no sleeping)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system=None, record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
