@@ -1,0 +1,167 @@
+"""Maintenance hooks run only from a trusted file: untrusted they are skipped (and say so), after
+``envtui trust`` they run, after an edit they stop again."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from envtui.core import trust
+from envtui.core.config import load_config
+from envtui.core.environment import resolve_environment
+from envtui.core.hooks import HookStep, hook_provider, hook_steps
+from envtui.core.steps import StepContext, StepFailed
+from tests.health_server import health_server
+from tests.test_config import run_in
+
+
+def write_config(directory: Path, before: list[str], after: list[str], extra: str = "") -> Path:
+    def toml_list(argv: list[str]) -> str:
+        return "[" + ", ".join(f'"{a}"' for a in argv) + "]"
+
+    file = directory / "envtui.toml"
+    file.write_text(f"{extra}[hooks]\nbefore-change = {toml_list(before)}\nafter-change = {toml_list(after)}\n")
+    return file
+
+
+def touch(path: Path) -> list[str]:
+    """A hook command that leaves a mark (and prints), so a test can tell whether it ran."""
+    return [sys.executable, "-c", f"import pathlib; pathlib.Path({str(path)!r}).touch(); print('hook ran')"]
+
+
+class Log:
+    """Collects what steps write into the job log."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+
+    def __call__(self, stream: str, line: str) -> None:
+        self.lines.append((stream, line))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line for _, line in self.lines)
+
+
+def context(env_path: Path, phase: str, log: Log) -> StepContext:
+    return StepContext(job=None, env=resolve_environment(env_path), emit=log, phase=phase,
+                       outcome="succeeded" if phase == "after" else None)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    directory = tmp_path / "project"
+    directory.mkdir()
+    return directory
+
+
+def test_trust_records_the_exact_content(project: Path) -> None:
+    file = project / "envtui.toml"
+    file.write_text('imports = ["os"]\n')
+    assert trust.trust_state(file).status == trust.UNTRUSTED
+    trust.trust(file)
+    assert trust.trust_state(file).trusted
+    file.write_text('imports = ["os", "sys"]\n')
+    state = trust.trust_state(file)
+    assert state.status == trust.CHANGED and "changed since it was trusted" in state.reason
+    trust.trust(file)
+    assert trust.trust_state(file).trusted
+    assert trust.revoke(file) and trust.trust_state(file).status == trust.UNTRUSTED
+    assert not trust.revoke(file)
+
+
+async def test_untrusted_hooks_do_not_run_and_say_why(project: Path, env_path: Path) -> None:
+    mark = project / "ran"
+    write_config(project, touch(mark), touch(mark))
+    before, after = hook_steps(load_config(cwd=project))
+    log = Log()
+    await before[0].run(context(env_path, "before", log))
+    await after[0].run(context(env_path, "after", log))
+    assert not mark.exists()
+    assert "before-change hooks skipped" in log.text and "after-change hooks skipped" in log.text
+    assert "is not trusted; run 'envtui trust" in log.text
+
+
+async def test_trusted_hooks_run_then_stop_after_an_edit(project: Path, env_path: Path) -> None:
+    mark = project / "ran"
+    file = write_config(project, touch(mark), ["true"])
+    assert run_in(project, "trust").returncode == 0
+    [step], _ = hook_steps(load_config(cwd=project))
+    log = Log()
+    await step.run(context(env_path, "before", log))
+    assert mark.exists()
+    assert ("stdout", "hook ran") in log.lines
+    assert any("before-change hook: $ " in line for _, line in log.lines)
+
+    mark.unlink()
+    file.write_text(file.read_text() + "# an innocent-looking edit\n")
+    [step], _ = hook_steps(load_config(cwd=project))
+    log = Log()
+    await step.run(context(env_path, "before", log))
+    assert not mark.exists()
+    assert "changed since it was trusted" in log.text
+
+
+async def test_hooks_run_in_the_config_directory_in_order(project: Path, env_path: Path) -> None:
+    file = project / "envtui.toml"
+    file.write_text(
+        "[hooks]\nbefore-change = [\n"
+        f'  ["{sys.executable}", "-c", "import os; print(os.getcwd())"],\n'
+        '  ["echo", "second"],\n]\n'
+    )
+    trust.trust(file)
+    [step], after = hook_steps(load_config(file))
+    assert after == []
+    log = Log()
+    await step.run(context(env_path, "before", log))
+    out = [line for stream, line in log.lines if stream == "stdout"]
+    assert out == [str(project.resolve()), "second"]
+
+
+async def test_a_failing_before_hook_stops_the_job(project: Path, env_path: Path) -> None:
+    file = write_config(project, ["false"], ["true"])
+    trust.trust(file)
+    [step], _ = hook_steps(load_config(file))
+    with pytest.raises(StepFailed, match="before-change hook false exited with status 1"):
+        await step.run(context(env_path, "before", Log()))
+
+
+async def test_a_hook_that_cannot_start_fails_cleanly(project: Path, env_path: Path) -> None:
+    file = write_config(project, ["/no/such/program"], ["true"])
+    trust.trust(file)
+    [step], _ = hook_steps(load_config(file))
+    with pytest.raises(StepFailed, match="could not start"):
+        await step.run(context(env_path, "before", Log()))
+
+
+async def test_a_hanging_hook_is_stopped_at_its_timeout(project: Path, env_path: Path) -> None:
+    file = project / "envtui.toml"
+    file.write_text('[hooks]\ntimeout = 1\nbefore-change = ["sleep", "60"]\n')
+    trust.trust(file)
+    [step], _ = hook_steps(load_config(file))
+    started = time.monotonic()
+    with pytest.raises(StepFailed, match="did not finish within 1 s"):
+        await step.run(context(env_path, "before", Log()))
+    assert time.monotonic() - started < 6
+
+
+async def test_after_hooks_recheck_health_into_the_log(project: Path, env_path: Path) -> None:
+    with health_server() as base:
+        file = write_config(project, ["true"], ["echo", "backend started"],
+                            extra=f'imports = ["boom"]\n[[services]]\nname = "backend"\nurl = "{base}/ok"\n')
+        trust.trust(file)
+        _, [step] = hook_steps(load_config(file))
+        log = Log()
+        ctx = context(env_path, "after", log)
+        await step.run(ctx)
+    assert ("stdout", "backend started") in log.lines
+    assert "health after the change: fail" in log.text
+    assert "fail: import boom: RuntimeError: boom is broken" in log.text
+    assert ctx.data["health"].status == "fail"
+
+
+def test_the_provider_gives_nothing_without_a_config(env_path: Path) -> None:
+    assert hook_provider(None, None) == ([], [])
