@@ -48,6 +48,8 @@ def _isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 def offline_uv(wheelhouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point uv at the wheelhouse through the user's own uv settings, as a real user would."""
     monkeypatch.setenv("UV_NO_INDEX", "1")
+    # uv 0.13 ignores UV_NO_INDEX for ``uv pip``: without UV_OFFLINE it would still ask PyPI.
+    monkeypatch.setenv("UV_OFFLINE", "1")
     monkeypatch.setenv("UV_FIND_LINKS", str(wheelhouse))
     return wheelhouse
 
@@ -71,3 +73,19 @@ def venv_factory(tmp_path: Path, wheelhouse: Path) -> VenvFactory:
 def env_path(venv_factory: VenvFactory) -> Path:
     """A venv with gamma (so alpha 2.0 and beta 1.1 too) and boom installed."""
     return venv_factory(["gamma", "boom"], name="env")
+
+
+@pytest.fixture
+def slow_index(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """A local index (``UV_INDEX_URL``) serving ``slowpkg`` 1.0, whose download stalls until released."""
+    from tests.factory import build_wheel
+    from tests.slow_index import SlowIndex
+
+    wheel = build_wheel(tmp_path_factory.mktemp("slow-wheels"), WheelSpec("slowpkg", "1.0", summary="Downloads slowly"))
+    with SlowIndex([wheel]) as index:
+        monkeypatch.delenv("UV_OFFLINE", raising=False)
+        monkeypatch.delenv("UV_NO_INDEX", raising=False)
+        monkeypatch.delenv("UV_FIND_LINKS", raising=False)
+        monkeypatch.setenv("UV_INDEX_URL", index.url)
+        monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path_factory.mktemp("slow-cache")))
+        yield index

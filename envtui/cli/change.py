@@ -1,0 +1,229 @@
+"""Commands that change an environment: ``install``, ``upgrade``, ``uninstall``, ``sync``.
+
+For scripts: they apply without asking, stream uv's output as it arrives, and exit 0 (done),
+1 (uv failed; the environment is as it was), 2 (bad input; nothing ran) or 130 (cancelled
+with ctrl+c). ``--dry-run`` prints only the preview uv computes. ``--json`` prints one JSON
+document on stdout (uv's output then goes to stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from envtui.cli.common import add_env_options, add_json_option, environment_from
+from envtui.cli.output import emit_json, warn
+from envtui.core.errors import EnvtuiError, UsageError
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    add_env_options(p)
+    p.add_argument("--dry-run", action="store_true", help="only show what would change (uv --dry-run)")
+    add_json_option(p)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the commands that change an environment."""
+    p = subparsers.add_parser(
+        "install", help="install packages",
+        description="Install requirement specs (name, name==1.2, name[extra]>=2, 'name @ URL'), "
+                    "requirements files (-r) or local projects (--editable). Put specs after '--' "
+                    "when in doubt.")
+    p.add_argument("specs", nargs="*", metavar="SPEC", help="a requirement spec (one per argument)")
+    p.add_argument("-r", "--requirement", action="append", default=[], metavar="FILE",
+                   help="install from a requirements file (repeatable)")
+    p.add_argument("-e", "--editable", action="append", default=[], metavar="PATH",
+                   help="install a local project directory in editable mode (repeatable)")
+    _common(p)
+    p.set_defaults(run=run_install)
+
+    p = subparsers.add_parser(
+        "upgrade", help="upgrade packages",
+        description="Upgrade installed packages by name, or every outdated top-level package (--all).")
+    p.add_argument("names", nargs="*", metavar="NAME", help="an installed package")
+    p.add_argument("--all", action="store_true",
+                   help="every outdated top-level package (asks the index; lists them first)")
+    _common(p)
+    p.set_defaults(run=run_upgrade)
+
+    p = subparsers.add_parser(
+        "uninstall", help="remove packages",
+        description="Remove packages; warns, naming them, when installed packages require them.")
+    p.add_argument("names", nargs="+", metavar="NAME", help="an installed package")
+    _common(p)
+    p.set_defaults(run=run_uninstall)
+
+    p = subparsers.add_parser(
+        "sync", help="make the environment match a requirements file exactly",
+        description="Install what FILE lists and remove everything else (uv pip sync).")
+    p.add_argument("file", metavar="FILE", help="a requirements file (e.g. requirements.txt)")
+    _common(p)
+    p.set_defaults(run=run_sync)
+
+
+def _writable_env(args: argparse.Namespace):
+    env = environment_from(args)
+    if not env.writable:
+        raise UsageError(f"not a virtual environment: {env.path}",
+                         cause="envtui changes a system interpreter only with --system")
+    return env
+
+
+def run_install(args: argparse.Namespace) -> int:
+    """``envtui install``."""
+    from envtui.core.change import ChangeRequest
+
+    request = ChangeRequest.install(args.specs, requirements=args.requirement, editables=args.editable)
+    return _apply(args, _writable_env(args), request)
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    """``envtui upgrade NAME...`` or ``envtui upgrade --all``."""
+    from packaging.utils import canonicalize_name
+
+    from envtui.core.change import ChangeRequest
+    from envtui.core.packages import fetch_outdated, list_packages
+    from envtui.core.specs import validate_names
+
+    if args.all and args.names:
+        raise UsageError("give package names or --all, not both")
+    if not args.all and not args.names:
+        raise UsageError("nothing to upgrade", cause="give package names, or --all")
+    names = validate_names(args.names)
+    env = _writable_env(args)
+    inventory = list_packages(env)
+    if args.all:
+        latest = fetch_outdated(env)
+        outdated = [p for p in inventory.sorted() if p.top_level and p.key in latest]
+        if not outdated:
+            _say(args, "every top-level package is up to date")
+            if args.json:
+                emit_json({"dry_run": args.dry_run, "kind": "upgrade", "venv": str(env.path),
+                           "packages": [], "added": [], "removed": [], "changed": []})
+            return 0
+        _say(args, f"outdated top-level packages ({len(outdated)}):")
+        for package in outdated:
+            _say(args, f"  {package.name} {package.version} -> {latest[package.key]}")
+        names = [p.name for p in outdated]
+    else:
+        missing = [n for n in names if canonicalize_name(n) not in inventory.packages]
+        if missing:
+            raise UsageError(f"not installed: {', '.join(missing)}",
+                             cause="use 'envtui install' to add a package")
+    return _apply(args, env, ChangeRequest.upgrade(names))
+
+
+def run_uninstall(args: argparse.Namespace) -> int:
+    """``envtui uninstall NAME...``: warns about installed packages that need them."""
+    from packaging.utils import canonicalize_name
+
+    from envtui.core.change import ChangeRequest
+    from envtui.core.packages import list_packages
+    from envtui.core.specs import validate_names
+
+    names = validate_names(args.names)
+    env = _writable_env(args)
+    inventory = list_packages(env)
+    removing = {canonicalize_name(n) for n in names}
+    present: list[str] = []
+    for name in names:
+        package = inventory.get(name)
+        if package is None:
+            warn(f"{name} is not installed")
+            continue
+        present.append(package.name)
+        dependents = [d for d in package.required_by if canonicalize_name(d) not in removing]
+        if dependents:
+            warn(f"{package.name} is required by {', '.join(dependents)}, which may stop working")
+    if not present:
+        _say(args, "nothing to uninstall")
+        if args.json:
+            emit_json({"dry_run": args.dry_run, "kind": "uninstall", "venv": str(env.path),
+                       "added": [], "removed": [], "changed": []})
+        return 0
+    return _apply(args, env, ChangeRequest.uninstall(present))
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    """``envtui sync FILE``."""
+    from envtui.core.change import ChangeRequest
+
+    request = ChangeRequest.sync(args.file)
+    return _apply(args, _writable_env(args), request)
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    """A line for the person at the terminal (stderr when stdout carries JSON)."""
+    print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
+
+
+def _apply(args: argparse.Namespace, env, request) -> int:
+    if args.dry_run:
+        return _dry_run(args, env, request)
+    import asyncio
+
+    return asyncio.run(_run_job(args, env, request))
+
+
+def _dry_run(args: argparse.Namespace, env, request) -> int:
+    from envtui.core.jobs import preview_sync
+
+    result = preview_sync(env, request)
+    if args.json:
+        emit_json({"dry_run": True, "kind": request.kind, "venv": str(env.path), **result.to_json()})
+        return 0
+    if result.empty:
+        print("no changes")
+        return 0
+    print(f"would {request.kind}: {result.summary()}")
+    for change in result.changes:
+        print(f"  {change}")
+    return 0
+
+
+async def _run_job(args: argparse.Namespace, env, request) -> int:
+    import asyncio
+    import signal
+
+    from envtui.core.jobs import CANCELLED, SUCCEEDED, JobEngine, JobListener
+
+    class Printer(JobListener):
+        """Write uv's lines as they arrive: stdout to stdout (stderr under --json), stderr to stderr."""
+
+        def on_lines(self, job, lines) -> None:
+            out = sys.stderr if args.json else sys.stdout
+            for stream, line in lines:
+                if stream == "envtui":
+                    if not line.startswith("$ "):
+                        print(f"envtui: {line}", file=sys.stderr)
+                else:
+                    print(line, file=out if stream == "stdout" else sys.stderr)
+            out.flush()
+            sys.stderr.flush()
+
+    engine = JobEngine(listener=Printer(), flush_interval=0.02)
+    job = engine.submit(env, request)
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGINT, engine.cancel, job)
+    except (NotImplementedError, RuntimeError):  # pragma: no cover - not on the main thread
+        pass
+    try:
+        await job.wait()
+    finally:
+        try:
+            loop.remove_signal_handler(signal.SIGINT)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover
+            pass
+    if args.json:
+        emit_json(job.to_json())
+    if job.status == SUCCEEDED:
+        return 0
+    if job.status == CANCELLED:
+        print("error: cancelled", file=sys.stderr)
+        return 130
+    if not args.json:
+        first = job.message or "uv failed"
+        if not any(line.startswith("error:") for line in job.error_lines) or job.message.startswith("step"):
+            print(f"error: {first}", file=sys.stderr)
+    return 1

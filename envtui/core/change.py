@@ -1,0 +1,101 @@
+"""What the user asks to change, checked, and the uv command line that does it.
+
+A :class:`ChangeRequest` is built only through its constructors (``install``, ``upgrade``,
+``uninstall``, ``sync``), which validate every spec, name and path first (UsageError, exit 2)
+— so nothing unchecked ever reaches uv. :func:`build_argv` turns it into an argument list:
+options first, then ``--``, then the specs. Never a shell string.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from envtui.core.environment import Environment
+from envtui.core.errors import UsageError
+from envtui.core.specs import validate_editable, validate_file, validate_names, validate_specs
+from envtui.core.uv import Uv
+
+#: The kinds of change job.
+KINDS = ("install", "upgrade", "uninstall", "sync")
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    """One validated change: what to install, upgrade, uninstall or sync to."""
+
+    kind: str
+    specs: tuple[str, ...] = ()
+    """Requirement specs (install) or bare names (upgrade, uninstall)."""
+    requirements: tuple[Path, ...] = ()
+    """Requirements files to install from (``-r``), absolute."""
+    editables: tuple[Path, ...] = ()
+    """Local project directories to install editable (``-e``), absolute."""
+    sync_file: Path | None = None
+    """The requirements file the environment is synced to exactly."""
+
+    @classmethod
+    def install(cls, specs: Iterable[str] = (), *, requirements: Iterable[str | os.PathLike[str]] = (),
+                editables: Iterable[str | os.PathLike[str]] = (), cwd: Path | None = None) -> ChangeRequest:
+        """Install specs, requirements files and editable projects (at least one of them)."""
+        checked = tuple(validate_specs(specs))
+        files = tuple(validate_file(f, cwd=cwd) for f in requirements)
+        local = tuple(validate_editable(p, cwd=cwd) for p in editables)
+        if not (checked or files or local):
+            raise UsageError("nothing to install", cause="give a spec, -r FILE or --editable PATH")
+        return cls("install", checked, files, local)
+
+    @classmethod
+    def upgrade(cls, names: Iterable[str]) -> ChangeRequest:
+        """Upgrade installed packages by name."""
+        checked = tuple(validate_names(names))
+        if not checked:
+            raise UsageError("nothing to upgrade", cause="give package names, or --all")
+        return cls("upgrade", checked)
+
+    @classmethod
+    def uninstall(cls, names: Iterable[str]) -> ChangeRequest:
+        """Remove packages by name."""
+        checked = tuple(validate_names(names))
+        if not checked:
+            raise UsageError("nothing to uninstall", cause="give package names")
+        return cls("uninstall", checked)
+
+    @classmethod
+    def sync(cls, path: str | os.PathLike[str], *, cwd: Path | None = None) -> ChangeRequest:
+        """Make the environment hold exactly what a requirements file lists."""
+        return cls("sync", sync_file=validate_file(path, cwd=cwd))
+
+    def describe(self) -> str:
+        """A short human description, e.g. ``install alpha beta==1.1``."""
+        words: list[str] = [self.kind]
+        words += [f"-r {p.name}" for p in self.requirements]
+        words += [f"-e {p}" for p in self.editables]
+        words += list(self.specs)
+        if self.sync_file is not None:
+            words.append(str(self.sync_file))
+        return " ".join(words)
+
+
+def build_argv(uv: Uv, env: Environment, request: ChangeRequest, *, dry_run: bool = False,
+               extra: Sequence[str] = ()) -> list[str]:
+    """The uv command line for a request: options, then ``--``, then specs or files."""
+    flags = [*env.uv_flags(), *(["--dry-run"] if dry_run else []), *extra]
+    if request.kind == "install":
+        for path in request.requirements:
+            flags += ["--requirement", str(path)]
+        for path in request.editables:
+            flags += ["--editable", str(path)]
+        return uv.pip("install", env.python, *flags, "--", *request.specs)
+    if request.kind == "upgrade":
+        for name in request.specs:
+            flags += ["--upgrade-package", name]
+        return uv.pip("install", env.python, *flags, "--", *request.specs)
+    if request.kind == "uninstall":
+        return uv.pip("uninstall", env.python, *flags, "--", *request.specs)
+    if request.kind == "sync":
+        assert request.sync_file is not None
+        return uv.pip("sync", env.python, *flags, "--", str(request.sync_file))
+    raise ValueError(f"unknown change kind: {request.kind}")

@@ -1,0 +1,37 @@
+"""Where the job engine gets the before/after steps it runs around every change job.
+
+Each feature that wants to run around changes (maintenance hooks, automatic snapshots with
+rollback) adds one *provider* to ``STEP_PROVIDERS``: a function ``(env, config) -> (before,
+after)`` returning lists of :class:`~envtui.core.steps.Step`. Plugging one in is a one-line
+addition to that list.
+
+Order is a stack: before-steps run in provider order, after-steps in reverse provider order.
+So with ``[hooks, snapshots]`` a job runs: stop service, take snapshot, uv, roll back if it
+failed, start service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from envtui.core.environment import Environment
+from envtui.core.steps import Step
+
+#: ``(env, config) -> (before_steps, after_steps)``.
+StepProvider = Callable[[Environment, Any], tuple[Sequence[Step], Sequence[Step]]]
+
+#: Every provider, in before-order. Add a feature's provider here (one line).
+STEP_PROVIDERS: list[StepProvider] = []
+
+
+def collect_steps(env: Environment, config: Any = None) -> tuple[list[Step], list[Step]]:
+    """The before-steps and after-steps for a job on ``env``, from every provider."""
+    before: list[Step] = []
+    after_groups: list[Sequence[Step]] = []
+    for provider in STEP_PROVIDERS:
+        steps_before, steps_after = provider(env, config)
+        before.extend(steps_before)
+        after_groups.append(steps_after)
+    after = [step for group in reversed(after_groups) for step in group]
+    return before, after

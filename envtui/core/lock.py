@@ -1,0 +1,114 @@
+"""One change at a time per environment, across processes: an ``flock`` on a file per venv.
+
+uv has its own venv lock, but it gives up after a timeout; envtui's lock waits as long as it
+takes, says whom it is waiting for, and can be given up (a cancelled job) at any moment.
+Lock files live under ``locks_dir()``, named for the environment's resolved path. The kernel
+drops the lock when its holder exits, however it exits, so a crash never leaves a stale lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from envtui.core.errors import EnvtuiError
+from envtui.core.locations import locks_dir
+
+#: How often a waiter tries again, in seconds.
+POLL_INTERVAL = 0.05
+
+
+def lock_path(env_path: str | os.PathLike[str]) -> Path:
+    """The lock file for one environment (the same for every spelling of its path)."""
+    resolved = str(Path(env_path).resolve())
+    digest = hashlib.sha256(resolved.encode()).hexdigest()[:16]
+    stem = Path(resolved).name or "root"
+    return locks_dir() / f"{stem}-{digest}.lock"
+
+
+class EnvLock:
+    """The cross-process lock of one environment (not re-entrant; one holder per object)."""
+
+    def __init__(self, env_path: str | os.PathLike[str]) -> None:
+        self.path = lock_path(env_path)
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        """Whether this object holds the lock now."""
+        return self._fd is not None
+
+    def try_acquire(self, holder: str = "") -> bool:
+        """Take the lock if it is free; write ``holder`` (who we are) into the file for waiters."""
+        if self._fd is not None:
+            return True
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise EnvtuiError(f"cannot create lock file {self.path}", cause=exc.strerror) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        except OSError as exc:
+            os.close(fd)
+            raise EnvtuiError(f"cannot lock {self.path}", cause=exc.strerror) from exc
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {holder}".strip().encode() + b"\n")
+        self._fd = fd
+        return True
+
+    def holder(self) -> str:
+        """Who holds the lock, as its holder wrote it (``PID description``); may be empty."""
+        try:
+            return self.path.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            return ""
+
+    def acquire(self, holder: str = "", *, on_wait: Callable[[str], None] | None = None,
+                timeout: float | None = None) -> None:
+        """Wait for the lock (blocking); ``on_wait`` hears once whom we wait for."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        told = False
+        while not self.try_acquire(holder):
+            if not told and on_wait is not None:
+                on_wait(self.holder())
+                told = True
+            if deadline is not None and time.monotonic() >= deadline:
+                raise EnvtuiError("timed out waiting for another envtui job on this environment",
+                                  cause=self.holder() or None)
+            time.sleep(POLL_INTERVAL)
+
+    async def acquire_async(self, holder: str = "", *, on_wait: Callable[[str], None] | None = None) -> None:
+        """Wait for the lock without blocking the event loop; cancelling the task gives up."""
+        import asyncio
+
+        told = False
+        while not self.try_acquire(holder):
+            if not told and on_wait is not None:
+                on_wait(self.holder())
+                told = True
+            await asyncio.sleep(POLL_INTERVAL)
+
+    def release(self) -> None:
+        """Let the next job in (a no-op when not held)."""
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def __enter__(self) -> EnvLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()

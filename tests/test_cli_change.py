@@ -1,0 +1,201 @@
+"""``envtui install|upgrade|uninstall|sync|jobs`` run as a user would, on real venvs, offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from envtui.core.lock import EnvLock
+from tests.factory import run_envtui
+from tests.test_jobs_engine import freeze
+from tests.test_specs import BAD_SPECS
+
+
+def test_install_applies_streams_and_exits_0(venv_factory, offline_uv) -> None:
+    venv = venv_factory()
+    result = run_envtui("install", "--venv", str(venv), "gamma")
+    assert result.returncode == 0, result.stderr
+    assert "+ gamma==1.0" in result.stderr  # uv's own summary, streamed through
+    assert freeze(venv).split() == ["alpha==2.0", "beta==1.1", "gamma==1.0"]
+
+
+def test_install_json_reports_the_job(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0"])
+    result = run_envtui("install", "--venv", str(venv), "--json", "alpha==2.0")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["status"] == "succeeded" and data["returncode"] == 0 and data["kind"] == "install"
+    assert data["changed"] == [{"name": "alpha", "old": "1.0", "new": "2.0"}]
+    assert data["added"] == [{"name": "beta", "old": None, "new": "1.1"}]
+    assert data["command"][-2:] == ["--", "alpha==2.0"]
+    assert Path(data["log"]).is_file()
+
+
+def test_dry_run_prints_the_preview_and_changes_nothing(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.0"])
+    before = freeze(venv)
+    result = run_envtui("install", "--venv", str(venv), "--dry-run", "gamma", "alpha==2.0")
+    assert result.returncode == 0, result.stderr
+    assert "~ alpha 1.0 -> 2.0" in result.stdout and "+ gamma 1.0" in result.stdout
+    result = run_envtui("install", "--venv", str(venv), "--dry-run", "--json", "gamma", "alpha==2.0")
+    data = json.loads(result.stdout)
+    assert data["dry_run"] is True
+    assert data["added"] == [{"name": "gamma", "old": None, "new": "1.0"}]
+    assert {c["name"] for c in data["changed"]} == {"alpha", "beta"}
+    assert data["removed"] == []
+    assert freeze(venv) == before
+    assert json.loads(run_envtui("jobs", "--json").stdout) == []  # a preview is not a job
+
+
+@pytest.mark.parametrize("spec", BAD_SPECS)
+def test_each_bad_spec_exits_2_with_one_error_and_touches_nothing(env_path: Path, offline_uv, spec: str) -> None:
+    before = freeze(env_path)
+    result = run_envtui("install", "--venv", str(env_path), "--", spec)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: ") and len(lines) <= 2 and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert freeze(env_path) == before
+    assert json.loads(run_envtui("jobs", "--json").stdout) == []
+
+
+def test_option_injection_is_not_accepted_as_an_option_either(env_path: Path, offline_uv) -> None:
+    before = freeze(env_path)
+    result = run_envtui("install", "--venv", str(env_path), "--index-url=https://evil.example/simple", "alpha")
+    assert result.returncode == 2 and result.stderr.startswith("error: ")
+    assert freeze(env_path) == before
+
+
+@pytest.mark.parametrize(
+    ("specs", "needle"),
+    [(["no-such-package"], "no-such-package"), (["clash", "alpha==2.0"], "No solution found")],
+    ids=["missing", "conflict"],
+)
+def test_uv_failure_exits_1_and_leaves_the_environment(venv_factory, offline_uv, specs, needle) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.0"])
+    before = freeze(venv)
+    result = run_envtui("install", "--venv", str(venv), *specs)
+    assert result.returncode == 1
+    assert needle in result.stderr and "error:" in result.stderr
+    assert freeze(venv) == before
+    jobs = json.loads(run_envtui("jobs", "--json").stdout)
+    assert [j["status"] for j in jobs] == ["failed"]
+    assert jobs[0]["error_lines"][0].startswith("error:")
+
+
+def test_upgrade_named_and_all_outdated_top_level(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.0", "gamma"])
+    result = run_envtui("upgrade", "--venv", str(venv), "no-such-package")
+    assert result.returncode == 2 and "not installed" in result.stderr
+    result = run_envtui("upgrade", "--venv", str(venv), "--all", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    # alpha is outdated but gamma needs it: only beta is an outdated top-level package
+    assert "outdated top-level packages (1):" in result.stdout and "beta 1.0 -> 1.1" in result.stdout
+    assert "alpha 1.0 ->" not in result.stdout
+    result = run_envtui("upgrade", "--venv", str(venv), "--all")
+    assert result.returncode == 0, result.stderr
+    assert "beta==1.1" in freeze(venv) and "alpha==1.0" in freeze(venv)
+    result = run_envtui("upgrade", "--venv", str(venv), "alpha")
+    assert result.returncode == 0, result.stderr
+    assert "alpha==2.0" in freeze(venv)
+    result = run_envtui("upgrade", "--venv", str(venv), "--all")
+    assert result.returncode == 0 and "up to date" in result.stdout
+
+
+def test_uninstall_warns_naming_dependents(env_path: Path, offline_uv) -> None:
+    result = run_envtui("uninstall", "--venv", str(env_path), "alpha")
+    assert result.returncode == 0, result.stderr
+    assert "warning: alpha is required by gamma" in result.stderr
+    assert "alpha" not in freeze(env_path)
+    result = run_envtui("uninstall", "--venv", str(env_path), "gamma", "beta")
+    assert "required by" not in result.stderr  # gamma goes too: nothing is left behind broken
+    assert result.returncode == 0
+    result = run_envtui("uninstall", "--venv", str(env_path), "not-installed")
+    assert result.returncode == 0 and "not installed" in result.stderr
+
+
+def test_sync_from_a_file_and_install_from_one(env_path: Path, tmp_path: Path, offline_uv) -> None:
+    req = tmp_path / "requirements.txt"
+    req.write_text("alpha==1.0\ndelta\n")
+    result = run_envtui("sync", "--venv", str(env_path), "--dry-run", "--json", str(req))
+    data = json.loads(result.stdout)
+    assert {c["name"] for c in data["removed"]} == {"beta", "gamma", "boom"}
+    result = run_envtui("sync", "--venv", str(env_path), str(req))
+    assert result.returncode == 0, result.stderr
+    assert freeze(env_path).split() == ["alpha==1.0", "delta==1.0"]
+    more = tmp_path / "more.txt"
+    more.write_text("beta==1.0\n")
+    result = run_envtui("install", "--venv", str(env_path), "-r", str(more))
+    assert result.returncode == 0, result.stderr
+    assert "beta==1.0" in freeze(env_path)
+    assert run_envtui("sync", "--venv", str(env_path), str(tmp_path / "missing.txt")).returncode == 2
+
+
+def test_editable_path_is_checked(env_path: Path, tmp_path: Path, offline_uv) -> None:
+    result = run_envtui("install", "--venv", str(env_path), "--editable", str(tmp_path / "nope"))
+    assert result.returncode == 2 and result.stderr.startswith("error: not a directory")
+
+
+def test_jobs_lists_history(venv_factory, offline_uv) -> None:
+    venv = venv_factory()
+    run_envtui("install", "--venv", str(venv), "delta")
+    run_envtui("install", "--venv", str(venv), "no-such-package")
+    jobs = json.loads(run_envtui("jobs", "--json").stdout)
+    assert [(j["description"], j["status"], j["returncode"]) for j in jobs] == [
+        ("install no-such-package", "failed", 1), ("install delta", "succeeded", 0)]
+    assert all({"id", "command", "started", "duration", "log", "env"} <= set(j) for j in jobs)
+    text = run_envtui("jobs").stdout
+    assert "install delta" in text and "succeeded" in text
+    shown = run_envtui("jobs", jobs[1]["id"])
+    assert shown.returncode == 0 and "+ delta==1.0" in shown.stdout
+    assert run_envtui("jobs", "nope").returncode == 2
+
+
+def _popen_envtui(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "envtui", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL, env=dict(os.environ))
+
+
+def test_two_concurrent_installs_on_one_venv_both_succeed_in_turn(venv_factory, offline_uv) -> None:
+    venv = venv_factory()
+    holder = EnvLock(venv)  # hold the venv so both CLI runs are sure to meet at the lock
+    assert holder.try_acquire("test")
+    first = _popen_envtui("install", "--venv", str(venv), "alpha==1.0")
+    second = _popen_envtui("install", "--venv", str(venv), "delta")
+    time.sleep(1.0)  # both start and queue behind the lock; nothing may run meanwhile
+    assert first.poll() is None and second.poll() is None
+    assert freeze(venv) == ""
+    holder.release()
+    out1, err1 = first.communicate(timeout=60)
+    out2, err2 = second.communicate(timeout=60)
+    assert first.returncode == 0, err1
+    assert second.returncode == 0, err2
+    assert "waiting for another job" in err1 and "waiting for another job" in err2
+    assert freeze(venv).split() == ["alpha==1.0", "delta==1.0"]
+
+
+def test_two_racing_installs_on_one_venv_both_succeed(venv_factory, offline_uv) -> None:
+    venv = venv_factory()
+    procs = [_popen_envtui("install", "--venv", str(venv), spec) for spec in ("alpha==1.0", "delta", "boom")]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    assert freeze(venv).split() == ["alpha==1.0", "boom==1.0", "delta==1.0"]
+
+
+def test_ctrl_c_cancels_the_cli_job(venv_factory, slow_index) -> None:
+    venv = venv_factory()
+    proc = _popen_envtui("install", "--venv", str(venv), "slowpkg")
+    assert slow_index.download_started.wait(30)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    assert "cancelled" in err
+    assert freeze(venv) == ""

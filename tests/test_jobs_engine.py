@@ -1,0 +1,235 @@
+"""The job engine with real uv on real venvs: status, output, errors, queue, steps, history."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from envtui.core import history, job_steps
+from envtui.core.change import ChangeRequest
+from envtui.core.environment import resolve_environment
+from envtui.core.jobs import CANCELLED, FAILED, SUCCEEDED, JobEngine, JobListener, preview
+from envtui.core.steps import StepContext, StepFailed
+from tests.factory import uv_bin
+
+
+def freeze(venv: Path) -> str:
+    """``uv pip freeze`` of a venv: compared byte for byte before and after a job."""
+    return subprocess.run([uv_bin(), "pip", "freeze", "--python", str(venv / "bin" / "python")],
+                          capture_output=True, text=True, check=True).stdout
+
+
+class Recorder(JobListener):
+    """Keeps every event, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+        self.lines: list[tuple[str, str]] = []
+        self.batches: list[int] = []
+
+    def on_queued(self, job) -> None:
+        self.events.append(("queued", job.id))
+
+    def on_started(self, job) -> None:
+        self.events.append(("started", job.id))
+
+    def on_lines(self, job, lines) -> None:
+        self.lines.extend(lines)
+        self.batches.append(len(lines))
+
+    def on_finished(self, job) -> None:
+        self.events.append(("finished", job.id))
+
+
+async def test_install_succeeds_streams_output_and_is_recorded(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0"])
+    env = resolve_environment(venv)
+    recorder = Recorder()
+    job = await JobEngine(listener=recorder).run(env, ChangeRequest.install(["gamma"]))
+    assert job.status == SUCCEEDED and job.returncode == 0
+    assert [e for e, _ in recorder.events] == ["queued", "started", "finished"]
+    assert ("stderr", " + gamma==1.0") in recorder.lines
+    assert [c.to_json() for c in job.changes.added] == [{"name": "gamma", "old": None, "new": "1.0"}]
+    assert "gamma==1.0" in freeze(venv)
+    record = history.load(job.id)
+    assert record is not None and record.status == "succeeded" and record.returncode == 0
+    assert record.command == job.argv and record.description == "install gamma"
+    assert record.duration is not None and record.duration > 0
+    assert " + gamma==1.0" in history.read_log(job.id)
+    assert [r.id for r in history.load_all(env=str(venv))] == [job.id]
+
+
+async def test_preview_matches_what_the_job_then_does(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.0", "clash"])
+    env = resolve_environment(venv)
+    request = ChangeRequest.install(["alpha==2.0", "delta"])
+    predicted = await preview(env, request)
+    assert freeze(venv) == freeze(venv)  # the preview changed nothing
+    assert "alpha==1.0" in freeze(venv)
+    assert {(c.name, c.old, c.new) for c in predicted.changes} == {
+        ("alpha", "1.0", "2.0"), ("beta", "1.0", "1.1"), ("delta", None, "1.0")}
+    job = await JobEngine().run(env, request)
+    assert job.status == SUCCEEDED
+    assert job.changes.to_json() == predicted.to_json()
+    after = freeze(venv)
+    assert "alpha==2.0" in after and "beta==1.1" in after and "delta==1.0" in after
+
+
+async def test_uninstall_and_sync_previews(env_path: Path, tmp_path: Path, offline_uv) -> None:
+    env = resolve_environment(env_path)
+    removed = await preview(env, ChangeRequest.uninstall(["boom"]))
+    assert [(c.name, c.old, c.new) for c in removed.changes] == [("boom", "1.0", None)]
+    req = tmp_path / "requirements.txt"
+    req.write_text("alpha==1.0\ndelta\n")
+    synced = await preview(env, ChangeRequest.sync(req))
+    assert {(c.name, c.old, c.new) for c in synced.changes} == {
+        ("alpha", "2.0", "1.0"), ("beta", "1.1", None), ("gamma", "1.0", None), ("boom", "1.0", None),
+        ("delta", None, "1.0")}
+    job = await JobEngine().run(env, ChangeRequest.sync(req))
+    assert job.status == SUCCEEDED
+    assert freeze(env_path).split() == ["alpha==1.0", "delta==1.0"]
+
+
+@pytest.mark.parametrize(
+    ("specs", "expected"),
+    [(["no-such-package"], "no-such-package"), (["clash", "alpha==2.0"], "No solution"),
+     (["alpha==9.9"], "alpha==9.9")],
+    ids=["missing", "conflict", "no-such-version"],
+)
+async def test_a_failed_job_leaves_the_environment_as_it_was(venv_factory, offline_uv, specs, expected) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.0"])
+    env = resolve_environment(venv)
+    before = freeze(venv)
+    job = await JobEngine().run(env, ChangeRequest.install(specs))
+    assert job.status == FAILED and job.returncode == 1
+    assert job.error_lines[0].startswith("error:")
+    assert any(expected in line for line in job.error_lines)
+    assert any(line.lstrip().startswith("cause:") for line in job.error_lines)
+    assert job.message.startswith("error:")
+    assert freeze(venv) == before
+    assert history.load(job.id).error_lines == job.error_lines
+
+
+async def test_jobs_on_one_environment_run_one_at_a_time_in_order(venv_factory, offline_uv) -> None:
+    venv = venv_factory()
+    env = resolve_environment(venv)
+    recorder = Recorder()
+    engine = JobEngine(listener=recorder)
+    first = engine.submit(env, ChangeRequest.install(["alpha==1.0"]))
+    second = engine.submit(env, ChangeRequest.install(["delta"]))
+    third = engine.submit(env, ChangeRequest.upgrade(["alpha"]))
+    assert [j.status for j in engine.queued(env)] == ["queued"] * 3
+    await asyncio.gather(first.wait(), second.wait(), third.wait())
+    assert [j.status for j in (first, second, third)] == [SUCCEEDED] * 3
+    order = [(e, i) for e, i in recorder.events if e != "queued"]
+    assert order == [("started", first.id), ("finished", first.id), ("started", second.id),
+                     ("finished", second.id), ("started", third.id), ("finished", third.id)]
+    assert freeze(venv).split() == ["alpha==2.0", "beta==1.1", "delta==1.0"]
+
+
+async def test_a_queued_job_can_be_cancelled_before_it_starts(venv_factory, offline_uv) -> None:
+    venv = venv_factory()
+    env = resolve_environment(venv)
+    engine = JobEngine()
+    first = engine.submit(env, ChangeRequest.install(["alpha==1.0"]))
+    second = engine.submit(env, ChangeRequest.install(["delta"]))
+    assert engine.cancel(second)
+    await first.wait()
+    await second.wait()
+    assert second.status == CANCELLED and second.returncode is None
+    assert "delta" not in freeze(venv)
+
+
+class NoteStep:
+    """A step that notes what it saw."""
+
+    def __init__(self, name: str, seen: list, fail: bool = False) -> None:
+        self.name = name
+        self.seen = seen
+        self.fail = fail
+
+    async def run(self, ctx: StepContext) -> None:
+        self.seen.append((self.name, ctx.phase, ctx.outcome))
+        ctx.emit("envtui", f"{self.name} ran")
+        ctx.data.setdefault("order", []).append(self.name)
+        if self.fail:
+            raise StepFailed(f"{self.name} says no")
+
+
+async def test_steps_run_around_uv_and_a_failing_before_step_stops_the_job(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0"])
+    env = resolve_environment(venv)
+    seen: list = []
+    ok = JobEngine(steps=lambda e: ([NoteStep("b", seen)], [NoteStep("a", seen)]))
+    job = await ok.run(env, ChangeRequest.install(["delta"]))
+    assert job.status == SUCCEEDED
+    assert seen == [("b", "before", None), ("a", "after", "succeeded")]
+    assert job.step_data["order"] == ["b", "a"]
+
+    seen.clear()
+    before = freeze(venv)
+    stopping = JobEngine(steps=lambda e: ([NoteStep("stop", seen, fail=True)], [NoteStep("start", seen)]))
+    job = await stopping.run(env, ChangeRequest.install(["gamma"]))
+    assert job.status == FAILED and job.returncode is None  # uv never ran
+    assert job.message == "step 'stop' failed: stop says no"
+    assert seen == [("stop", "before", None), ("start", "after", "failed")]
+    assert freeze(venv) == before
+
+
+async def test_a_failing_after_step_fails_the_job(venv_factory, offline_uv) -> None:
+    env = resolve_environment(venv_factory())
+    seen: list = []
+    engine = JobEngine(steps=lambda e: ([], [NoteStep("check", seen, fail=True), NoteStep("start", seen)]))
+    job = await engine.run(env, ChangeRequest.install(["delta"]))
+    assert job.status == FAILED and job.returncode == 0
+    assert [name for name, *_ in seen] == ["check", "start"]  # later after-steps still run
+
+
+def test_collect_steps_stacks_providers(env_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = resolve_environment(env_path)
+    seen: list = []
+    hooks = (lambda e, c: ([NoteStep("stop", seen)], [NoteStep("start", seen)]))
+    snapshots = (lambda e, c: ([NoteStep("snapshot", seen)], [NoteStep("rollback", seen)]))
+    monkeypatch.setattr(job_steps, "STEP_PROVIDERS", [hooks, snapshots])
+    before, after = job_steps.collect_steps(env)
+    assert [s.name for s in before] == ["stop", "snapshot"]
+    assert [s.name for s in after] == ["rollback", "start"]
+
+
+async def test_output_is_batched_and_fully_logged(venv_factory, offline_uv) -> None:
+    """A flood of lines reaches the listener in a few capped batches; the log keeps them all."""
+    env = resolve_environment(venv_factory())
+    recorder = Recorder()
+    count = 20_000
+
+    class Flood:
+        name = "flood"
+
+        async def run(self, ctx: StepContext) -> None:
+            for i in range(count):
+                ctx.emit("stdout", f"line {i}")
+
+    engine = JobEngine(listener=recorder, steps=lambda e: ([Flood()], []), max_batch=500)
+    job = await engine.run(env, ChangeRequest.install(["delta"]))
+    assert job.status == SUCCEEDED
+    flood = [line for stream, line in recorder.lines if line.startswith("line ")]
+    assert flood == [f"line {i}" for i in range(count)]
+    assert max(recorder.batches) <= 500
+    assert len(recorder.batches) < count / 100
+    log = history.read_log(job.id)
+    assert log.count("line 19999") == 1 and len(log) > count
+
+
+async def test_a_non_venv_is_refused_without_system(offline_uv) -> None:
+    import sys
+
+    from envtui.core.errors import EnvtuiError
+
+    env = resolve_environment(sys.executable)
+    if env.is_venv:
+        pytest.skip("the test interpreter is itself a venv")
+    with pytest.raises(EnvtuiError):
+        JobEngine().submit(env, ChangeRequest.install(["alpha"]))
