@@ -111,3 +111,12 @@ def test_trust_without_a_config_or_with_a_bad_one_exits_2(tmp_path: Path) -> Non
     (tmp_path / "envtui.toml").write_text("[hooks]\nbefore-change = 1\n")
     result = run_in(tmp_path, "trust")
     assert result.returncode == 2 and "hooks.before-change" in result.stderr
+
+
+def test_a_relative_venv_path_works(venv_factory, tmp_path: Path) -> None:
+    venv_factory(["alpha"], name="relvenv")
+    (tmp_path / "envtui.toml").write_text('imports = ["alpha"]\n')
+    result = run_in(tmp_path, "verify", "--venv", "relvenv", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    statuses = {c["name"]: c["status"] for c in json.loads(result.stdout)["checks"]}
+    assert statuses["import alpha"] == "ok"

@@ -57,6 +57,8 @@ SERVICES = "services"
 METADATA = "metadata"
 OUTDATED = "outdated"
 HOOKS = "hooks"
+CONFIG = "config"
+"""Not a check: the finding a face adds when the configuration itself could not be read."""
 
 #: Every check, in the order reports list them.
 GROUPS: tuple[str, ...] = (INTERPRETER, DEPENDENCIES, IMPORTS, DRIFT, SERVICES, METADATA, OUTDATED, HOOKS)
@@ -72,7 +74,15 @@ _BODY_LIMIT = 1 << 20
 _IMPORT_PROBE = r"""
 import importlib, json, sys, time
 started = time.perf_counter()
-module = importlib.import_module(sys.argv[1])
+try:
+    module = importlib.import_module(sys.argv[1])
+except BaseException as exc:  # report it without the import machinery's own frames
+    import traceback
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not f.filename.startswith("<") and "importlib" not in f.filename]
+    sys.stderr.write("Traceback (most recent call last):\n" + "".join(traceback.format_list(frames))
+                     + "".join(traceback.format_exception_only(type(exc), exc)))
+    sys.exit(1)
 version = getattr(module, "__version__", None)
 print(json.dumps({"seconds": time.perf_counter() - started, "file": getattr(module, "__file__", None),
                   "version": version if isinstance(version, str) else None}))
@@ -173,7 +183,7 @@ class HealthReport:
 
 def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:
     """Group order, first-come order within a group, names made unique."""
-    order = {g: i for i, g in enumerate(GROUPS)}
+    order = {g: i for i, g in enumerate((CONFIG, *GROUPS))}
     ranked = sorted(enumerate(findings), key=lambda pair: (order.get(pair[1].check, len(order)), pair[0]))
     seen: dict[str, int] = {}
     result = []
@@ -314,6 +324,12 @@ def check_dependencies(env: Environment, uv: Any = None) -> list[Finding]:
     except EnvtuiError as exc:
         detail = f"{exc.message}: {exc.cause}" if exc.cause else exc.message
         return [Finding(DEPENDENCIES, "dependencies", FAIL, detail)]
+    return dependency_findings(issues)
+
+
+def dependency_findings(issues: Iterable[Any]) -> list[Finding]:
+    """Findings for ``uv pip check`` results already in hand (``DependencyIssue``s)."""
+    issues = list(issues)
     if not issues:
         return [Finding(DEPENDENCIES, "dependencies", OK, "no conflicts (uv pip check)")]
     return [
@@ -331,7 +347,7 @@ def check_dependencies(env: Environment, uv: Any = None) -> list[Finding]:
 def check_import(env: Environment, module: str, timeout: float) -> Finding:
     """Import ``module`` in the environment's own python, isolated (``-I``), in its own process."""
     name = f"import {module}"
-    ran = _run_bounded([str(env.python), "-I", "-c", _IMPORT_PROBE, module], timeout, cwd=str(env.path))
+    ran = _run_bounded([os.path.abspath(env.python), "-I", "-c", _IMPORT_PROBE, module], timeout)
     if ran.returncode is None:
         return Finding(IMPORTS, name, FAIL, f"import {module} did not finish within {timeout:g} s (it hangs)",
                        long=_tail(ran.stderr), data={"module": module, "timeout": timeout})
@@ -567,31 +583,37 @@ def run_checks(
     outdated: Mapping[str, str] | None = None,
     uv: Any = None,
     settle: float = 0.0,
+    inventory: Any = None,
+    dependency_issues: Iterable[Any] | None = None,
 ) -> HealthReport:
     """Run the chosen checks (default ``DEFAULT_GROUPS``) concurrently and collect their findings.
 
     ``outdated`` passes newer versions already known (the TUI has them); when the ``outdated``
     group is asked for without them, the index is asked. ``settle`` gives failing services that
-    long to come up (used right after the after-change hooks started them).
+    long to come up (used right after the after-change hooks started them). ``inventory`` and
+    ``dependency_issues`` reuse a listing and a ``uv pip check`` the caller has just made.
     """
     config = config or Config()
-    if uv is None:
-        from envtui.core.uv import Uv
-
-        uv = Uv()  # found once, here: finding it reads sysconfig, which is not thread-safe on first use
     chosen = tuple(g for g in GROUPS if g in (set(groups) if groups is not None else set(DEFAULT_GROUPS)))
     if outdated is not None and groups is None:
         chosen = tuple(g for g in GROUPS if g in chosen or g == OUTDATED)
+    if uv is None and any(g in chosen for g in (DEPENDENCIES, DRIFT, METADATA, OUTDATED, IMPORTS)):
+        from envtui.core.uv import Uv
+
+        uv = Uv()  # found once, here: finding it reads sysconfig, which is not thread-safe on first use
     started = time.time()
     imports = config.imports if IMPORTS in chosen else ()
     services = config.services if SERVICES in chosen else ()
-    needs_inventory = any(g in chosen for g in (DRIFT, METADATA, OUTDATED)) or bool(imports)
+    needs_inventory = inventory is None and (any(g in chosen for g in (DRIFT, METADATA, OUTDATED)) or bool(imports))
     findings: list[Finding] = []
     with ThreadPoolExecutor(max_workers=min(32, 4 + len(imports) + len(services)),
                             thread_name_prefix="envtui-health") as pool:
         interpreter = pool.submit(check_interpreter, env) if INTERPRETER in chosen else None
         inventory_future = pool.submit(_inventory, env, uv) if needs_inventory else None
-        dependencies = pool.submit(check_dependencies, env, uv) if DEPENDENCIES in chosen else None
+        dependencies = None
+        if DEPENDENCIES in chosen:
+            dependencies = (pool.submit(check_dependencies, env, uv) if dependency_issues is None
+                            else pool.submit(dependency_findings, dependency_issues))
         latest: Future | None = None
         if OUTDATED in chosen and outdated is None:
             latest = pool.submit(_latest, env, uv)
@@ -602,7 +624,6 @@ def run_checks(
             findings.append(interpreter.result())
         if dependencies is not None:
             findings.extend(dependencies.result())
-        inventory = None
         if inventory_future is not None:
             inventory, error = inventory_future.result()
             if error is not None:

@@ -9,6 +9,7 @@ job is to post a message from ``envtui.ui.messages``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,8 +27,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from envtui.core.environment import Environment, discover_environments, resolve_environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.filtering import ALL, OUTDATED, PackageIndex, View, count_text, next_sort, standard_views
-from envtui.core.packages import DependencyIssue, Inventory, Package, check_dependencies, fetch_outdated, list_packages
+from envtui.core.packages import DependencyIssue, Inventory, Package, check_dependencies, fetch_outdated
 from envtui.core.uv import Uv
+from envtui.ui import preload
 from envtui.ui.messages import (
     DependenciesChecked,
     EnvironmentsFound,
@@ -40,6 +42,7 @@ from envtui.ui.widgets.filter_input import FilterInput
 from envtui.ui.widgets.job_log import JobLog, JobLogPane
 from envtui.ui.widgets.package_table import PackageTable
 from envtui.ui.widgets.sidebar import EnvironmentList, ViewList, display_path
+from envtui.ui.health import install_health, recheck_health
 from envtui.ui.widgets.status_bar import HealthBadge, StatusBar
 
 #: Below this size the layout cannot work; a message replaces it.
@@ -77,7 +80,13 @@ class MainScreen(Screen[None]):
     show_details: Reactive[bool] = reactive(False, init=False)
     """Whether the details pane is open."""
 
-    def __init__(self, env: Environment) -> None:
+    def __init__(
+        self,
+        env: Environment,
+        *,
+        uv: Uv | None = None,
+        preloaded: Future[tuple[Inventory, PackageIndex]] | None = None,
+    ) -> None:
         super().__init__()
         self.env = env
         """The environment on screen."""
@@ -91,13 +100,15 @@ class MainScreen(Screen[None]):
         """What ``uv pip check`` reported."""
         self.broken: dict[str, list[str]] = {}
         """Packages with a broken requirement -> the lines saying why."""
-        self.uv = Uv()
+        self.uv = uv or Uv()
         """The uv binary, found once here: finding it in several threads at once races in sysconfig."""
         self.views = standard_views()
         """The package views in the left pane."""
         self._members: set[str] | None = None
         self._loads = 0
         self._panes: dict[str, Callable[[], None] | None] = {}
+        self._preloaded = preloaded
+        self._started = False
 
     # ------------------------------------------------------------------ layout
 
@@ -133,9 +144,9 @@ class MainScreen(Screen[None]):
         if self.app.size.width >= WIDE_WIDTH:
             self.show_details = True
         table.focus()
-        self.load_inventory(self.env)
-        self.check_uv_version()
-        self.find_environments(self.env)
+        self.load_inventory(self.env, self._preloaded)
+        self._preloaded = None
+        install_health(self)
 
     def on_resize(self, event) -> None:
         """Switch between the wide, narrow and too-small layouts."""
@@ -193,10 +204,14 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ workers (they only post messages)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inventory", description="Listing packages")
-    def load_inventory(self, env: Environment) -> None:
-        """List the environment and index it for filtering, then check its dependencies."""
-        inventory = list_packages(env, self.uv)
-        index = PackageIndex(inventory.packages.values())
+    def load_inventory(
+        self, env: Environment, preloaded: Future[tuple[Inventory, PackageIndex]] | None = None
+    ) -> None:
+        """List the environment (or take the listing started before the UI), then check it."""
+        if preloaded is not None:
+            inventory, index = preloaded.result()
+        else:
+            inventory, index = preload.load(env, self.uv)
         if get_current_worker().is_cancelled:
             return
         self.post_message(InventoryLoaded(env, inventory, index))
@@ -233,8 +248,7 @@ class MainScreen(Screen[None]):
     def switch_environment(self, path: Path) -> None:
         """Resolve ``path`` and list it; the screen switches when it arrives."""
         env = resolve_environment(path)
-        inventory = list_packages(env, self.uv)
-        index = PackageIndex(inventory.packages.values())
+        inventory, index = preload.load(env, self.uv)
         if get_current_worker().is_cancelled:
             return
         self.post_message(InventoryLoaded(env, inventory, index))
@@ -267,6 +281,11 @@ class MainScreen(Screen[None]):
         self.inventory = message.inventory
         self.index = message.index
         self._loads += 1
+        if not self._started:
+            # Secondary facts wait until the table is listed: they would only slow the start.
+            self._started = True
+            self.check_uv_version()
+            self.find_environments(self.env)
         if switched:
             self.latest = None
             self.issues = []
@@ -299,7 +318,9 @@ class MainScreen(Screen[None]):
         self._refilter()
         self._update_counts()
         problems = len(message.issues)
-        if problems:
+        if recheck_health(self, self.inventory, message.issues):
+            pass  # the Health view re-checks everything and sets the badge itself
+        elif problems:
             noun = "problem" if problems == 1 else "problems"
             self.health_badge.show(
                 f"python OK · pip check: {problems} {noun}", "error",

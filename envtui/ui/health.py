@@ -1,0 +1,321 @@
+"""The Health view and the header badge: every check, its status, detail and when it last ran.
+
+The view is a centre pane of the main screen (``install_health``). Checks run in thread workers
+and come back as ``HealthChecked`` messages: all of them after every listing of the environment
+(first load, ``r``, after each change job, a switch of environment), and the services alone on
+the configuration's ``service-interval``. The badge shows the worst status. Enter on a finding
+that concerns a package opens that package in the table.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import Reactive, reactive
+from textual.timer import Timer
+from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from envtui.core import health
+from envtui.core.config import Config, load_config
+from envtui.core.environment import Environment
+from envtui.core.errors import EnvtuiError
+
+if TYPE_CHECKING:
+    from envtui.core.packages import DependencyIssue, Inventory
+    from envtui.ui.screens.main import MainScreen
+
+HEALTH_PANE = "health-pane"
+_BADGE_LEVEL = {health.OK: "ok", health.WARN: "warn", health.FAIL: "error"}
+_STATUS_TEXT = {health.OK: "ok", health.WARN: "warn", health.FAIL: "FAIL"}
+_STATUS_COLOUR = {health.OK: "success", health.WARN: "warning", health.FAIL: "error"}
+
+
+@dataclass
+class HealthChecked(Message):
+    """A run of health checks finished (all of them, or only the groups in ``report.groups``)."""
+
+    env: Environment
+    report: health.HealthReport
+    full: bool
+    """Whether every check ran (the report replaces the last one) or only some (it is merged)."""
+
+
+def badge_text(report: health.HealthReport) -> tuple[str, str, str]:
+    """The badge's text, level and tooltip for a report."""
+    counts = report.counts()
+    failing = report.failing()
+    tooltip = "\n".join(f"{f.status}: {f.name}: {f.detail}" for f in failing) or "every check passed"
+    if counts[health.FAIL]:
+        first = next(f for f in failing if f.status == health.FAIL)
+        more = f" +{counts[health.FAIL] - 1}" if counts[health.FAIL] > 1 else ""
+        return f"health: {first.name} failed{more}", _BADGE_LEVEL[health.FAIL], tooltip
+    if counts[health.WARN]:
+        noun = "warning" if counts[health.WARN] == 1 else "warnings"
+        return f"health OK · {counts[health.WARN]} {noun}", _BADGE_LEVEL[health.WARN], tooltip
+    return "health OK", _BADGE_LEVEL[health.OK], tooltip
+
+
+class HealthView(Vertical):
+    """Every health check with its status, detail and time; the badge follows the worst."""
+
+    DEFAULT_CSS = """
+    HealthView { height: 1fr; }
+    HealthView > #health-summary { height: 1; padding: 0 1; color: $text-muted; }
+    HealthView > DataTable { height: 1fr; }
+    HealthView > #health-more { height: auto; max-height: 12; padding: 0 1; color: $text-muted;
+                                border-top: solid $panel; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "check_now", "Check now", tooltip="Run every health check again", id="health.check_now"),
+        Binding("enter", "open_package", "Go to package", tooltip="Show the package this check concerns",
+                id="health.open_package"),
+    ]
+
+    report: Reactive[health.HealthReport | None] = reactive(None, init=False, always_update=True)
+    """The latest findings (None until the first run finishes)."""
+
+    def __init__(self, env: Environment, *, config_path: str | Path | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.env = env
+        """The environment the checks run on."""
+        self.config_path = config_path
+        """``--config`` from the command line (None: found from the working directory)."""
+        self.config = Config()
+        """The configuration in force (defaults until it is read, or when it is broken)."""
+        self.config_error: str | None = None
+        """Why the configuration could not be read, when it could not."""
+        self._config_read = False
+        self._timer: Timer | None = None
+        self._uv = None
+
+    def on_mount(self) -> None:
+        """Share the screen's uv (found once on the UI thread)."""
+        self._uv = getattr(self.screen, "uv", None)
+
+    def compose(self) -> ComposeResult:
+        """A summary line, the table of findings, and the longer detail of the highlighted one."""
+        yield Static("health: not checked yet", id="health-summary", markup=False)
+        table: DataTable[Text] = DataTable(id="health-table", cursor_type="row", zebra_stripes=False)
+        table.add_columns("Status", "Check", "Detail", "Checked")
+        yield table
+        yield Static("", id="health-more", markup=False)
+
+    @property
+    def table(self) -> DataTable:
+        """The table of findings."""
+        return self.query_one("#health-table", DataTable)
+
+    # ------------------------------------------------------------------ starting checks
+
+    def recheck(self, env: Environment, inventory: Inventory | None = None,
+                issues: list[DependencyIssue] | None = None) -> None:
+        """Run every check on ``env`` (reusing a listing and ``uv pip check`` result already made)."""
+        self.env = env
+        self._set_summary("checking…")
+        self._run_all(env, inventory, issues)
+
+    def action_check_now(self) -> None:
+        """Run every check again now (``c``)."""
+        self.recheck(self.env)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="health", description="Checking health")
+    def _run_all(self, env: Environment, inventory: Inventory | None, issues: list[DependencyIssue] | None) -> None:
+        """Every check, in a thread; posts HealthChecked."""
+        config = self._read_config()
+        report = health.run_checks(env, config, uv=self._uv, inventory=inventory, dependency_issues=issues)
+        if not get_current_worker().is_cancelled:
+            self.post_message(HealthChecked(env, report, full=True))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="health-services",
+          description="Checking services")
+    def _run_services(self, env: Environment) -> None:
+        """Only the services (on the timer); posts HealthChecked."""
+        report = health.run_checks(env, self.config, groups=[health.SERVICES])
+        if not get_current_worker().is_cancelled:
+            self.post_message(HealthChecked(env, report, full=False))
+
+    def _read_config(self) -> Config:
+        """Read the configuration once (from a worker thread: it touches the disk)."""
+        if not self._config_read:
+            try:
+                self.config = load_config(self.config_path)
+            except EnvtuiError as exc:
+                self.config_error = f"{exc.message} ({exc.cause})" if exc.cause else exc.message
+            self._config_read = True
+        return self.config
+
+    def _start_timer(self) -> None:
+        if self._timer is None and self.config.services and self.config.service_interval > 0:
+            self._timer = self.set_interval(self.config.service_interval, self._services_due, name="health-services")
+
+    def _services_due(self) -> None:
+        """Time for the services again (skipped while a full run is on its way)."""
+        if not any(w.group == "health" and w.is_running for w in self.workers):
+            self._run_services(self.env)
+
+    # ------------------------------------------------------------------ results
+
+    @on(HealthChecked)
+    def _checked(self, message: HealthChecked) -> None:
+        """Show a run's findings, in place, and update the badge."""
+        message.stop()
+        if message.env.path != self.env.path:
+            return
+        report = message.report
+        if self.config_error is not None and message.full:
+            config_finding = health.Finding("config", "configuration", health.FAIL, self.config_error)
+            report = health.HealthReport((config_finding, *report.findings), report.groups,
+                                         report.started, report.finished)
+        if not message.full and self.report is not None:
+            report = self.report.merged(report)
+        self.report = report
+        self._start_timer()
+
+    def watch_report(self, report: health.HealthReport | None) -> None:
+        """Repaint the table, the summary and the badge."""
+        if report is None:
+            return
+        self._fill_table(report)
+        counts = report.counts()
+        self._set_summary(
+            f"{counts['ok']} ok · {counts['warn']} warn · {counts['fail']} fail — "
+            f"checked at {time.strftime('%H:%M:%S', time.localtime(report.finished))} in {report.duration:.1f} s"
+            + (f" · services every {self.config.service_interval:g} s" if self._timer is not None else "")
+        )
+        text, level, tooltip = badge_text(report)
+        screen = self.screen
+        if hasattr(screen, "health_badge"):
+            screen.health_badge.show(text, level, tooltip=tooltip)
+        self._show_more()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """A check run that crashed shows up in the summary and the badge, not as a traceback."""
+        if event.worker.node is not self or event.state != WorkerState.ERROR:
+            return
+        event.stop()
+        error = event.worker.error
+        message = error.message if isinstance(error, EnvtuiError) else f"{type(error).__name__}: {error}"
+        self._set_summary(f"health checks could not run: {message}")
+        screen = self.screen
+        if hasattr(screen, "health_badge"):
+            screen.health_badge.show("health: not checked", "unknown", tooltip=message)
+
+    # ------------------------------------------------------------------ display
+
+    def _set_summary(self, text: str) -> None:
+        if self.is_mounted:
+            self.query_one("#health-summary", Static).update(text)
+
+    def _cells(self, finding: health.Finding) -> list[Text]:
+        colour = self.app.theme_variables.get(_STATUS_COLOUR[finding.status], "")
+        status = Text(_STATUS_TEXT[finding.status], style=f"bold {colour}".strip())
+        name = Text(finding.name + (" →" if finding.package and finding.status != health.OK else ""))
+        checked = Text(time.strftime("%H:%M:%S", time.localtime(finding.checked_at)))
+        return [status, name, Text(finding.detail, no_wrap=True, overflow="ellipsis"), checked]
+
+    def _fill_table(self, report: health.HealthReport) -> None:
+        """Update rows in place by check name; rebuild only when the set of checks changed."""
+        table = self.table
+        names = [f.name for f in report.findings]
+        current = [row.key.value for row in table.ordered_rows]
+        if names == current:
+            for finding in report.findings:
+                for column, cell in zip(table.ordered_columns, self._cells(finding)):
+                    table.update_cell(finding.name, column.key, cell)
+            return
+        keep = current[table.cursor_row] if current and 0 <= table.cursor_row < len(current) else None
+        table.clear()
+        for finding in report.findings:
+            table.add_row(*self._cells(finding), key=finding.name)
+        if keep in names:
+            table.move_cursor(row=names.index(keep))
+
+    def _highlighted(self) -> health.Finding | None:
+        report = self.report
+        table = self.table
+        if report is None or not table.row_count:
+            return None
+        row = table.cursor_row
+        if not 0 <= row < len(report.findings):
+            return None
+        key = table.ordered_rows[row].key.value
+        return next((f for f in report.findings if f.name == key), None)
+
+    def _show_more(self) -> None:
+        finding = self._highlighted()
+        more = self.query_one("#health-more", Static)
+        if finding is None:
+            more.update("")
+            return
+        lines = [f"{finding.name}: {finding.detail}"]
+        if finding.package:
+            lines.append(f"package: {finding.package} (Enter shows it)")
+        if finding.long:
+            lines.append(finding.long)
+        more.update("\n".join(lines))
+
+    @on(DataTable.RowHighlighted, "#health-table")
+    def _row_highlighted(self) -> None:
+        """Show the longer detail of the highlighted check."""
+        self._show_more()
+
+    @on(DataTable.RowSelected, "#health-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click) on a check opens its package."""
+        event.stop()
+        self.action_open_package()
+
+    def action_open_package(self) -> None:
+        """Go to the package the highlighted check concerns, in the package table."""
+        finding = self._highlighted()
+        if finding is None or not finding.package:
+            self.notify("This check concerns no one package.", timeout=2)
+            return
+        show_package(self.screen, finding.package)
+
+
+def show_package(screen: MainScreen, key: str) -> bool:
+    """Switch the main screen to all packages with ``key`` under the cursor; False when it is not installed."""
+    from envtui.core.filtering import ALL, View
+    from envtui.ui.widgets.filter_input import FilterInput
+
+    screen.current_view = View(ALL)
+    table = screen.table
+    if not table.move_to(key):
+        screen.query_one(FilterInput).value = ""
+        screen.filter_text = ""
+        if not table.move_to(key):
+            screen.notify(f"{key} is not installed", severity="warning", timeout=3)
+            return False
+    screen.show_details = True
+    table.focus()
+    return True
+
+
+def install_health(screen: MainScreen) -> HealthView:
+    """Add the Health pane to the main screen; the checks start with the first listing."""
+    view = HealthView(screen.env, config_path=getattr(screen.app, "config_path", None))
+    view.display = False  # a pane mounted after the switcher started is shown only when chosen
+    screen.add_pane(HEALTH_PANE, "Health", view)
+    return view
+
+
+def recheck_health(screen: MainScreen, inventory: Inventory | None, issues: list[DependencyIssue]) -> bool:
+    """Re-run the checks after a listing; True when the Health view owns the badge (it was installed)."""
+    views = screen.query(HealthView)
+    if not views:
+        return False
+    views.first().recheck(screen.env, inventory, issues)
+    return True
