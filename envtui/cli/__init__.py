@@ -50,8 +50,8 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message, cause=f"see '{self.prog} --help'")
 
 
-def build_parser() -> Parser:
-    """The full command-line parser (every subcommand registered)."""
+def build_parser(only: str | None = None) -> Parser:
+    """The command-line parser: every subcommand, or only ``only``'s module (faster start-up)."""
     parser = Parser(
         prog="envtui",
         description=DESCRIPTION,
@@ -60,7 +60,8 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"envtui {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     registered: set[str] = set()
-    for module_name in dict.fromkeys(COMMANDS.values()):
+    modules = [COMMANDS[only]] if only in COMMANDS else COMMANDS.values()
+    for module_name in dict.fromkeys(modules):
         if module_name not in registered:
             importlib.import_module(module_name).register(subparsers)
             registered.add(module_name)
@@ -90,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = _first_positional(args_list)
         wants_info = any(a in ("-h", "--help", "--version") for a in args_list[:1])
         if first in COMMANDS or wants_info or (first is None and any(a in ("-h", "--help") for a in args_list)):
-            args = build_parser().parse_args(args_list)
+            args = build_parser(first if first in COMMANDS and not wants_info else None).parse_args(args_list)
             if not hasattr(args, "run"):
                 build_parser().print_help()
                 return 0

@@ -69,12 +69,43 @@ def _writable_env(args: argparse.Namespace):
     return env
 
 
+def _env_in_background(args: argparse.Namespace):
+    """Resolve the environment (it runs its interpreter once) while the caller imports and checks.
+
+    Returns a function that waits for the result. Start-up time is the CLI's overhead over
+    uv, so the interpreter probe overlaps the imports instead of following them.
+    """
+    import threading
+
+    box: dict = {}
+
+    def resolve() -> None:
+        try:
+            box["env"] = _writable_env(args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=resolve, name="envtui-resolve", daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        return box["env"]
+
+    return result
+
+
 def run_install(args: argparse.Namespace) -> int:
     """``envtui install``."""
+    env = _env_in_background(args)
     from envtui.core.change import ChangeRequest
 
     request = ChangeRequest.install(args.specs, requirements=args.requirement, editables=args.editable)
-    return _apply(args, _writable_env(args), request)
+    if not args.dry_run:
+        import envtui.core.jobs  # noqa: F401 - imported while the environment resolves
+    return _apply(args, env(), request)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -148,8 +179,11 @@ def run_sync(args: argparse.Namespace) -> int:
     """``envtui sync FILE``."""
     from envtui.core.change import ChangeRequest
 
+    env = _env_in_background(args)
     request = ChangeRequest.sync(args.file)
-    return _apply(args, _writable_env(args), request)
+    if not args.dry_run:
+        import envtui.core.jobs  # noqa: F401 - imported while the environment resolves
+    return _apply(args, env(), request)
 
 
 def _say(args: argparse.Namespace, line: str) -> None:
