@@ -163,5 +163,46 @@ async def test_after_hooks_recheck_health_into_the_log(project: Path, env_path: 
     assert ctx.data["health"].status == "fail"
 
 
-def test_the_provider_gives_nothing_without_a_config(env_path: Path) -> None:
+def test_the_provider_finds_the_config_or_gives_nothing(project: Path, monkeypatch) -> None:
+    monkeypatch.chdir(project)
     assert hook_provider(None, None) == ([], [])
+    write_config(project, ["true"], ["true"])
+    before, after = hook_provider(None, None)
+    assert [s.name for s in before + after] == ["before-change hooks", "after-change hooks"]
+    assert hook_provider(None, project / "envtui.toml")[0][0].config.path == (project / "envtui.toml").resolve()
+
+
+async def test_an_unreadable_config_runs_no_hooks_and_says_why(project: Path, env_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(project)
+    (project / "envtui.toml").write_text("[hooks]\nbefore-change = 1\n")
+    [step], after = hook_provider(None, None)
+    log = Log()
+    await step.run(context(env_path, "before", log))
+    assert "hooks skipped: the configuration cannot be read" in log.text and after == []
+
+
+def test_hooks_through_a_real_install(project: Path, venv_factory, offline_uv: Path) -> None:
+    """``envtui install`` runs the project's hooks around uv only once the file is trusted."""
+    venv = venv_factory()
+    before, after = project / "before-ran", project / "after-ran"
+    file = write_config(project, touch(before), touch(after))
+
+    first = run_in(project, "install", "--venv", str(venv), "beta==1.0")
+    assert first.returncode == 0, first.stderr
+    assert "hooks skipped" in first.stderr and "is not trusted" in first.stderr
+    assert not before.exists() and not after.exists()
+
+    assert run_in(project, "trust").returncode == 0
+    second = run_in(project, "install", "--venv", str(venv), "beta==1.1")
+    assert second.returncode == 0, second.stderr
+    assert before.exists() and after.exists()
+    assert "hook ran" in second.stdout
+    assert "health after the change: ok" in second.stderr
+
+    before.unlink()
+    after.unlink()
+    file.write_text(file.read_text() + "# edited\n")
+    third = run_in(project, "install", "--venv", str(venv), "delta")
+    assert third.returncode == 0, third.stderr
+    assert "changed since it was trusted" in third.stderr
+    assert not before.exists() and not after.exists()

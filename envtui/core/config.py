@@ -25,10 +25,14 @@ from packaging.utils import canonicalize_name
 
 from envtui.core.errors import UsageError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+def _toml():
+    """The TOML parser, imported only when there is a file to read (it costs start-up time)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
+
 
 CONFIG_NAME = "envtui.toml"
 PYPROJECT_NAME = "pyproject.toml"
@@ -119,6 +123,7 @@ def _has_tool_table(path: Path) -> bool:
         return False
     if b"envtui" not in data:
         return False
+    tomllib = _toml()
     try:
         parsed = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
@@ -174,6 +179,7 @@ def read_config(path: str | os.PathLike[str]) -> Config:
         raw = file.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read config file {file}", cause=exc.strerror) from exc
+    tomllib = _toml()
     try:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)

@@ -16,7 +16,7 @@ import signal
 from dataclasses import dataclass
 
 from envtui.core import process
-from envtui.core.config import Config
+from envtui.core.config import Config, load_config
 from envtui.core.errors import EnvtuiError
 from envtui.core.steps import Step, StepContext, StepFailed
 from envtui.core.trust import trust_state
@@ -125,5 +125,27 @@ def hook_steps(config: Config) -> tuple[list[Step], list[Step]]:
 
 
 def hook_provider(env: object, config: object) -> tuple[list[Step], list[Step]]:
-    """The job engine's step provider for hooks: ``(env, config) -> (before, after)``."""
-    return hook_steps(config) if isinstance(config, Config) else ([], [])
+    """The job engine's step provider for hooks: ``(env, config) -> (before, after)``.
+
+    ``config`` is a Config, a path to one, or None for the file found from the current directory.
+    A configuration that cannot be read runs no hooks, and the job log says why.
+    """
+    if not isinstance(config, Config):
+        try:
+            config = load_config(config if isinstance(config, (str, os.PathLike)) else None)
+        except EnvtuiError as exc:
+            return [_Unreadable(exc)], []
+    return hook_steps(config)
+
+
+@dataclass
+class _Unreadable:
+    """Stands in for the hooks of a configuration that could not be read: says so in the log."""
+
+    error: EnvtuiError
+    name: str = "hooks"
+
+    async def run(self, ctx: StepContext) -> None:
+        """Write why no hooks run."""
+        cause = f" ({self.error.cause})" if self.error.cause else ""
+        ctx.emit("envtui", f"hooks skipped: the configuration cannot be read: {self.error.message}{cause}")

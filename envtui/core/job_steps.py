@@ -16,13 +16,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from envtui.core.environment import Environment
+from envtui.core.hooks import hook_provider
 from envtui.core.steps import Step
 
 #: ``(env, config) -> (before_steps, after_steps)``.
 StepProvider = Callable[[Environment, Any], tuple[Sequence[Step], Sequence[Step]]]
 
 #: Every provider, in before-order. Add a feature's provider here (one line).
-STEP_PROVIDERS: list[StepProvider] = []
+STEP_PROVIDERS: list[StepProvider] = [hook_provider]
 
 
 def collect_steps(env: Environment, config: Any = None) -> tuple[list[Step], list[Step]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +66,8 @@ def _load() -> dict[str, dict]:
 
 
 def _save(files: dict[str, dict]) -> None:
+    import tempfile
+
     target = trust_file()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
