@@ -1,66 +1,44 @@
-"""The envtui Textual app and ``run_app``, which ``envtui [PATH]`` calls."""
+"""``run_app``, which ``envtui [PATH]`` calls; the app class itself is ``EnvtuiApp``.
+
+Start-up is a race between two slow things: importing Textual and building the app, and
+listing the environment. So this module imports no Textual: ``run_app`` first starts the
+listing (``envtui.ui.preload``), then imports the app (``envtui.ui.envtui_app``), and the
+main screen picks the listing up when it mounts. ``from envtui.ui.app import EnvtuiApp``
+still works; it imports the app module on first use.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
-
-from textual.app import App
-from textual.binding import Binding, BindingType
+from typing import TYPE_CHECKING, Any
 
 from envtui.core.environment import Environment
-from envtui.core.locations import styles_dir
-from envtui.ui.commands import EnvtuiCommands
-from envtui.ui.screens.help import HelpScreen
-from envtui.ui.screens.main import MainScreen
+from envtui.core.uv import Uv
+from envtui.ui import preload
 
+if TYPE_CHECKING:
+    from envtui.ui.envtui_app import EnvtuiApp
 
-class EnvtuiApp(App[int]):
-    """lazygit for a virtual environment: one environment in panes, keyboard first."""
-
-    TITLE = "envtui"
-    CSS_PATH: ClassVar[list[Path]] = [styles_dir() / "app.tcss"]
-    COMMANDS = App.COMMANDS | {EnvtuiCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", tooltip="Quit envtui (exit code 0)", id="quit"),
-        Binding("question_mark", "help", "Help", tooltip="Show every key", id="help"),
-    ]
-
-    def __init__(self, env: Environment, *, config_path: str | Path | None = None) -> None:
-        super().__init__()
-        self.env = env
-        """The environment opened first."""
-        self.config_path = Path(config_path) if config_path else None
-        """An explicit config file from ``--config`` (None: the default lookup)."""
-
-    def get_default_screen(self) -> MainScreen:
-        """The main screen on the environment given."""
-        return MainScreen(self.env)
-
-    @property
-    def main_screen(self) -> MainScreen:
-        """The main screen, whatever is pushed above it."""
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                return screen
-        raise LookupError("no main screen")
-
-    def action_help(self) -> None:
-        """Open the key help (or close it when it is open)."""
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss()
-            return
-        self.push_screen(HelpScreen(self.screen))
-
-    def action_quit(self) -> None:
-        """Leave with exit code 0."""
-        self.exit(0)
+__all__ = ["EnvtuiApp", "run_app"]
 
 
 def run_app(env: Environment, *, config_path: str | Path | None = None) -> int:
     """Run the TUI on ``env`` until the user quits; returns the process exit code."""
-    app = EnvtuiApp(env, config_path=config_path)
+    uv = Uv()
+    listing = preload.start(env, uv)
+    from envtui.ui.envtui_app import EnvtuiApp
+
+    app = EnvtuiApp(env, config_path=config_path, uv=uv, preloaded=listing)
     result = app.run()
     if app.return_code not in (None, 0):
         return app.return_code
     return int(result or 0)
+
+
+def __getattr__(name: str) -> Any:
+    """``EnvtuiApp`` on demand, so importing this module stays free of Textual."""
+    if name == "EnvtuiApp":
+        from envtui.ui.envtui_app import EnvtuiApp
+
+        return EnvtuiApp
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

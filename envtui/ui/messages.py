@@ -27,6 +27,14 @@ class InventoryLoaded(Message):
 
 
 @dataclass
+class LoadFailed(Message):
+    """Listing the environment failed outside a worker (the listing started before the UI)."""
+
+    env: Environment
+    error: BaseException
+
+
+@dataclass
 class OutdatedChecked(Message):
     """The index answered: latest versions of the outdated packages, by canonical name."""
 

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.widgets import ContentSwitcher, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core.environment import Environment, discover_environments, resolve_environment
@@ -34,12 +34,14 @@ from envtui.ui.messages import (
     DependenciesChecked,
     EnvironmentsFound,
     InventoryLoaded,
+    LoadFailed,
     OutdatedChecked,
     UvVersionKnown,
 )
 from envtui.ui.widgets.details import DetailsPane
 from envtui.ui.widgets.filter_input import FilterInput
 from envtui.ui.widgets.job_log import JobLog, JobLogPane
+from envtui.ui.widgets.key_bar import KeyBar
 from envtui.ui.widgets.package_table import PackageTable
 from envtui.ui.widgets.sidebar import EnvironmentList, ViewList, display_path
 from envtui.ui.health import install_health, recheck_health
@@ -126,7 +128,7 @@ class MainScreen(Screen[None]):
                         yield PackageTable(id="packages")
                 yield DetailsPane(id="details")
         yield JobLogPane(id="job-pane")
-        yield Footer(id="footer")
+        yield KeyBar(id="footer")
         yield Static(
             f"Terminal too small.\nenvtui needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
             id="too-small",
@@ -144,8 +146,11 @@ class MainScreen(Screen[None]):
         if self.app.size.width >= WIDE_WIDTH:
             self.show_details = True
         table.focus()
-        self.load_inventory(self.env, self._preloaded)
-        self._preloaded = None
+        if self._preloaded is not None:
+            self._take_preloaded(self._preloaded)
+            self._preloaded = None
+        else:
+            self.load_inventory(self.env)
         install_health(self)
 
     def on_resize(self, event) -> None:
@@ -203,18 +208,32 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ workers (they only post messages)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="inventory", description="Listing packages")
-    def load_inventory(
-        self, env: Environment, preloaded: Future[tuple[Inventory, PackageIndex]] | None = None
-    ) -> None:
-        """List the environment (or take the listing started before the UI), then check it."""
-        if preloaded is not None:
-            inventory, index = preloaded.result()
+    def _take_preloaded(self, future: Future[tuple[Inventory, PackageIndex]]) -> None:
+        """Use the listing ``run_app`` started before the UI: at once when ready, else when it lands."""
+
+        def landed(done: Future[tuple[Inventory, PackageIndex]]) -> None:
+            error = done.exception()
+            if error is not None:
+                self.post_message(LoadFailed(self.env, error))
+            else:
+                self.post_message(InventoryLoaded(self.env, *done.result()))
+
+        if future.done() and future.exception() is None:
+            # Show it before the first paint: one paint with the table full, not two.
+            self._inventory_loaded(InventoryLoaded(self.env, *future.result()))
         else:
-            inventory, index = preload.load(env, self.uv)
-        if get_current_worker().is_cancelled:
-            return
-        self.post_message(InventoryLoaded(env, inventory, index))
+            future.add_done_callback(landed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inventory", description="Listing packages")
+    def load_inventory(self, env: Environment) -> None:
+        """List the environment and index it for filtering."""
+        inventory, index = preload.load(env, self.uv)
+        if not get_current_worker().is_cancelled:
+            self.post_message(InventoryLoaded(env, inventory, index))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="check", description="Checking dependencies")
+    def check_environment(self, env: Environment) -> None:
+        """Run ``uv pip check`` for the badge, the Problems view and the broken marks."""
         issues = check_dependencies(env, self.uv)
         if not get_current_worker().is_cancelled:
             self.post_message(DependenciesChecked(env, issues))
@@ -249,12 +268,8 @@ class MainScreen(Screen[None]):
         """Resolve ``path`` and list it; the screen switches when it arrives."""
         env = resolve_environment(path)
         inventory, index = preload.load(env, self.uv)
-        if get_current_worker().is_cancelled:
-            return
-        self.post_message(InventoryLoaded(env, inventory, index))
-        issues = check_dependencies(env, self.uv)
         if not get_current_worker().is_cancelled:
-            self.post_message(DependenciesChecked(env, issues))
+            self.post_message(InventoryLoaded(env, inventory, index))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -299,8 +314,17 @@ class MainScreen(Screen[None]):
         self._recompute_members()
         self._refilter()
         self._update_counts()
+        self.check_environment(self.env)
         for problem in message.inventory.problems:
             self.notify(problem, severity="warning")
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        """The listing started before the UI failed: say so."""
+        self.table.border_title = "could not list packages"
+        error = message.error
+        text = error.message if isinstance(error, EnvtuiError) else f"{type(error).__name__}: {error}"
+        self.notify(text, title="Listing packages", severity="error")
 
     @on(DependenciesChecked)
     def _dependencies_checked(self, message: DependenciesChecked) -> None:

@@ -42,6 +42,18 @@ def human_size(size: int) -> str:
     return f"{size} B"  # pragma: no cover
 
 
+#: Long lists are cut here: a package required by thousands would cost a slow render.
+LIST_LIMIT = 40
+
+
+def _names(names: list[str]) -> str:
+    """``a, b, c`` with at most LIST_LIMIT names, then how many more."""
+    shown = ", ".join(names[:LIST_LIMIT])
+    if len(names) > LIST_LIMIT:
+        shown += f" … and {len(names) - LIST_LIMIT:,} more"
+    return shown
+
+
 class DetailsPane(VerticalScroll):
     """Summary, requirements (with what is installed), dependents, license, homepage, location."""
 
@@ -73,7 +85,7 @@ class DetailsPane(VerticalScroll):
             grid.add_row("Latest", Text(f"{newer} available", style="bold"))
         grid.add_row("Category", package.category)
         grid.add_row("Requires", self._requires(package, packages) if package.requires else Text("nothing"))
-        grid.add_row("Required by", ", ".join(package.required_by) or "nothing (top-level)")
+        grid.add_row("Required by", _names(package.required_by) or "nothing (top-level)")
         if package.license:
             grid.add_row("License", package.license)
         if package.homepage:
@@ -96,7 +108,7 @@ class DetailsPane(VerticalScroll):
     def _requires(package: Package, packages: Mapping[str, Package]) -> Text:
         """Each requirement with the installed version of what it names."""
         text = Text()
-        for i, requirement in enumerate(package.requires):
+        for i, requirement in enumerate(package.requires[:LIST_LIMIT]):
             if i:
                 text.append("\n")
             spec, _, marker = requirement.partition(";")
@@ -110,4 +122,6 @@ class DetailsPane(VerticalScroll):
                 text.append(f"  {installed.version} installed", style="dim")
             else:
                 text.append("  not installed", style="bold")
+        if len(package.requires) > LIST_LIMIT:
+            text.append(f"\n… and {len(package.requires) - LIST_LIMIT:,} more")
         return text

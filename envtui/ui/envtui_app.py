@@ -1,0 +1,72 @@
+"""The envtui Textual app: the main screen, app-wide keys, the help screen and the palette."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from envtui.core.environment import Environment
+from envtui.core.filtering import PackageIndex
+from envtui.core.packages import Inventory
+from envtui.core.uv import Uv
+from envtui.core.locations import styles_dir
+from envtui.ui.commands import EnvtuiCommands
+from envtui.ui.screens.help import HelpScreen
+from envtui.ui.screens.main import MainScreen
+
+
+class EnvtuiApp(App[int]):
+    """lazygit for a virtual environment: one environment in panes, keyboard first."""
+
+    TITLE = "envtui"
+    CSS_PATH: ClassVar[list[Path]] = [styles_dir() / "app.tcss"]
+    COMMANDS = App.COMMANDS | {EnvtuiCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Quit envtui (exit code 0)", id="quit"),
+        Binding("question_mark", "help", "Help", tooltip="Show every key", id="help"),
+    ]
+
+    def __init__(
+        self,
+        env: Environment,
+        *,
+        config_path: str | Path | None = None,
+        uv: Uv | None = None,
+        preloaded: Future[tuple[Inventory, PackageIndex]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.env = env
+        """The environment opened first."""
+        self.uv = uv or Uv()
+        """The uv binary every worker uses (found once: finding it races across threads)."""
+        self.preloaded = preloaded
+        """The first listing, already under way when the app was built (see ``preload``)."""
+        self.config_path = Path(config_path) if config_path else None
+        """An explicit config file from ``--config`` (None: the default lookup)."""
+
+    def get_default_screen(self) -> MainScreen:
+        """The main screen on the environment given."""
+        return MainScreen(self.env, uv=self.uv, preloaded=self.preloaded)
+
+    @property
+    def main_screen(self) -> MainScreen:
+        """The main screen, whatever is pushed above it."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("no main screen")
+
+    def action_help(self) -> None:
+        """Open the key help (or close it when it is open)."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_quit(self) -> None:
+        """Leave with exit code 0."""
+        self.exit(0)

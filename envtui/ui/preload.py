@@ -1,0 +1,96 @@
+"""Start listing the environment before Textual is even imported (no Textual import here).
+
+Importing Textual and building the app take a few hundred milliseconds; so does listing 2,000
+packages (``uv pip list`` plus reading every ``.dist-info``). Both are CPU-bound Python, so a
+thread would only take turns with the import under the GIL. On Linux the listing therefore runs
+in a forked child (started before Textual is imported, so the fork is cheap and safe: no threads
+yet) and comes back pickled through a pipe, on another core. Elsewhere, or if forking fails, a
+thread does it. Either way the caller gets a ``Future`` of ``(Inventory, PackageIndex)``.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+from concurrent.futures import Future
+
+from envtui.core.environment import Environment
+from envtui.core.errors import EnvtuiError
+from envtui.core.filtering import PackageIndex
+from envtui.core.packages import Inventory, list_packages
+from envtui.core.uv import Uv
+
+Loaded = tuple[Inventory, PackageIndex]
+
+
+def load(env: Environment, uv: Uv) -> Loaded:
+    """List ``env`` and index it for filtering (blocking)."""
+    inventory = list_packages(env, uv)
+    return inventory, PackageIndex(inventory.packages.values())
+
+
+def start(env: Environment, uv: Uv) -> Future[Loaded]:
+    """Begin :func:`load` in the background; the future carries its result or its error."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        try:
+            return _start_forked(env, uv)
+        except OSError:
+            pass
+    return _start_thread(env, uv)
+
+
+def _run_in_thread(future: Future[Loaded], work) -> None:
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(work())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="envtui-preload", daemon=True).start()
+
+
+def _start_thread(env: Environment, uv: Uv) -> Future[Loaded]:
+    future: Future[Loaded] = Future()
+    _run_in_thread(future, lambda: load(env, uv))
+    return future
+
+
+def _start_forked(env: Environment, uv: Uv) -> Future[Loaded]:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its work is checked through the parent
+        status = 0
+        try:
+            os.close(read_fd)
+            try:
+                payload = pickle.dumps(("ok", list_packages(env, uv)), pickle.HIGHEST_PROTOCOL)
+            except EnvtuiError as exc:
+                payload = pickle.dumps(("error", exc.message, exc.cause))
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+        except BaseException:  # noqa: BLE001 - the parent falls back to listing itself
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+
+    def receive() -> Loaded:
+        with os.fdopen(read_fd, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        try:
+            kind, *rest = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - the child died: list here instead
+            return load(env, uv)
+        if kind == "error":
+            raise EnvtuiError(rest[0], cause=rest[1])
+        inventory: Inventory = rest[0]
+        return inventory, PackageIndex(inventory.packages.values())
+
+    future: Future[Loaded] = Future()
+    _run_in_thread(future, receive)
+    return future
