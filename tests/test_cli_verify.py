@@ -120,3 +120,13 @@ def test_a_relative_venv_path_works(venv_factory, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     statuses = {c["name"]: c["status"] for c in json.loads(result.stdout)["checks"]}
     assert statuses["import alpha"] == "ok"
+
+
+def test_outdated_is_a_warning_and_asked_for_only_on_request(venv_factory, offline_uv: Path) -> None:
+    venv = venv_factory(["alpha==1.0"])
+    plain = json.loads(run_envtui("verify", "--venv", str(venv), "--json").stdout)
+    assert "outdated" not in {c["name"] for c in plain["checks"]}
+    result = run_envtui("verify", "--venv", str(venv), "--outdated", "--json")
+    assert result.returncode == 0, result.stderr
+    outdated = next(c for c in json.loads(result.stdout)["checks"] if c["name"] == "outdated")
+    assert outdated["status"] == "warn" and "alpha 1.0 -> 2.0" in outdated["detail"]

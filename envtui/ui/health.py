@@ -119,21 +119,23 @@ class HealthView(Vertical):
     # ------------------------------------------------------------------ starting checks
 
     def recheck(self, env: Environment, inventory: Inventory | None = None,
-                issues: list[DependencyIssue] | None = None) -> None:
-        """Run every check on ``env`` (reusing a listing and ``uv pip check`` result already made)."""
+                issues: list[DependencyIssue] | None = None, outdated: dict[str, str] | None = None) -> None:
+        """Run every check on ``env``, reusing a listing, ``uv pip check`` and newer versions already known."""
         self.env = env
         self._set_summary("checking…")
-        self._run_all(env, inventory, issues)
+        self._run_all(env, inventory, issues, outdated)
 
     def action_check_now(self) -> None:
         """Run every check again now (``c``)."""
         self.recheck(self.env)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="health", description="Checking health")
-    def _run_all(self, env: Environment, inventory: Inventory | None, issues: list[DependencyIssue] | None) -> None:
+    def _run_all(self, env: Environment, inventory: Inventory | None, issues: list[DependencyIssue] | None,
+                 outdated: dict[str, str] | None) -> None:
         """Every check, in a thread; posts HealthChecked."""
         config = self._read_config()
-        report = health.run_checks(env, config, uv=self._uv, inventory=inventory, dependency_issues=issues)
+        report = health.run_checks(env, config, uv=self._uv, inventory=inventory, dependency_issues=issues,
+                                   outdated=outdated)
         if not get_current_worker().is_cancelled:
             self.post_message(HealthChecked(env, report, full=True))
 
@@ -317,5 +319,5 @@ def recheck_health(screen: MainScreen, inventory: Inventory | None, issues: list
     views = screen.query(HealthView)
     if not views:
         return False
-    views.first().recheck(screen.env, inventory, issues)
+    views.first().recheck(screen.env, inventory, issues, getattr(screen, "latest", None))
     return True
