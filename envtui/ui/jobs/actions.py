@@ -1,0 +1,308 @@
+"""Keys, dialogs and handlers that turn the main screen into a place to change the environment.
+
+``JobActions`` is mixed into the main screen. Every change goes: ask (a prompt, or the selected
+package) → validate (``ChangeRequest``; a bad spec is refused on the spot) → uv ``--dry-run`` in
+a worker → the confirm dialog with the preview → the job engine's queue. The engine runs on the
+app's event loop, its output goes to the job log pane in batches, and when a job ends the
+package table and health refresh in place. ``ctrl+c`` cancels the running job.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from packaging.utils import canonicalize_name
+from textual import events, on, work
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from envtui.core.change import ChangeRequest
+from envtui.core.errors import EnvtuiError
+from envtui.core.jobs import CANCELLED, FAILED, SUCCEEDED, Job, JobEngine, env_key, preview
+from envtui.ui.jobs.listener import ScreenJobListener
+from envtui.ui.jobs.messages import JobFinished, JobQueued, JobStarted, PreviewReady
+from envtui.ui.jobs.view import JobsView
+from envtui.ui.jobs.widgets import Spinner, UvErrorHighlighter
+from envtui.ui.messages import OutdatedChecked
+from envtui.ui.screens.confirm import ConfirmChangeScreen
+from envtui.ui.screens.prompt import PromptScreen
+
+if TYPE_CHECKING:
+    from envtui.core.environment import Environment
+    from envtui.core.packages import Inventory
+
+#: The id of the Jobs pane in the centre switcher.
+JOBS_PANE = "jobs-pane"
+
+
+class JobActions(Screen):
+    """Mixin for the main screen: install, upgrade, uninstall, sync, cancel, and the Jobs view.
+
+    Expects the main screen's API: ``env``, ``inventory``, ``latest``, ``selected_package``,
+    ``job_log``, ``job_pane``, ``refresh_inventory()``, ``add_pane()``, ``check_outdated()``.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("i", "jobs_install", "Install", tooltip="Install packages (asks for specs)", id="jobs.install"),
+        Binding("I", "jobs_install_local", "Install local", show=False,
+                tooltip="Install a local project directory in editable mode", id="jobs.install_local"),
+        Binding("u", "jobs_upgrade", "Upgrade", tooltip="Upgrade the selected package", id="jobs.upgrade"),
+        Binding("U", "jobs_upgrade_all", "Upgrade all", show=False,
+                tooltip="Upgrade every outdated top-level package", id="jobs.upgrade_all"),
+        Binding("x", "jobs_uninstall", "Uninstall", tooltip="Remove the selected package", id="jobs.uninstall"),
+        Binding("y", "jobs_sync", "Sync", show=False,
+                tooltip="Make the environment match a requirements file exactly", id="jobs.sync"),
+        Binding("J", "jobs_view", "Jobs", show=False, tooltip="Show the jobs view (history, queue)", id="jobs.view"),
+        Binding("ctrl+c", "jobs_cancel", "Cancel job", show=False,
+                tooltip="Cancel the running job (SIGINT, then SIGTERM)", id="jobs.cancel"),
+    ]
+
+    jobs_engine: JobEngine | None = None
+    """The engine running this screen's jobs (made when the screen mounts)."""
+
+    # ------------------------------------------------------------------ set-up
+
+    @on(events.Mount)
+    def _jobs_mount(self) -> None:
+        """Make the engine, add the Jobs pane and the spinner, colour errors in the log."""
+        config = getattr(self.app, "config_path", None)
+        self.jobs_engine = JobEngine(getattr(self, "uv", None), listener=ScreenJobListener(self), config=config)
+        self._jobs_view = JobsView(self.jobs_engine, env_key(self.env))
+        self._jobs_view.display = False
+        self.add_pane(JOBS_PANE, "Jobs", self._jobs_view, on_show=self._jobs_view.refresh_jobs)
+        self.jobs_spinner = Spinner(id="jobs-spinner")
+        try:
+            self.query_one("#status-bar").mount(self.jobs_spinner, before=0)
+        except Exception:  # noqa: BLE001 - no status bar: put it on the screen
+            self.mount(self.jobs_spinner)
+        variables = self.app.theme_variables
+        log = self.job_log
+        log.highlight = True
+        log.highlighter = UvErrorHighlighter(f"bold {variables.get('error', 'red')}", variables.get("warning", "yellow"))
+        self._upgrade_all_waiting = False
+
+    @on(events.Unmount)
+    def _jobs_unmount(self) -> None:
+        """Do not leave uv running behind a closed app."""
+        if self.jobs_engine is not None:
+            self.jobs_engine.cancel_all()
+
+    # ------------------------------------------------------------------ actions
+
+    def _writable(self) -> bool:
+        if self.env.writable:
+            return True
+        self.notify(f"{self.env.path} is not a virtual environment: it is shown read-only "
+                    "(open it with --system to change it)", severity="warning")
+        return False
+
+    def action_jobs_install(self) -> None:
+        """Ask for specs, then preview and confirm."""
+        if not self._writable():
+            return
+        self.app.push_screen(
+            PromptScreen("Install", placeholder="alpha  beta==1.1  'gamma[extra]>=2'",
+                         hint="Requirement specs, separated by spaces (quote one that has spaces). "
+                              "A local project: press I instead."),
+            self._install_answered,
+        )
+
+    def _install_answered(self, answer: str | None) -> None:
+        if not answer:
+            return
+        try:
+            specs = shlex.split(answer)
+        except ValueError as exc:
+            self.notify(f"cannot read that: {exc}", severity="error")
+            return
+        self._request(lambda: ChangeRequest.install(specs))
+
+    def action_jobs_install_local(self) -> None:
+        """Ask for a local project directory to install in editable mode."""
+        if not self._writable():
+            return
+        self.app.push_screen(
+            PromptScreen("Install a local project (editable)", placeholder="path/to/project",
+                         hint="A directory with pyproject.toml, setup.py or setup.cfg."),
+            lambda answer: answer and self._request(lambda: ChangeRequest.install(editables=[answer])),
+        )
+
+    def action_jobs_upgrade(self) -> None:
+        """Upgrade the package under the cursor."""
+        package = self.selected_package
+        if package is None or not self._writable():
+            return
+        self._request(lambda: ChangeRequest.upgrade([package.name]))
+
+    def action_jobs_upgrade_all(self) -> None:
+        """Upgrade every outdated top-level package (asks the index first when needed)."""
+        if not self._writable():
+            return
+        if self.latest is None:
+            self._upgrade_all_waiting = True
+            self.check_outdated(self.env)
+            return
+        self._upgrade_all_now()
+
+    def _upgrade_all_now(self) -> None:
+        inventory: Inventory | None = self.inventory
+        latest = self.latest or {}
+        if inventory is None:
+            return
+        outdated = [p for p in inventory.sorted() if p.top_level and p.key in latest]
+        if not outdated:
+            self.notify("Every top-level package is up to date.", title="Upgrade all")
+            return
+        listing = [f"Outdated top-level packages ({len(outdated)}):"]
+        listing += [f"  {p.name} {p.version} → {latest[p.key]}" for p in outdated]
+        self._request(lambda: ChangeRequest.upgrade([p.name for p in outdated]), listing=listing)
+
+    def action_jobs_uninstall(self) -> None:
+        """Remove the package under the cursor, warning about packages that require it."""
+        package = self.selected_package
+        if package is None or not self._writable():
+            return
+        notes = []
+        if package.required_by:
+            notes.append(f"{package.name} is required by {', '.join(package.required_by)}, "
+                         "which may stop working")
+        self._request(lambda: ChangeRequest.uninstall([package.name]), notes=notes)
+
+    def action_jobs_sync(self) -> None:
+        """Ask for a requirements file and make the environment match it exactly."""
+        if not self._writable():
+            return
+        default = "requirements.txt" if Path("requirements.txt").is_file() else ""
+        self.app.push_screen(
+            PromptScreen("Sync from a requirements file", value=default, placeholder="requirements.txt",
+                         hint="Installs what the file lists and REMOVES everything else (uv pip sync)."),
+            lambda answer: answer and self._request(lambda: ChangeRequest.sync(answer)),
+        )
+
+    def action_jobs_view(self) -> None:
+        """Show the Jobs view."""
+        self.current_view = JOBS_PANE
+
+    def action_jobs_cancel(self) -> None:
+        """Cancel the running job (a second press does not wait for the grace period)."""
+        engine = self.jobs_engine
+        running = engine.running() if engine else []
+        if not running:
+            queued = engine.queued() if engine else []
+            if queued:
+                engine.cancel(queued[-1])
+                self.notify(f"Removed {queued[-1].describe()} from the queue", timeout=3)
+            else:
+                self.notify("No job is running (ctrl+q quits)", timeout=3)
+            return
+        for job in running:
+            engine.cancel(job)
+            self.notify(f"Cancelling {job.describe()}…", timeout=3)
+
+    # ------------------------------------------------------------------ request → preview → confirm → queue
+
+    def _request(self, build, *, notes: list[str] | None = None, listing: list[str] | None = None) -> None:
+        """Validate (refusing bad input at once), then preview in a worker."""
+        try:
+            request = build()
+        except EnvtuiError as exc:
+            self.notify(f"{exc.message}\n{exc.cause}" if exc.cause else exc.message, title="Not run",
+                        severity="error")
+            return
+        self.jobs_spinner.start(f"previewing {request.describe()}")
+        self._preview(self.env, request, list(notes or []), list(listing or []))
+
+    @work(exclusive=True, exit_on_error=False, group="jobs-preview", description="Previewing the change")
+    async def _preview(self, env: Environment, request: ChangeRequest, notes: list[str], listing: list[str]) -> None:
+        """Ask uv what the request would do (``--dry-run``); the confirm dialog shows it."""
+        result = await preview(env, request, getattr(self, "uv", None))
+        self.post_message(PreviewReady(request, result, notes, listing))
+
+    @on(PreviewReady)
+    def _preview_ready(self, message: PreviewReady) -> None:
+        """Show the confirm dialog; Run queues the job."""
+
+        def answered(run: bool | None) -> None:
+            if run:
+                self.jobs_submit(message.request)
+
+        self.app.push_screen(ConfirmChangeScreen(message.request, message.preview, notes=message.notes,
+                                                 listing=message.listing), answered)
+
+    def jobs_submit(self, request: ChangeRequest) -> Job | None:
+        """Queue a validated request on this screen's environment (no dialog)."""
+        assert self.jobs_engine is not None
+        try:
+            return self.jobs_engine.submit(self.env, request)
+        except EnvtuiError as exc:
+            self.notify(exc.message, severity="error")
+            return None
+
+    # ------------------------------------------------------------------ engine events
+
+    def _jobs_title(self, job: Job) -> None:
+        queued = len(self.jobs_engine.queued(self.env)) if self.jobs_engine else 0
+        waiting = f" · {queued} queued" if queued else ""
+        self.job_pane.title = f"{job.describe()} · {job.status}{waiting}"
+
+    @on(JobQueued)
+    def _job_queued(self, message: JobQueued) -> None:
+        """Show the queue in the log title and the Jobs view."""
+        self._jobs_title(message.job)
+        self._jobs_view.refresh_jobs()
+
+    @on(JobStarted)
+    def _job_started(self, message: JobStarted) -> None:
+        """Open the log pane on the job."""
+        self.job_pane.collapsed = False
+        self.job_log.append("envtui", f"── {message.job.describe()} ──")
+        self._jobs_title(message.job)
+        self._jobs_view.refresh_jobs()
+
+    @on(JobFinished)
+    def _job_finished(self, message: JobFinished) -> None:
+        """Say how it went, mark a failure with uv's error lines, refresh the table in place."""
+        job = message.job
+        self._jobs_title(job)
+        self._jobs_view.refresh_jobs()
+        if job.status == SUCCEEDED:
+            self.notify(f"{job.describe()}: {job.changes.summary()}", title="Job done", timeout=4)
+        elif job.status == FAILED:
+            errors = "\n".join(line.strip() for line in job.error_lines[:4]) or job.message
+            self.notify(errors, title=f"Failed: {job.describe()}", severity="error", timeout=10)
+        elif job.status == CANCELLED:
+            self.notify(f"{job.describe()}: cancelled", severity="warning", timeout=4)
+        if job.status != CANCELLED or job.returncode is not None:
+            self.refresh_inventory()
+
+    # ------------------------------------------------------------------ outdated check: spinner, upgrade all
+
+    @on(Worker.StateChanged)
+    def _jobs_worker_state(self, event: Worker.StateChanged) -> None:
+        """Turn the spinner while the outdated check or a preview runs."""
+        worker = event.worker
+        if worker.group == "outdated":
+            if event.state == WorkerState.RUNNING:
+                self.jobs_spinner.start("checking for newer versions")
+            elif event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+                self.jobs_spinner.stop()
+                if event.state != WorkerState.SUCCESS:
+                    self._upgrade_all_waiting = False
+        elif worker.group == "jobs-preview" and event.state in (
+                WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self.jobs_spinner.stop()
+
+    @on(OutdatedChecked)
+    def _jobs_outdated_checked(self, message: OutdatedChecked) -> None:
+        """Carry on with "upgrade all" once the index answered."""
+        if self._upgrade_all_waiting and message.env.path == self.env.path:
+            self._upgrade_all_waiting = False
+            self.call_after_refresh(self._upgrade_all_now)
+
+
+def outdated_top_level(inventory: Inventory, latest: dict[str, str]) -> list[str]:
+    """Names of the top-level packages with a newer version (what "upgrade all" upgrades)."""
+    return [p.name for p in inventory.sorted() if p.top_level and canonicalize_name(p.name) in latest]

@@ -1,0 +1,44 @@
+"""Messages the job engine's listener and the preview worker post to the screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from envtui.core.change import ChangeRequest
+from envtui.core.jobs import Job
+from envtui.core.preview import Preview
+
+
+@dataclass
+class JobQueued(Message):
+    """A job was accepted; it waits for its turn."""
+
+    job: Job
+
+
+@dataclass
+class JobStarted(Message):
+    """A job began running."""
+
+    job: Job
+
+
+@dataclass
+class JobFinished(Message):
+    """A job ended (succeeded, failed or cancelled). Health and the package table refresh on it."""
+
+    job: Job
+
+
+@dataclass
+class PreviewReady(Message):
+    """uv's ``--dry-run`` answered: what the request would change, for the confirm dialog."""
+
+    request: ChangeRequest
+    preview: Preview
+    notes: list[str] = field(default_factory=list)
+    """Warnings to show above the preview (e.g. who requires a package being removed)."""
+    listing: list[str] = field(default_factory=list)
+    """Lines saying what was chosen (e.g. the outdated packages "upgrade all" picked)."""

@@ -1,0 +1,130 @@
+"""The Jobs view: this session's jobs (queued, running, done) and the history on disk."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Static
+
+from envtui.core import history
+from envtui.core.jobs import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job, JobEngine, env_key
+
+#: Most past jobs listed from disk.
+HISTORY_LIMIT = 200
+
+
+def _when(started: float | None) -> str:
+    return time.strftime("%m-%d %H:%M:%S", time.localtime(started)) if started else "-"
+
+
+class JobsView(Vertical):
+    """A table of jobs, the selected job's errors and log tail, and a Cancel button."""
+
+    DEFAULT_CSS = """
+    JobsView #jobs-table { height: 1fr; }
+    JobsView #jobs-detail { height: auto; max-height: 12; padding: 0 1; }
+    JobsView #jobs-buttons { height: auto; }
+    """
+
+    def __init__(self, engine: JobEngine, env_path: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.engine = engine
+        """The engine whose live jobs are listed first."""
+        self.env_path = env_path
+        """Only jobs on this environment are listed."""
+        self._records: dict[str, history.JobRecord] = {}
+
+    def compose(self) -> ComposeResult:
+        """Table, detail, button."""
+        table: DataTable = DataTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Status", "Job", "Started", "Took", "Exit")
+        yield table
+        yield Static("", id="jobs-detail")
+        with Horizontal(id="jobs-buttons"):
+            yield Button("Cancel job", id="jobs-cancel", variant="error", disabled=True)
+
+    @property
+    def table(self) -> DataTable:
+        """The jobs table."""
+        return self.query_one("#jobs-table", DataTable)
+
+    def refresh_jobs(self) -> None:
+        """Re-read live jobs and the history; keep the cursor on the same job."""
+        table = self.table
+        current = self._current_id()
+        live = {job.id: job for job in self.engine.jobs if env_key(job.env) == self.env_path}
+        records = {r.id: r for r in history.load_all(env=self.env_path, limit=HISTORY_LIMIT)}
+        for job in live.values():
+            records[job.id] = job.record()
+        self._records = records
+        table.clear()
+        for job_id in sorted(records, reverse=True):
+            record = records[job_id]
+            table.add_row(self._status(record.status), record.description or record.kind, _when(record.started),
+                          f"{record.duration:.1f} s" if record.duration is not None else "…",
+                          "-" if record.returncode is None else str(record.returncode), key=job_id)
+        if current in records:
+            table.move_cursor(row=table.get_row_index(current))
+        self._show_detail()
+
+    def _status(self, status: str) -> Text:
+        variables = self.app.theme_variables
+        colour = {SUCCEEDED: variables.get("success", "green"), FAILED: variables.get("error", "red"),
+                  CANCELLED: variables.get("warning", "yellow"), RUNNING: variables.get("accent", "cyan"),
+                  QUEUED: variables.get("text-muted", "grey50")}.get(status, "")
+        return Text(status, style=colour)
+
+    def _current_id(self) -> str | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        try:
+            return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        except Exception:  # noqa: BLE001 - no rows
+            return None
+
+    def selected_job(self) -> Job | None:
+        """The live job under the cursor (None for a job of an earlier session)."""
+        job_id = self._current_id()
+        return next((job for job in self.engine.jobs if job.id == job_id), None)
+
+    @on(DataTable.RowHighlighted, "#jobs-table")
+    def _row_highlighted(self) -> None:
+        """Show the highlighted job's detail."""
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        job_id = self._current_id()
+        record = self._records.get(job_id or "")
+        detail = self.query_one("#jobs-detail", Static)
+        button = self.query_one("#jobs-cancel", Button)
+        live = self.selected_job()
+        button.disabled = live is None or live.finished
+        if record is None:
+            detail.update("No jobs yet. i installs, u upgrades, x uninstalls, y syncs from a file.")
+            return
+        error = self.app.theme_variables.get("error", "red")
+        text = Text()
+        text.append(" ".join(record.command) + "\n", style="dim")
+        if record.message:
+            text.append(record.message + "\n")
+        for line in record.error_lines[:8]:
+            text.append(line + "\n", style=error)
+        if not record.error_lines and record.status not in (QUEUED,):
+            for line in history.read_log(record.id, tail=5):
+                text.append(line + "\n")
+        text.rstrip()
+        detail.update(text)
+
+    @on(Button.Pressed, "#jobs-cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        """Cancel the selected live job."""
+        event.stop()
+        job = self.selected_job()
+        if job is not None and self.engine.cancel(job):
+            self.app.notify(f"Cancelling {job.describe()}…", timeout=3)
+        self.refresh_jobs()

@@ -1,0 +1,77 @@
+"""Small pieces of the job UI: a spinner for background checks, and the log's error highlighter."""
+
+from __future__ import annotations
+
+import re
+
+from rich.highlighter import Highlighter
+from rich.text import Text
+from textual.reactive import Reactive, reactive
+from textual.timer import Timer
+from textual.widgets import Static
+
+from envtui.core.jobs import is_error_line
+
+_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+_FOLLOW = re.compile(r"^(\s+(cause|hint|caused by)\b|hint:)", re.IGNORECASE)
+
+
+class Spinner(Static):
+    """A spinner and a word, shown while something runs in the background (e.g. the outdated check)."""
+
+    DEFAULT_CSS = """
+    Spinner { width: auto; height: 1; color: $accent; padding: 0 1; display: none; }
+    Spinner.-active { display: block; }
+    """
+
+    label: Reactive[str] = reactive("")
+    """What is running, e.g. ``checking for newer versions``."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._frame = 0
+        self._timer: Timer | None = None
+        self._active = 0
+
+    @property
+    def active(self) -> bool:
+        """Whether the spinner is turning."""
+        return self._active > 0
+
+    def start(self, label: str) -> None:
+        """Show and turn (nested starts need as many stops)."""
+        self._active += 1
+        self.label = label
+        self.add_class("-active")
+        if self._timer is None:
+            self._timer = self.set_interval(0.1, self._tick, name="spinner")
+        self._tick()
+
+    def stop(self) -> None:
+        """Hide when the last start is stopped."""
+        self._active = max(0, self._active - 1)
+        if self._active == 0:
+            self.remove_class("-active")
+            if self._timer is not None:
+                self._timer.stop()
+                self._timer = None
+
+    def _tick(self) -> None:
+        self._frame = (self._frame + 1) % len(_FRAMES)
+        self.update(f"{_FRAMES[self._frame]} {self.label}")
+
+
+class UvErrorHighlighter(Highlighter):
+    """Colours uv's ``error:`` lines and their ``cause:``/``hint:`` lines in the job log."""
+
+    def __init__(self, error_style: str = "bold red", hint_style: str = "yellow") -> None:
+        self.error_style = error_style
+        self.hint_style = hint_style
+
+    def highlight(self, text: Text) -> None:
+        """Style a whole line when it is part of an error report."""
+        plain = text.plain.removeprefix("» ")
+        if is_error_line(plain) or plain.startswith("error"):
+            text.stylize(self.error_style)
+        elif _FOLLOW.match(plain):
+            text.stylize(self.hint_style)

@@ -1,0 +1,102 @@
+"""The confirm dialog of a change job: uv's ``--dry-run`` preview, then Run or Cancel."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from envtui.core.change import ChangeRequest
+from envtui.core.preview import Preview
+
+
+class ConfirmChangeScreen(ModalScreen[bool]):
+    """Show what a job will add, remove and change; dismiss with True to run it."""
+
+    DEFAULT_CSS = """
+    ConfirmChangeScreen { align: center middle; }
+    ConfirmChangeScreen > #confirm-box {
+        width: 80%; max-width: 100; height: auto; max-height: 85%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    ConfirmChangeScreen #confirm-title { text-style: bold; margin-bottom: 1; }
+    ConfirmChangeScreen .confirm-note { color: $warning; }
+    ConfirmChangeScreen #confirm-changes { height: auto; max-height: 20; margin: 1 0; }
+    ConfirmChangeScreen #confirm-summary { color: $text-muted; }
+    ConfirmChangeScreen #confirm-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    ConfirmChangeScreen Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,y", "run", "Run", tooltip="Run the job", id="confirm.run"),
+        Binding("escape,n", "cancel", "Cancel", tooltip="Do nothing", id="confirm.cancel"),
+    ]
+
+    def __init__(self, request: ChangeRequest, preview: Preview, *, notes: list[str] | None = None,
+                 listing: list[str] | None = None) -> None:
+        super().__init__()
+        self.request = request
+        """The change the user asked for."""
+        self.preview = preview
+        """What uv says it will do."""
+        self.notes = list(notes or [])
+        """Warnings (e.g. packages that require one being removed)."""
+        self.listing = list(listing or [])
+        """What was picked for the user (e.g. the outdated packages of "upgrade all")."""
+
+    def compose(self) -> ComposeResult:
+        """Title, warnings, the change list, a summary and the buttons."""
+        with Vertical(id="confirm-box"):
+            yield Static(f"{self.request.describe()}?", id="confirm-title", markup=False)
+            for line in self.listing:
+                yield Static(line, classes="confirm-listing", markup=False)
+            for note in self.notes:
+                yield Static(f"⚠ {note}", classes="confirm-note", markup=False)
+            with VerticalScroll(id="confirm-changes"):
+                yield Static(self._changes_text(), id="confirm-change-list")
+            yield Static(f"uv --dry-run: {self.preview.summary()}", id="confirm-summary", markup=False)
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Cancel", id="confirm-cancel")
+                yield Button("Run", id="confirm-run", variant="primary")
+
+    def on_mount(self) -> None:
+        """Focus Run, so enter runs the job."""
+        self.query_one("#confirm-run", Button).focus()
+
+    def _changes_text(self) -> Text:
+        if self.preview.empty:
+            return Text("Nothing would change.")
+        variables = self.app.theme_variables
+        colours = {"added": variables.get("success", "green"), "removed": variables.get("error", "red"),
+                   "changed": variables.get("warning", "yellow"), "reinstalled": variables.get("warning", "yellow")}
+        text = Text()
+        for change in self.preview.changes:
+            if change.kind == "added":
+                line = f"+ {change.name} {change.new}"
+            elif change.kind == "removed":
+                line = f"- {change.name} {change.old}"
+            elif change.kind == "reinstalled":
+                line = f"~ {change.name} {change.new} (reinstalled)"
+            else:
+                line = f"~ {change.name} {change.old} → {change.new}"
+            text.append(line + "\n", style=colours[change.kind])
+        text.rstrip()
+        return text
+
+    def action_run(self) -> None:
+        """Run the job."""
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """Close without running anything."""
+        self.dismiss(False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Handle Run and Cancel."""
+        event.stop()
+        self.dismiss(event.button.id == "confirm-run")

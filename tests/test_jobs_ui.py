@@ -1,0 +1,210 @@
+"""The job UI driven with Textual's Pilot on real venvs: prompt, preview, confirm, queue, cancel, Jobs view."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.text import Text
+
+from envtui.core.jobs import CANCELLED, FAILED, SUCCEEDED
+from envtui.ui.jobs.actions import JOBS_PANE
+from envtui.ui.jobs.view import JobsView
+from envtui.ui.screens.confirm import ConfirmChangeScreen
+from envtui.ui.screens.prompt import PromptScreen
+from tests.test_jobs_engine import freeze
+from tests.ui_support import make_app, screen_text, settle
+
+SIZE = (120, 36)
+
+
+async def until(pilot, predicate, timeout: float = 30.0) -> None:
+    """Let the app run until ``predicate()`` holds (workers awaited, then a frame at a time)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+
+
+async def _confirm_dialog(pilot) -> ConfirmChangeScreen:
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmChangeScreen))
+    return pilot.app.screen
+
+
+async def test_install_asks_previews_confirms_runs_and_refreshes(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.0"])
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("i")
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"gamma alpha==2.0", "enter")
+        dialog = await _confirm_dialog(pilot)
+        text = screen_text(app)
+        assert "install gamma alpha==2.0?" in text
+        assert "+ gamma 1.0" in text and "~ alpha 1.0 → 2.0" in text and "~ beta 1.0 → 1.1" in text
+        assert freeze(venv).split() == ["alpha==1.0", "beta==1.0"]  # the preview changed nothing
+        assert dialog.preview.summary() == "1 added, 2 changed, 0 removed"
+        await pilot.press("enter")
+        job = screen.jobs_engine.jobs[-1]
+        await job.wait()
+        await until(pilot, lambda: screen.inventory is not None and "gamma" in screen.inventory.packages)
+        assert job.status == SUCCEEDED
+        assert screen.inventory.packages["alpha"].version == "2.0"
+        assert "gamma" in list(screen.table.keys)
+        assert "install gamma alpha==2.0 · succeeded" in screen_text(app)
+        assert " + gamma==1.0" in screen_text(app)
+
+
+async def test_cancel_in_the_dialog_runs_nothing(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0"])
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i", *"delta", "enter")
+        await _confirm_dialog(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.jobs_engine.jobs == []
+        assert "delta" not in freeze(venv)
+
+
+async def test_a_bad_spec_is_refused_before_anything_runs(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0"])
+    before = freeze(venv)
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i", *"--index-url=http://evil", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmChangeScreen)
+        assert app.screen.jobs_engine.jobs == []
+        assert any("not a valid requirement" in n.message for n in app._notifications)
+    assert freeze(venv) == before
+
+
+async def test_uninstall_confirm_names_the_dependents(env_path: Path, offline_uv) -> None:
+    app = make_app(env_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.table.move_to("alpha")
+        await pilot.press("x")
+        dialog = await _confirm_dialog(pilot)
+        assert "alpha is required by gamma" in screen_text(app)
+        assert [(c.name, c.old) for c in dialog.preview.removed] == [("alpha", "2.0")]
+        await pilot.press("enter")
+        await screen.jobs_engine.jobs[-1].wait()
+        await until(pilot, lambda: "alpha" not in screen.inventory.packages)
+        assert "alpha" not in list(screen.table.keys)
+
+
+async def test_a_failed_job_is_marked_with_uv_error_lines_highlighted(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.0"])
+    before = freeze(venv)
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        # the preview refuses an unresolvable request already: submit it straight to the queue
+        from envtui.core.change import ChangeRequest
+
+        job = screen.jobs_submit(ChangeRequest.install(["clash", "alpha==2.0"]))
+        await job.wait()
+        await settle(pilot)
+        assert job.status == FAILED
+        assert "install clash alpha==2.0 · failed" in screen_text(app)
+        assert any("No solution found" in n.message and n.severity == "error" for n in app._notifications)
+        styled = screen.job_log.highlighter(Text("error: No solution found when resolving dependencies"))
+        assert styled.spans, "uv's error line is highlighted in the log"
+        assert not screen.job_log.highlighter(Text("Resolved 2 packages in 3ms")).spans
+        screen.current_view = JOBS_PANE
+        await settle(pilot)
+        view = screen.query_one(JobsView)
+        assert view.table.row_count == 1
+        assert "No solution found" in screen_text(app)
+    assert freeze(venv) == before
+
+
+async def test_ctrl_c_cancels_a_running_job_and_the_ui_stays_responsive(venv_factory, slow_index) -> None:
+    venv = venv_factory()
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        from envtui.core.change import ChangeRequest
+
+        job = screen.jobs_submit(ChangeRequest.install(["slowpkg"]))
+        second = screen.jobs_submit(ChangeRequest.install(["slowpkg"]))
+        await until(pilot, slow_index.download_started.is_set)
+        assert "1 queued" in screen_text(app)
+        # keys are answered while uv is busy
+        started = time.perf_counter()
+        await pilot.press("l")
+        await pilot.press("l")
+        assert time.perf_counter() - started < 1.0
+        await pilot.press("ctrl+c")
+        await job.wait()
+        assert job.status == CANCELLED
+        await until(pilot, lambda: second.status != "queued")
+        await pilot.press("ctrl+c")
+        await second.wait()
+        assert second.status == CANCELLED
+        await settle(pilot)
+        assert "cancelled" in screen_text(app)
+    assert freeze(venv) == ""
+
+
+async def test_upgrade_all_lists_the_outdated_top_level_packages_first(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.0", "gamma"])
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("U")
+        dialog = await _confirm_dialog(pilot)
+        text = screen_text(app)
+        assert "Outdated top-level packages (1):" in text and "beta 1.0 → 1.1" in text
+        assert dialog.request.specs == ("beta",)
+        await pilot.press("enter")
+        await screen.jobs_engine.jobs[-1].wait()
+        await until(pilot, lambda: screen.inventory.packages["beta"].version == "1.1")
+
+
+async def test_upgrade_selected_and_the_jobs_view(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0"])
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.table.move_to("alpha")
+        await pilot.press("u")
+        await _confirm_dialog(pilot)
+        await pilot.press("enter")
+        await screen.jobs_engine.jobs[-1].wait()
+        await until(pilot, lambda: screen.inventory.packages["alpha"].version == "2.0")
+        await pilot.press("J")
+        await settle(pilot)
+        assert screen.current_view == JOBS_PANE
+        text = screen_text(app)
+        assert "upgrade alpha" in text and "succeeded" in text
+
+
+async def test_sync_from_a_file(venv_factory, offline_uv, tmp_path: Path) -> None:
+    venv = venv_factory(["alpha==1.0", "boom"])
+    req = tmp_path / "req.txt"
+    req.write_text("delta\n")
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("y")
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*str(req), "enter")
+        dialog = await _confirm_dialog(pilot)
+        assert {c.name for c in dialog.preview.removed} == {"alpha", "boom"}
+        await pilot.press("enter")
+        await screen.jobs_engine.jobs[-1].wait()
+    assert freeze(venv).split() == ["delta==1.0"]
