@@ -45,6 +45,7 @@ from envtui.ui.widgets.key_bar import KeyBar
 from envtui.ui.widgets.package_table import PackageTable
 from envtui.ui.widgets.sidebar import EnvironmentList, ViewList, display_path
 from envtui.ui.health import install_health, recheck_health
+from envtui.ui.jobs.actions import JobActions
 from envtui.ui.widgets.status_bar import HealthBadge, StatusBar
 
 #: Below this size the layout cannot work; a message replaces it.
@@ -57,7 +58,7 @@ WIDE_WIDTH = 120
 PACKAGES_PANE = "packages-pane"
 
 
-class MainScreen(Screen[None]):
+class MainScreen(JobActions, Screen[None]):
     """One environment in panes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -314,7 +315,8 @@ class MainScreen(Screen[None]):
         self._recompute_members()
         self._refilter()
         self._update_counts()
-        self.check_environment(self.env)
+        # After the paint: the table shows first, the check's answer a moment later.
+        self.call_after_refresh(self.check_environment, self.env)
         for problem in message.inventory.problems:
             self.notify(problem, severity="warning")
 
