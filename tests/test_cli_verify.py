@@ -130,3 +130,19 @@ def test_outdated_is_a_warning_and_asked_for_only_on_request(venv_factory, offli
     assert result.returncode == 0, result.stderr
     outdated = next(c for c in json.loads(result.stdout)["checks"] if c["name"] == "outdated")
     assert outdated["status"] == "warn" and "alpha 1.0 -> 2.0" in outdated["detail"]
+
+
+def test_verify_does_not_import_textual(env_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io, contextlib\n"
+        "from envtui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['verify', '--json', '--venv', {str(env_path)!r}]) == 0\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

@@ -107,7 +107,7 @@ class HealthView(Vertical):
         """A summary line, the table of findings, and the longer detail of the highlighted one."""
         yield Static("health: not checked yet", id="health-summary", markup=False)
         table: DataTable[Text] = DataTable(id="health-table", cursor_type="row", zebra_stripes=False)
-        table.add_columns("Status", "Check", "Detail", "Checked")
+        table.add_columns("Status", "Check", "Checked", "Detail")
         yield table
         yield Static("", id="health-more", markup=False)
 
@@ -225,7 +225,7 @@ class HealthView(Vertical):
         status = Text(_STATUS_TEXT[finding.status], style=f"bold {colour}".strip())
         name = Text(finding.name + (" →" if finding.package and finding.status != health.OK else ""))
         checked = Text(time.strftime("%H:%M:%S", time.localtime(finding.checked_at)))
-        return [status, name, Text(finding.detail, no_wrap=True, overflow="ellipsis"), checked]
+        return [status, name, checked, Text(finding.detail, no_wrap=True, overflow="ellipsis")]
 
     def _fill_table(self, report: health.HealthReport) -> None:
         """Update rows in place by check name; rebuild only when the set of checks changed."""
