@@ -77,7 +77,8 @@ def run_verify(args: argparse.Namespace) -> int:
         if rows:
             print(table(["Status", "Check", "Detail"], rows))
         counts = report.counts()
-        print(f"{len(report.findings)} checks: {counts['ok']} ok, {counts['warn']} warn, {counts['fail']} fail"
+        total = len(report.findings)
+        print(f"{total} check{'s' if total != 1 else ''}: {counts['ok']} ok, {counts['warn']} warn, {counts['fail']} fail"
               f" ({report.duration:.1f} s)")
     return 0 if report.ok else 1
 

@@ -176,7 +176,7 @@ class HealthView(Vertical):
             return
         report = message.report
         if self.config_error is not None and message.full:
-            config_finding = health.Finding("config", "configuration", health.FAIL, self.config_error)
+            config_finding = health.Finding(health.CONFIG, "configuration", health.FAIL, self.config_error)
             report = health.HealthReport((config_finding, *report.findings), report.groups,
                                          report.started, report.finished)
         if not message.full and self.report is not None:
