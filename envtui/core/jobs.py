@@ -25,6 +25,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -99,6 +100,7 @@ class Job:
     _proc: asyncio.subprocess.Process | None = field(default=None, repr=False)
     _done: asyncio.Future | None = field(default=None, repr=False)
     _in_error: bool = field(default=False, repr=False)
+    _emit_fn: Callable[[str, str], None] | None = field(default=None, repr=False)
 
     @property
     def kind(self) -> str:
@@ -282,6 +284,7 @@ class JobEngine:
         job.status = RUNNING
         job.started_at = time.time()
         self._open_log(job)
+        job._emit_fn = self._emitter(job)
         self._save(job)
         self.listener.on_started(job)
         flusher = asyncio.get_running_loop().create_task(self._flush_periodically(job))
@@ -357,7 +360,7 @@ class JobEngine:
         return outcome
 
     def _context(self, job: Job, phase: str, outcome: str | None = None) -> StepContext:
-        return StepContext(job=job, env=job.env, emit=lambda stream, line: self._emit(job, stream, line),
+        return StepContext(job=job, env=job.env, emit=job._emit_fn or partial(self._emit, job),
                            phase=phase, outcome=outcome, data=job.step_data)
 
     async def _run_uv(self, job: Job) -> str:
@@ -366,7 +369,7 @@ class JobEngine:
 
         self._emit(job, "envtui", "$ " + " ".join(_quote(a) for a in job.argv))
         try:
-            result = await self.uv.stream(job.argv, lambda stream, line: self._emit(job, stream, line),
+            result = await self.uv.stream(job.argv, job._emit_fn or partial(self._emit, job),
                                           on_start=started, env=self.uv_env)
         except asyncio.CancelledError:
             self._signal(job, signal.SIGINT)
@@ -387,27 +390,43 @@ class JobEngine:
 
     def _emit(self, job: Job, stream: str, line: str) -> None:
         """Take one output line: log it, note errors and changes, and buffer it for the listener."""
-        log = self._logs.get(job.id)
-        if log is not None:
-            log.write(line)
-            log.write("\n")
-        if stream == "stderr":
-            job._in_error, keep = _error_step(job._in_error, line)
-            if keep and len(job.error_lines) < MAX_ERROR_LINES:
-                job.error_lines.append(line)
-        if (line.startswith((" +", " -", " ~")) and parse_change_line(line) is not None
-                and len(job.change_lines) < 100_000):
-            job.change_lines.append(line)
+        emit = job._emit_fn
+        if emit is None:
+            emit = job._emit_fn = self._emitter(job)
+        emit(stream, line)
+
+    def _emitter(self, job: Job) -> Callable[[str, str], None]:
+        """The per-line function of one job, with everything it touches bound once (the hot path)."""
         buffer = self._buffers.setdefault(job.id, [])
-        buffer.append((stream, line))
-        if len(buffer) >= self.max_batch:
-            self._flush(job)
+        log = self._logs.get(job.id)
+        write = log.write if log is not None else None
+        append = buffer.append
+        max_batch = self.max_batch
+        errors = job.error_lines
+        changes = job.change_lines
+        flush = self._flush
+
+        def emit(stream: str, line: str) -> None:
+            if write is not None:
+                write(line + "\n")
+            if stream == "stderr" and (job._in_error or line[:1] in "eEfF"):
+                job._in_error, keep = _error_step(job._in_error, line)
+                if keep and len(errors) < MAX_ERROR_LINES:
+                    errors.append(line)
+            if line[:2] in (" +", " -", " ~") and len(changes) < 100_000 and parse_change_line(line) is not None:
+                changes.append(line)
+            append((stream, line))
+            if len(buffer) >= max_batch:
+                flush(job)
+
+        return emit
 
     def _flush(self, job: Job) -> None:
         buffer = self._buffers.get(job.id)
         if buffer:
-            self._buffers[job.id] = []
-            self.listener.on_lines(job, buffer)
+            batch = buffer[:]
+            buffer.clear()
+            self.listener.on_lines(job, batch)
 
     async def _flush_periodically(self, job: Job) -> None:
         while True:
@@ -448,6 +467,7 @@ class JobEngine:
             log.write(f"envtui: job {status} after {job.duration:.2f} s\n")
             log.close()
         self._buffers.pop(job.id, None)
+        job._emit_fn = None
         self._save(job)
         self.listener.on_finished(job)
         if job._done is not None and not job._done.done():

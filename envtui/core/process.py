@@ -21,6 +21,8 @@ LineCallback = Callable[[str, str], None]
 
 #: Longest line read in one piece; longer lines are split rather than failing the read.
 _LINE_LIMIT = 1 << 20
+#: Bytes read from a pipe at a time.
+_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -115,17 +117,30 @@ async def stream(
     kept: dict[str, list[str]] = {"stdout": [], "stderr": []}
 
     async def pump(reader: asyncio.StreamReader, name: str) -> None:
+        # Read in chunks and split here: one readline() per line costs more than the rest of
+        # the path together, and does not yield to the loop while whole lines are buffered.
+        keep = kept[name].append if collect else None
+        pending = b""
         while True:
-            try:
-                raw = await reader.readline()
-            except ValueError:  # a line over the limit: take what is buffered
-                raw = await reader.read(_LINE_LIMIT)
-            if not raw:
+            chunk = await reader.read(_CHUNK)
+            if not chunk:
+                if pending:
+                    line = pending.decode("utf-8", "replace").rstrip("\r")
+                    if keep is not None:
+                        keep(line)
+                    on_line(name, line)
                 return
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            if collect:
-                kept[name].append(line)
-            on_line(name, line)
+            pieces = (pending + chunk).split(b"\n")
+            pending = pieces.pop()
+            if len(pending) > _LINE_LIMIT:  # an endless line: hand it over in pieces
+                pieces.append(pending)
+                pending = b""
+            for raw in pieces:
+                line = raw.decode("utf-8", "replace").rstrip("\r")
+                if keep is not None:
+                    keep(line)
+                on_line(name, line)
+            await asyncio.sleep(0)  # let the loop answer key presses during a flood
 
     assert proc.stdout is not None and proc.stderr is not None
     await asyncio.gather(pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr"))
