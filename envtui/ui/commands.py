@@ -39,8 +39,25 @@ def _key_display(node: DOMNode, key: str) -> str:
         return key
 
 
+def _declared(owner: DOMNode) -> dict[str, Binding]:
+    """Bindings declared by envtui's own classes (not Textual's built-in scrolling and copying)."""
+    declared: dict[str, Binding] = {}
+    for cls in reversed(type(owner).__mro__):
+        if not cls.__module__.startswith("envtui."):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding):
+                declared[binding.action] = binding
+    return declared
+
+
 def screen_actions(screen: Screen) -> list[Action]:
-    """The actions reachable on ``screen``: app-wide, screen, then the package table's."""
+    """The actions reachable on ``screen``: app-wide, screen, then the package table's.
+
+    Only actions declared by envtui's classes (and those added by other parts of envtui, like
+    the job keys) are listed; keys come from the live bindings, so a remapped key shows as
+    remapped.
+    """
     owners: list[tuple[str, DOMNode]] = [("General", screen.app), ("Environment", screen)]
     try:
         from envtui.ui.widgets.package_table import PackageTable
@@ -48,23 +65,24 @@ def screen_actions(screen: Screen) -> list[Action]:
         owners.append(("Package table", screen.query_one(PackageTable)))
     except Exception:  # noqa: BLE001 - screens without a table
         pass
-    found: dict[tuple[int, str], tuple[str, Binding, DOMNode, list[str]]] = {}
+    actions: list[Action] = []
     for group, owner in owners:
+        declared = _declared(owner)
+        keys: dict[str, list[str]] = {}
         for key, binding in owner._bindings:
-            if not binding.description or binding.action in _HIDDEN_ACTIONS or binding.system:
+            if binding.action in declared:
+                keys.setdefault(binding.action, []).append(_key_display(owner, key))
+        for action, binding in declared.items():
+            if not binding.description or action in _HIDDEN_ACTIONS or action not in keys:
                 continue
-            entry = found.setdefault((id(owner), binding.action), (group, binding, owner, []))
-            entry[3].append(_key_display(owner, key))
-    actions = []
-    for group, binding, owner, keys in found.values():
-        actions.append(Action(
-            title=binding.description,
-            help=binding.tooltip or binding.description,
-            keys=", ".join(dict.fromkeys(keys)),
-            action=binding.action,
-            namespace=owner,
-            group=group,
-        ))
+            actions.append(Action(
+                title=binding.description,
+                help=binding.tooltip or binding.description,
+                keys=", ".join(dict.fromkeys(keys[action])),
+                action=action,
+                namespace=owner,
+                group=group,
+            ))
     return actions
 
 

@@ -16,8 +16,6 @@ from envtui.ui.commands import screen_actions
 from envtui.ui.widgets.package_table import MARK_BROKEN, MARK_EDITABLE, MARK_OUTDATED
 
 _EXTRA_KEYS: list[tuple[str, str, str]] = [
-    ("Package table", "↑ ↓, j k", "Move"),
-    ("Package table", "pgup pgdn, g G", "Page, first, last"),
     ("General", "tab, shift+tab", "Next / previous pane"),
     ("General", "ctrl+p", "Command palette: every action by name"),
 ]

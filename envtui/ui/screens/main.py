@@ -50,8 +50,8 @@ from envtui.ui.widgets.status_bar import HealthBadge, StatusBar
 
 #: Below this size the layout cannot work; a message replaces it.
 MIN_WIDTH, MIN_HEIGHT = 60, 20
-#: Below this width the sidebar folds away and details stack under the table.
-NARROW_WIDTH = 100
+#: Below this width the details pane stacks under the table instead of beside it.
+NARROW_WIDTH = 120
 #: From this width the details pane is open from the start.
 WIDE_WIDTH = 120
 
@@ -407,7 +407,7 @@ class MainScreen(JobActions, Screen[None]):
         """Narrow the table as the user types."""
         self._refilter()
 
-    def watch_sort_order(self) -> None:
+    def watch_sort_by(self) -> None:
         """Re-order the table."""
         self._refilter()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -11,8 +12,20 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from envtui.core.packages import Package, _REQ_NAME
+from envtui.core.packages import _REQ_NAME, Package
+from envtui.ui.widgets.sidebar import display_path
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion
+
+
+def _satisfies(spec: str, version: str) -> bool:
+    """Whether ``version`` meets the requirement ``spec`` (unparseable: assume it does)."""
+    try:
+        requirement = Requirement(spec)
+        return requirement.specifier.contains(version, prereleases=True)
+    except (InvalidRequirement, InvalidVersion):
+        return True
 
 
 def size_on_disk(package: Package) -> int | None:
@@ -90,7 +103,8 @@ class DetailsPane(VerticalScroll):
             grid.add_row("License", package.license)
         if package.homepage:
             grid.add_row("Homepage", package.homepage)
-        grid.add_row("Location", package.editable_location or package.location or "unknown")
+        where = package.editable_location or package.location
+        grid.add_row("Location", display_path(Path(where)) if where else "unknown")
         if package.editable:
             grid.add_row("Editable", "yes")
         if package.installer:
@@ -120,6 +134,8 @@ class DetailsPane(VerticalScroll):
                 text.append(f"  (only when {marker.strip()})", style="dim")
             elif installed is not None:
                 text.append(f"  {installed.version} installed", style="dim")
+                if not _satisfies(spec, installed.version):
+                    text.append(" (conflict)", style="bold reverse")
             else:
                 text.append("  not installed", style="bold")
         if len(package.requires) > LIST_LIMIT:
