@@ -208,3 +208,21 @@ async def test_sync_from_a_file(venv_factory, offline_uv, tmp_path: Path) -> Non
         await pilot.press("enter")
         await screen.jobs_engine.jobs[-1].wait()
     assert freeze(venv).split() == ["delta==1.0"]
+
+
+async def test_a_spinner_turns_while_the_outdated_check_runs(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0"])
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        spinner = screen.jobs_spinner
+        seen: list[str] = []
+        original = spinner.start
+        spinner.start = lambda label: (seen.append(label), original(label))[-1]
+        await pilot.press("o")
+        await until(pilot, lambda: screen.latest is not None)
+        await settle(pilot)
+        assert seen == ["checking for newer versions"]
+        assert not spinner.active
+        assert screen.latest == {"alpha": "2.0"}

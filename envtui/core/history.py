@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ def new_job_id(now: float | None = None) -> str:
     """A unique id that sorts by start time, e.g. ``20261126-051203-4071f3a`` (milliseconds, then random)."""
     now = time.time() if now is None else now
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
-    return f"{stamp}-{int(now * 1000) % 1000:03d}{secrets.token_hex(2)}"
+    return f"{stamp}-{int(now * 1000) % 1000:03d}{os.urandom(2).hex()}"
 
 
 @dataclass

@@ -54,6 +54,9 @@ class JobsView(Vertical):
 
     def refresh_jobs(self) -> None:
         """Re-read live jobs and the history; keep the cursor on the same job."""
+        env = getattr(self.screen, "env", None)
+        if env is not None:  # the screen may have switched to another environment
+            self.env_path = env_key(env)
         table = self.table
         current = self._current_id()
         live = {job.id: job for job in self.engine.jobs if env_key(job.env) == self.env_path}
