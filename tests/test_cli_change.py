@@ -199,3 +199,58 @@ def test_ctrl_c_cancels_the_cli_job(venv_factory, slow_index) -> None:
     assert proc.returncode == 130, err
     assert "cancelled" in err
     assert freeze(venv) == ""
+
+
+#: A PEP 517 backend with no requirements (so it builds offline): editable wheels only.
+_LOCAL_BACKEND = '''
+import base64, hashlib, os, zipfile
+
+NAME, VERSION = "localproj", "0.1"
+
+def get_requires_for_build_editable(config_settings=None):
+    return []
+
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+
+def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+    info = f"{NAME}-{VERSION}.dist-info"
+    files = {
+        f"{NAME}.pth": (os.path.abspath("src") + "\\n").encode(),
+        f"{info}/METADATA": f"Metadata-Version: 2.1\\nName: {NAME}\\nVersion: {VERSION}\\n\\n".encode(),
+        f"{info}/WHEEL": b"Wheel-Version: 1.0\\nGenerator: local\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
+    }
+    record = []
+    for path, data in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{path},sha256={digest},{len(data)}")
+    record.append(f"{info}/RECORD,,")
+    files[f"{info}/RECORD"] = ("\\n".join(record) + "\\n").encode()
+    name = f"{NAME}-{VERSION}-py3-none-any.whl"
+    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as archive:
+        for path, data in files.items():
+            archive.writestr(path, data)
+    return name
+
+build_wheel = build_editable
+'''
+
+
+def test_install_editable_local_project(venv_factory, offline_uv, tmp_path: Path) -> None:
+    project = tmp_path / "localproj"
+    (project / "src" / "localproj").mkdir(parents=True)
+    (project / "src" / "localproj" / "__init__.py").write_text("VALUE = 1\n")
+    (project / "local_backend.py").write_text(_LOCAL_BACKEND)
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = []\nbuild-backend = "local_backend"\nbackend-path = ["."]\n\n'
+        '[project]\nname = "localproj"\nversion = "0.1"\n')
+    venv = venv_factory()
+    result = run_envtui("install", "--venv", str(venv), "--editable", str(project))
+    assert result.returncode == 0, result.stderr
+    listed = {p["name"]: p for p in json.loads(run_envtui("list", "--json", "--venv", str(venv)).stdout)}
+    assert listed["localproj"]["editable"] is True
+    check = subprocess.run([str(venv / "bin" / "python"), "-c", "import localproj; print(localproj.VALUE)"],
+                           capture_output=True, text=True)
+    assert check.stdout.strip() == "1"
+    # a local path given as a spec is refused: editable only by the explicit option
+    assert run_envtui("install", "--venv", str(venv), "--", str(project)).returncode == 2

@@ -226,3 +226,17 @@ async def test_a_spinner_turns_while_the_outdated_check_runs(venv_factory, offli
         assert seen == ["checking for newer versions"]
         assert not spinner.active
         assert screen.latest == {"alpha": "2.0"}
+
+
+async def test_an_unresolvable_request_stops_at_the_preview(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.0"])
+    before = freeze(venv)
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i", *"clash alpha==2.0", "enter")
+        await until(pilot, lambda: any("No solution" in n.message for n in app._notifications))
+        assert not isinstance(app.screen, ConfirmChangeScreen)
+        assert app.screen.jobs_engine.jobs == []
+        assert not app.screen.jobs_spinner.active
+    assert freeze(venv) == before
