@@ -233,3 +233,13 @@ async def test_a_non_venv_is_refused_without_system(offline_uv) -> None:
         pytest.skip("the test interpreter is itself a venv")
     with pytest.raises(EnvtuiError):
         JobEngine().submit(env, ChangeRequest.install(["alpha"]))
+
+
+def test_history_keeps_the_newest_jobs() -> None:
+    for i in range(5):
+        history.save(history.JobRecord(id=f"20260101-00000{i}-000aaaa", kind="install", env="/v",
+                                       command=["uv"], status="succeeded"))
+        history.log_path(f"20260101-00000{i}-000aaaa").write_text("log\n")
+    assert history.prune(keep=2) == 3
+    assert [r.id for r in history.load_all()] == ["20260101-000004-000aaaa", "20260101-000003-000aaaa"]
+    assert not history.log_path("20260101-000000-000aaaa").exists()

@@ -17,6 +17,8 @@ from envtui.core.locations import jobs_dir
 
 #: Statuses a finished job can have.
 FINISHED = ("succeeded", "failed", "cancelled")
+#: How many jobs the history keeps (records and logs); older ones are pruned.
+KEEP = 1000
 
 
 def new_job_id(now: float | None = None) -> str:
@@ -126,6 +128,22 @@ def load_all(*, env: str | None = None, limit: int | None = None) -> list[JobRec
         if limit is not None and len(records) >= limit:
             break
     return records
+
+
+def prune(keep: int = KEEP) -> int:
+    """Delete the oldest records and logs beyond ``keep``; returns how many jobs went."""
+    try:
+        ids = sorted(p.stem for p in jobs_dir().glob("*.json"))
+    except OSError:
+        return 0
+    old = ids[:-keep] if keep > 0 else ids
+    for job_id in old:
+        for path in (record_path(job_id), log_path(job_id)):
+            try:
+                path.unlink()
+            except OSError:
+                pass
+    return len(old)
 
 
 def read_log(job_id: str, *, tail: int | None = None) -> list[str]:

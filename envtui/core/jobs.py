@@ -451,6 +451,8 @@ class JobEngine:
         if self.keep_history:
             try:
                 history.save(job.record())
+                if job.finished:
+                    history.prune()
             except OSError:
                 pass
 
