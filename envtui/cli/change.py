@@ -13,7 +13,7 @@ import sys
 
 from envtui.cli.common import add_env_options, add_json_option, environment_from
 from envtui.cli.output import emit_json, warn
-from envtui.core.errors import EnvtuiError, UsageError
+from envtui.core.errors import UsageError
 
 
 def _common(p: argparse.ArgumentParser) -> None:

@@ -13,7 +13,6 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from packaging.utils import canonicalize_name
 from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -302,7 +301,3 @@ class JobActions(Screen):
             self._upgrade_all_waiting = False
             self.call_after_refresh(self._upgrade_all_now)
 
-
-def outdated_top_level(inventory: Inventory, latest: dict[str, str]) -> list[str]:
-    """Names of the top-level packages with a newer version (what "upgrade all" upgrades)."""
-    return [p.name for p in inventory.sorted() if p.top_level and canonicalize_name(p.name) in latest]
