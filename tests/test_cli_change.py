@@ -254,3 +254,16 @@ def test_install_editable_local_project(venv_factory, offline_uv, tmp_path: Path
     assert check.stdout.strip() == "1"
     # a local path given as a spec is refused: editable only by the explicit option
     assert run_envtui("install", "--venv", str(venv), "--", str(project)).returncode == 2
+
+
+def test_network_down_exits_1(venv_factory, monkeypatch) -> None:
+    from tests.test_jobs_engine import _closed_port
+
+    venv = venv_factory()
+    for name in ("UV_OFFLINE", "UV_FIND_LINKS", "UV_NO_INDEX"):
+        monkeypatch.delenv(name, raising=False)
+    result = run_envtui("install", "--venv", str(venv), "delta",
+                        env={"UV_INDEX_URL": f"http://127.0.0.1:{_closed_port()}/simple", "UV_HTTP_RETRIES": "0"})
+    assert result.returncode == 1
+    assert "Failed to fetch" in result.stderr
+    assert freeze(venv) == ""

@@ -243,3 +243,25 @@ def test_history_keeps_the_newest_jobs() -> None:
     assert history.prune(keep=2) == 3
     assert [r.id for r in history.load_all()] == ["20260101-000004-000aaaa", "20260101-000003-000aaaa"]
     assert not history.log_path("20260101-000000-000aaaa").exists()
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_network_down_fails_and_leaves_the_environment(venv_factory, monkeypatch) -> None:
+    venv = venv_factory(["alpha==1.0"])
+    env = resolve_environment(venv)
+    before = freeze(venv)
+    for name in ("UV_OFFLINE", "UV_FIND_LINKS", "UV_NO_INDEX"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("UV_INDEX_URL", f"http://127.0.0.1:{_closed_port()}/simple")
+    monkeypatch.setenv("UV_HTTP_RETRIES", "0")
+    job = await JobEngine().run(env, ChangeRequest.install(["delta"]))
+    assert job.status == FAILED and job.returncode != 0
+    assert job.error_lines[0].startswith("error: Failed to fetch")
+    assert freeze(venv) == before
