@@ -62,8 +62,11 @@ class MainScreen(JobActions, Screen[None]):
     """One environment in panes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter", tooltip="Narrow the table by name or summary", id="filter"),
-        Binding("escape", "clear_filter", "Clear", show=False, tooltip="Clear the filter, back to the table", id="clear_filter"),
+        # A priority binding: it acts before keys typed right after it are routed, so "/abc" typed
+        # fast lands "abc" in the filter box, not on the table.
+        Binding("slash", "focus_filter", "Filter", tooltip="Narrow the table by name or summary", id="filter",
+                priority=True),
+        Binding("escape", "clear_filter", "Clear", tooltip="Clear the filter, back to the table", id="clear_filter"),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by name, version, category", id="sort"),
         Binding("r", "refresh", "Refresh", tooltip="List the environment again", id="refresh"),
         Binding("l", "toggle_log", "Log", tooltip="Show or hide the job log", id="toggle_log"),
@@ -480,11 +483,19 @@ class MainScreen(JobActions, Screen[None]):
 
     # ------------------------------------------------------------------ actions
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In the filter box ``/`` is just a character: the priority binding steps aside."""
+        if action == "focus_filter" and isinstance(self.focused, FilterInput):
+            return False
+        return super().check_action(action, parameters)
+
     def action_focus_filter(self) -> None:
         """Focus the filter box (``/``)."""
+        box = self.query_one(FilterInput)
         if self.current_view != PACKAGES_PANE and not isinstance(self.current_view, View):
             self.current_view = View(ALL)
-        self.query_one(FilterInput).focus()
+        # Focus now, not after a refresh: keys typed right after "/" must land in the box.
+        self.set_focus(box)
 
     def action_clear_filter(self) -> None:
         """Clear the filter and return to the table; with no filter, close the details pane."""
@@ -494,7 +505,7 @@ class MainScreen(JobActions, Screen[None]):
             self.filter_text = ""
         elif self.table.has_focus and self.show_details and self.size.width < WIDE_WIDTH:
             self.show_details = False
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_cycle_sort(self) -> None:
         """Name → version → category → name."""

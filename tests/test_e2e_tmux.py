@@ -1,0 +1,120 @@
+"""End to end: the installed ``envtui`` in a real terminal (tmux), driven as a person would."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+
+def envtui_command() -> str:
+    """The console script beside this interpreter, else ``python -m envtui``."""
+    script = Path(sys.executable).parent / "envtui"
+    if script.is_file():
+        return shlex.quote(str(script))
+    return f"{shlex.quote(sys.executable)} -m envtui"
+
+
+class Terminal:
+    """One tmux session on a private server."""
+
+    def __init__(self, socket: str, session: str) -> None:
+        self.socket = socket
+        self.session = session
+
+    def tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a tmux command against this terminal's server."""
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True)
+
+    def screen(self) -> str:
+        """The visible text."""
+        return self.tmux("capture-pane", "-p", "-t", self.session).stdout
+
+    def wait_for(self, condition: Callable[[str], bool] | str, timeout: float = 30.0) -> str:
+        """Poll the screen until ``condition`` (or the text) holds; fail with the screen if not."""
+        check = (lambda text: condition in text) if isinstance(condition, str) else condition
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if check(text):
+                return text
+            if time.monotonic() > deadline:
+                pytest.fail(f"timed out waiting for {condition!r}; the screen:\n{text}")
+            time.sleep(0.05)
+
+    def keys(self, *keys: str) -> None:
+        """Type keys (tmux key names, or literal text with ``-l``)."""
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+
+@pytest.fixture
+def terminal() -> Iterator[Callable[..., Terminal]]:
+    """Start commands in tmux sessions on a private server; the server is killed afterwards."""
+    socket = f"envtui-test-{uuid.uuid4().hex[:8]}"
+
+    def start(command: str, width: int = 120, height: int = 40) -> Terminal:
+        session = f"s{uuid.uuid4().hex[:6]}"
+        result = subprocess.run(
+            ["tmux", "-L", socket, "new-session", "-d", "-s", session, "-x", str(width), "-y", str(height),
+             command],
+            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert result.returncode == 0, result.stderr
+        return Terminal(socket, session)
+
+    yield start
+    subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+@pytest.mark.parametrize("term_env", ["", "NO_COLOR=1", "TERM=linux"], ids=["default", "no-color", "term-linux"])
+def test_open_filter_resize_and_quit(env_path: Path, tmp_path: Path, terminal, term_env: str) -> None:
+    exit_file = tmp_path / "exit-code"
+    command = (
+        f"cd {shlex.quote(str(tmp_path))} && env {term_env} {envtui_command()} {shlex.quote(str(env_path))}; "
+        f"echo $? > {shlex.quote(str(exit_file))}; sleep 30"
+    )
+    term = terminal(command)
+    term.wait_for("─ 4 packages")
+    term.wait_for("alpha")
+    term.keys("/")
+    term.keys("-l", "al")
+    text = term.wait_for("1 of 4 packages")
+    rows = [line for line in text.splitlines() if re.search(r"│ (alpha|beta|boom|gamma) +\d", line)]
+    assert len(rows) == 1 and "alpha" in rows[0]
+    term.tmux("resize-window", "-t", term.session, "-x", "80", "-y", "24")
+    text = term.wait_for(lambda t: "1 of 4 packages" in t and max(len(line) for line in t.splitlines()) <= 80)
+    assert "alpha" in text and len(text.splitlines()) <= 24
+    term.keys("Escape")
+    term.wait_for("─ 4 packages")  # the table's title, not the status line
+    term.keys("q")
+    deadline = time.monotonic() + 20
+    while not exit_file.exists() or not exit_file.read_text().strip():
+        if time.monotonic() > deadline:
+            pytest.fail(f"envtui did not exit; the screen:\n{term.screen()}")
+        time.sleep(0.05)
+    assert exit_file.read_text().strip() == "0"
+
+
+def test_too_small_then_big_enough(env_path: Path, tmp_path: Path, terminal) -> None:
+    command = f"cd {shlex.quote(str(tmp_path))} && {envtui_command()} {shlex.quote(str(env_path))}; sleep 30"
+    term = terminal(command, width=50, height=15)
+    term.wait_for("Terminal too small")
+    term.tmux("resize-window", "-t", term.session, "-x", "60", "-y", "20")
+    term.wait_for("─ 4 packages")
+    term.keys("q")
