@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 
@@ -10,6 +12,10 @@ class FilterInput(Input):
 
     The cursor does not blink: fewer repaints over a slow SSH link, and stable snapshots.
     """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """Input sets this on every keystroke; as a layout reactive it re-lays out (and fully
+    repaints) the whole screen each time. A one-line box with no scrollbars needs no relayout."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="/ filter by name or summary", id=id, select_on_focus=False)

@@ -134,7 +134,7 @@ class PackageTable(ScrollView, can_focus=True):
             self._latest = latest
         if broken is not None:
             self._broken = broken
-        self.virtual_size = Size(self.size.width, len(self._keys) + 1)
+        self._set_virtual_height(len(self._keys) + 1)
         index = self.cursor
         if previous is not None:
             try:
@@ -228,6 +228,24 @@ class PackageTable(ScrollView, can_focus=True):
     def _on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._keys) + 1)
 
+    def _set_virtual_height(self, height: int) -> None:
+        """Set how many lines there are to scroll through, without a relayout when possible.
+
+        ``virtual_size`` is a layout reactive: assigning it re-lays out and fully repaints the
+        whole screen, which would dominate a keystroke. The vertical scrollbar is always shown
+        (``overflow-y: scroll`` in the stylesheet), so a new height changes nothing but this
+        widget and its scrollbar: update those alone.
+        """
+        size = Size(self.size.width, height)
+        if size == self.virtual_size:
+            return
+        if self.is_mounted and self.styles.overflow_y == "scroll" and self.size.width:
+            self.set_reactive(PackageTable.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
+        else:
+            self.virtual_size = size
+
     # ------------------------------------------------------------------ painting (visible rows only)
 
     def _columns(self, width: int) -> list[tuple[str, int]]:
@@ -309,7 +327,8 @@ class PackageTable(ScrollView, can_focus=True):
         used = sum(len(s.text) for s in segments)
         if used < width:
             segments.append(Segment(" " * (width - used), row_style))
-        return Strip(segments, width).crop(0, width)
+            return Strip(segments, width)
+        return Strip(segments, used).crop(0, width)
 
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh()
