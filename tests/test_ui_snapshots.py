@@ -1,7 +1,7 @@
 """Snapshots of the main screen (pytest-textual-snapshot) on a fixture venv of tiny local wheels.
 
-Made deterministic: the working directory is the fixture's, so paths show relative; the
-interpreter and uv versions and the health badge are pinned to fixed text after loading (they
+Made deterministic: the working directory is the fixture's, so paths show relative; sizes on
+disk, the interpreter and uv versions and the health badge are pinned to fixed text after loading (they
 differ between machines and are tested elsewhere); the filter's cursor does not blink; no clock.
 Update after an intended change of the screen with ``pytest --snapshot-update``.
 """
@@ -18,8 +18,13 @@ from tests.ui_support import make_app, settle
 
 @pytest.fixture
 def snap_env(env_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The fixture venv, with the working directory beside it so it shows as ``env``."""
+    """The fixture venv, with the working directory beside it so it shows as ``env``.
+
+    Sizes on disk are pinned too: uv records the wheel's path (which differs per run) in
+    ``direct_url.json``, so the byte count moves by a digit or two.
+    """
     monkeypatch.chdir(env_path.parent)
+    monkeypatch.setattr("envtui.ui.widgets.details.size_on_disk", lambda package: 300)
     return env_path
 
 

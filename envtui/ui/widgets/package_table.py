@@ -9,6 +9,7 @@ canonical name) and keep the scroll position.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from typing import ClassVar
 
@@ -28,6 +29,8 @@ from envtui.core.packages import Package
 MARK_BROKEN = "!"
 MARK_OUTDATED = "^"
 MARK_EDITABLE = "e"
+#: Rendered rows kept for reuse (a few screens' worth).
+ROW_CACHE_SIZE = 1024
 
 
 def _fit(text: str, width: int) -> str:
@@ -98,6 +101,8 @@ class PackageTable(ScrollView, can_focus=True):
         self._latest: Mapping[str, str] = {}
         self._broken: Collection[str] = frozenset()
         self._last_highlighted: str | None = None
+        self._style_cache: dict[tuple[str, bool], Style] = {}
+        self._row_cache: OrderedDict[tuple, Strip] = OrderedDict()
 
     # ------------------------------------------------------------------ data (method calls down)
 
@@ -294,41 +299,71 @@ class PackageTable(ScrollView, can_focus=True):
                 cells.append((_fit(marks, width), style))
         return cells
 
-    def render_line(self, y: int) -> Strip:
-        """Line 0 is the column header; every other line is one row, offset by the scroll."""
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        columns = self._columns(width)
-        if y == 0:
-            header = self.get_component_rich_style("package-table--header")
-            titles = {"name": "Package", "version": "Version", "latest": "Latest",
-                      "category": "Category", "marks": "!^e"}
-            text = " " + " ".join(_fit(titles[c], w) for c, w in columns)
-            return Strip([Segment(_fit(text, width), base + header)], width)
-        index = self.scroll_offset.y + y - 1
-        if index >= len(self._keys):
-            return Strip.blank(width, base)
-        package = self._packages.get(self._keys[index])
-        if package is None:
-            return Strip.blank(width, base)
-        row_style: Style = base
-        if index == self.cursor:
-            row_style = base + self.get_component_rich_style(
-                "package-table--cursor" if self.has_focus else "package-table--cursor-blurred"
-            )
+    def notify_style_update(self) -> None:
+        """The theme or CSS changed: forget cached styles and rows."""
+        super().notify_style_update()
+        self._style_cache.clear()
+        self._row_cache.clear()
+
+    def _style(self, component: str) -> Style:
+        """The widget's style plus ``component`` ("" for the plain row), cached per focus state.
+
+        Computing a Rich style walks the DOM; per cell per line per keystroke that adds up.
+        """
+        key = (component, self.has_focus)
+        style = self._style_cache.get(key)
+        if style is None:
+            style = self.rich_style
+            if component:
+                style = style + self.get_component_rich_style(component)
+            self._style_cache[key] = style
+        return style
+
+    def _row_strip(self, package: Package, width: int, columns: list[tuple[str, int]], cursor: bool) -> Strip:
+        """One row, cached: rows that come back (widening a filter) are not rebuilt."""
+        latest = self._latest.get(package.key, "")
+        broken = bool(package.problems) or package.key in self._broken
+        key = (package.key, package.name, package.version, package.category, package.editable, latest, broken,
+               tuple(columns), cursor, cursor and self.has_focus)
+        strip = self._row_cache.get(key)
+        if strip is not None:
+            self._row_cache.move_to_end(key)
+            return strip
+        if cursor:
+            row_style = self._style("package-table--cursor" if self.has_focus else "package-table--cursor-blurred")
+        else:
+            row_style = self._style("")
         segments = [Segment(" ", row_style)]
         for i, (text, component) in enumerate(self._cells(package, columns)):
             if i:
                 segments.append(Segment(" ", row_style))
-            style = row_style
-            if component and index != self.cursor:
-                style = row_style + self.get_component_rich_style(component)
+            style = row_style if not component or cursor else self._style(component)
             segments.append(Segment(text, style))
         used = sum(len(s.text) for s in segments)
         if used < width:
             segments.append(Segment(" " * (width - used), row_style))
-            return Strip(segments, width)
-        return Strip(segments, used).crop(0, width)
+            strip = Strip(segments, width)
+        else:
+            strip = Strip(segments, used).crop(0, width)
+        self._row_cache[key] = strip
+        if len(self._row_cache) > ROW_CACHE_SIZE:
+            self._row_cache.popitem(last=False)
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        """Line 0 is the column header; every other line is one row, offset by the scroll."""
+        width = self.scrollable_content_region.width
+        columns = self._columns(width)
+        if y == 0:
+            titles = {"name": "Package", "version": "Version", "latest": "Latest",
+                      "category": "Category", "marks": "!^e"}
+            text = " " + " ".join(_fit(titles[c], w) for c, w in columns)
+            return Strip([Segment(_fit(text, width), self._style("package-table--header"))], width)
+        index = self.scroll_offset.y + y - 1
+        package = self._packages.get(self._keys[index]) if index < len(self._keys) else None
+        if package is None:
+            return Strip.blank(width, self._style(""))
+        return self._row_strip(package, width, columns, index == self.cursor)
 
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh()
