@@ -1,0 +1,117 @@
+"""The package table and the job log on their own: virtualised painting, in-place updates, batching."""
+
+from __future__ import annotations
+
+import threading
+
+from textual.app import App, ComposeResult
+
+from envtui.core.packages import Package
+from envtui.ui.widgets.job_log import JobLog
+from envtui.ui.widgets.package_table import PackageTable
+
+
+def packages(count: int) -> dict[str, Package]:
+    made = (Package(name=f"pkg{i:05d}", version="1.0", category="Utilities") for i in range(count))
+    return {p.key: p for p in made}
+
+
+class TableApp(App[None]):
+    """Just a package table."""
+
+    def compose(self) -> ComposeResult:
+        yield PackageTable()
+
+
+class LogApp(App[None]):
+    """Just a job log."""
+
+    def compose(self) -> ComposeResult:
+        yield JobLog(max_lines=1000)
+
+
+async def test_table_paints_only_the_visible_rows_of_10000(monkeypatch) -> None:
+    painted: list[int] = []
+    original = PackageTable.render_line
+
+    def counting(self, y: int):
+        painted.append(y)
+        return original(self, y)
+
+    monkeypatch.setattr(PackageTable, "render_line", counting)
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PackageTable)
+        rows = packages(10000)
+        painted.clear()
+        table.set_rows(list(rows), rows)
+        await pilot.pause()
+        assert table.row_count == 10000
+        assert 0 < len(painted) <= 2 * 24  # a screenful (or two frames of one), not 10,000 rows
+
+
+async def test_table_keeps_cursor_key_and_scroll_when_rows_change() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PackageTable)
+        rows = packages(1000)
+        table.set_rows(list(rows), rows)
+        table.focus()
+        await pilot.pause()
+        await pilot.press("pagedown", "pagedown", "pagedown", "down")
+        key, scroll = table.current.key, table.scroll_offset.y
+        assert scroll > 0
+        fewer = [k for k in rows if k != "pkg00000"]  # a row above disappears
+        table.set_rows(fewer, rows)
+        await pilot.pause()
+        assert table.current.key == key and table.scroll_offset.y == scroll
+        table.set_rows(["pkg00001", "pkg00002"], rows)  # the cursor's row is gone: back to the top
+        await pilot.pause()
+        assert table.current.key == "pkg00001"
+        table.set_rows([], rows)
+        await pilot.pause()
+        assert table.current is None and table.row_count == 0
+
+
+async def test_table_marks_broken_outdated_and_editable() -> None:
+    app = TableApp()
+    async with app.run_test(size=(100, 10)) as pilot:
+        table = app.query_one(PackageTable)
+        rows = packages(3)
+        rows["pkg00002"].editable = True
+        table.set_rows(list(rows), rows, latest={"pkg00001": "2.0"}, broken={"pkg00000"})
+        await pilot.pause()
+        lines = ["".join(seg.text for seg in table.render_line(y)) for y in range(4)]
+        assert "Latest" in lines[0]
+        assert lines[1].rstrip().endswith("!") and "2.0" in lines[2] and lines[2].rstrip().endswith("^")
+        assert lines[3].rstrip().endswith("e")
+
+
+async def test_job_log_buffers_and_writes_a_flood_in_batches(monkeypatch) -> None:
+    def per_line(self, line, scroll_end=None):  # the slow path must never be used
+        raise AssertionError("write_line called")
+
+    monkeypatch.setattr(JobLog, "write_line", per_line)
+    batches: list[int] = []
+    original = JobLog.write_lines
+
+    def counting(self, lines, scroll_end=None):
+        lines = list(lines)
+        batches.append(len(lines))
+        return original(self, lines, scroll_end)
+
+    monkeypatch.setattr(JobLog, "write_lines", counting)
+    app = LogApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        log = app.query_one(JobLog)
+        producer = threading.Thread(target=lambda: [log.append("stdout", f"line {i}") for i in range(100_000)])
+        producer.start()
+        producer.join()
+        assert log.received == 100_000
+        while log.pending:  # the flush timer drains it; no per-line work in between
+            await pilot.pause(0.06)
+        assert log.line_count == 1000 and log.lines[-1] == "line 99999"
+        assert sum(batches) + log.dropped == 100_000
+        assert len(batches) < 100  # batched per timer tick, not per line
+        log.reset()
+        assert log.line_count == 0 and log.received == 0
