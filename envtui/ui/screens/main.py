@@ -161,7 +161,8 @@ class MainScreen(JobActions, Screen[None]):
             self._preloaded = None
         else:
             self.load_inventory(self.env)
-        install_health(self)
+        # Panes that are not on screen yet join after the first paint: start-up shows the table first.
+        self.call_after_refresh(install_health, self)
 
     def on_resize(self, event) -> None:
         """Switch between the wide, narrow and too-small layouts."""
