@@ -7,7 +7,8 @@ Two measurements of the same thing:
   screen update handed to the driver (``App._display``). Textual itself, no terminal between.
 * ``tmux``: the real ``envtui`` in a real terminal. Each sample is the time from ``tmux
   send-keys`` until ``tmux capture-pane`` shows the new count in the table title; it includes
-  tmux's own work and the polling (a capture every few ms), so it is an upper bound.
+  tmux's own work and the polling (a capture every few ms), so it is an upper bound;
+  ``tmux_measurement_floor`` is the same protocol typing into ``cat``, what the method costs.
 
 Keystrokes: ``synth01234`` typed one key at a time (the count goes 10,000 → 1,000 → 100 → 10 →
 1), then a burst of five backspaces sent at once, which widens the result back to all 10,000
@@ -142,6 +143,27 @@ def rss_kib(pid: int) -> dict[str, int]:
     return values
 
 
+def tmux_floor(samples: int) -> dict:
+    """What the tmux measurement costs by itself: a key typed into ``cat`` until it shows."""
+    session = "floor"
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "cat")
+    try:
+        time.sleep(0.3)
+        times = []
+        for i in range(samples):
+            char = "abcdefghij"[i % 10]
+            start = time.perf_counter()
+            tmux("send-keys", "-t", session, "-l", char)
+            shown = "abcdefghij"[: i % 10 + 1]
+            times.append(wait_screen(session, shown) - start)
+            if i % 10 == 9:
+                tmux("send-keys", "-t", session, "Enter")
+                time.sleep(0.05)
+        return summary(times)
+    finally:
+        tmux("kill-session", "-t", session)
+
+
 def in_tmux(venv: Path, count: int, rounds: int) -> dict:
     """The real app in tmux: send-keys → the new count visible in the table title."""
     session = "filter"
@@ -200,6 +222,7 @@ def main() -> int:
     result["headless"] = asyncio.run(headless(venv, args.rounds))
     if not args.skip_tmux and shutil.which("tmux"):
         result["tmux"] = in_tmux(venv, args.count, args.rounds)
+        result["tmux_measurement_floor"] = tmux_floor(10 * args.rounds)
     print(json.dumps(result, indent=2))
     shutil.rmtree(workdir, ignore_errors=True)
     return 0
