@@ -1,10 +1,13 @@
 """Run a subprocess from an argument list, collected or streamed line by line.
 
-Used for uv and for maintenance hooks alike. Never a shell string.
+Used for uv and for maintenance hooks alike. Never a shell string. Streaming comes in two
+forms that split lines the same way: :func:`stream` on an asyncio event loop (the TUI), and
+:func:`stream_blocking` in the calling thread (the CLI, which then never imports asyncio).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -119,27 +122,13 @@ async def stream(
     async def pump(reader: asyncio.StreamReader, name: str) -> None:
         # Read in chunks and split here: one readline() per line costs more than the rest of
         # the path together, and does not yield to the loop while whole lines are buffered.
-        keep = kept[name].append if collect else None
-        pending = b""
+        splitter = _LineSplitter(name, on_line, kept[name].append if collect else None)
         while True:
             chunk = await reader.read(_CHUNK)
             if not chunk:
-                if pending:
-                    line = pending.decode("utf-8", "replace").rstrip("\r")
-                    if keep is not None:
-                        keep(line)
-                    on_line(name, line)
+                splitter.close()
                 return
-            pieces = (pending + chunk).split(b"\n")
-            pending = pieces.pop()
-            if len(pending) > _LINE_LIMIT:  # an endless line: hand it over in pieces
-                pieces.append(pending)
-                pending = b""
-            for raw in pieces:
-                line = raw.decode("utf-8", "replace").rstrip("\r")
-                if keep is not None:
-                    keep(line)
-                on_line(name, line)
+            splitter.feed(chunk)
             await asyncio.sleep(0)  # let the loop answer key presses during a flood
 
     assert proc.stdout is not None and proc.stderr is not None
@@ -152,3 +141,120 @@ async def stream(
         "\n".join(kept["stderr"]),
         time.perf_counter() - started,
     )
+
+
+def stream_blocking(
+    argv: Sequence[str],
+    on_line: LineCallback,
+    *,
+    on_start: Callable[[subprocess.Popen], None] | None = None,
+    tick: Callable[[], float | None] | None = None,
+    wake_fd: int | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | None = None,
+    collect: bool = False,
+) -> ProcessResult:
+    """:func:`stream` without an event loop (and without importing asyncio): for the CLI.
+
+    Lines reach ``on_line`` in the calling thread as the program prints them. ``tick`` is
+    called whenever the wait wakes up (output arrived, ``wake_fd`` became readable, or the
+    timeout ``tick`` last returned ran out) and returns the next timeout in seconds, or None
+    to wait for output only: that is where a caller flushes batches, sends signals and checks
+    for a cancel. ``wake_fd`` (e.g. a ``signal.set_wakeup_fd`` pipe) is drained, not closed.
+    """
+    import selectors
+
+    started = time.perf_counter()
+    try:
+        proc = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise EnvtuiError(f"cannot run {argv[0]}", cause=exc.strerror or str(exc)) from exc
+    if on_start is not None:
+        on_start(proc)
+    kept: dict[str, list[str]] = {"stdout": [], "stderr": []}
+    assert proc.stdout is not None and proc.stderr is not None
+    selector = selectors.DefaultSelector()
+    try:
+        for pipe, name in ((proc.stdout, "stdout"), (proc.stderr, "stderr")):
+            selector.register(pipe.fileno(), selectors.EVENT_READ,
+                              _LineSplitter(name, on_line, kept[name].append if collect else None))
+        if wake_fd is not None:
+            selector.register(wake_fd, selectors.EVENT_READ, None)
+        open_pipes = 2
+        timeout = tick() if tick is not None else None
+        while open_pipes:
+            for key, _ in selector.select(timeout):
+                try:
+                    chunk = os.read(key.fd, _CHUNK)
+                except BlockingIOError:  # a wake-up fd someone else drained first
+                    continue
+                if key.data is None:
+                    continue  # a wake-up: only the tick below matters
+                if chunk:
+                    key.data.feed(chunk)
+                else:
+                    key.data.close()
+                    selector.unregister(key.fd)
+                    open_pipes -= 1
+            timeout = tick() if tick is not None else None
+        while True:  # the pipes are closed; the program is (nearly always) gone too
+            try:
+                returncode = proc.wait(0.05 if timeout is None else max(min(timeout, 0.05), 0.0))
+                break
+            except subprocess.TimeoutExpired:
+                timeout = tick() if tick is not None else None
+    finally:
+        selector.close()
+        proc.stdout.close()
+        proc.stderr.close()
+    return ProcessResult(
+        tuple(argv),
+        returncode,
+        "\n".join(kept["stdout"]),
+        "\n".join(kept["stderr"]),
+        time.perf_counter() - started,
+    )
+
+
+class _LineSplitter:
+    """Bytes read from one pipe in chunks, handed on as lines (decoded, without line endings)."""
+
+    __slots__ = ("name", "on_line", "keep", "pending")
+
+    def __init__(self, name: str, on_line: LineCallback, keep: Callable[[str], None] | None) -> None:
+        self.name = name
+        self.on_line = on_line
+        self.keep = keep
+        self.pending = b""
+
+    def feed(self, chunk: bytes) -> None:
+        """Hand on every whole line in ``chunk``; keep the unfinished rest for the next one."""
+        pieces = (self.pending + chunk).split(b"\n")
+        pending = pieces.pop()
+        if len(pending) > _LINE_LIMIT:  # an endless line: hand it over in pieces
+            pieces.append(pending)
+            pending = b""
+        self.pending = pending
+        keep, on_line, name = self.keep, self.on_line, self.name
+        for raw in pieces:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            if keep is not None:
+                keep(line)
+            on_line(name, line)
+
+    def close(self) -> None:
+        """The pipe ended: hand on an unfinished last line."""
+        if self.pending:
+            line = self.pending.decode("utf-8", "replace").rstrip("\r")
+            self.pending = b""
+            if self.keep is not None:
+                self.keep(line)
+            self.on_line(self.name, line)
