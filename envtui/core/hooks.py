@@ -9,17 +9,20 @@ otherwise the step says in the log that the hooks were skipped, and why.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shlex
 import signal
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from envtui.core import process
 from envtui.core.config import Config, load_config
 from envtui.core.errors import EnvtuiError
 from envtui.core.steps import Step, StepContext, StepFailed
 from envtui.core.trust import trust_state
+
+if TYPE_CHECKING:  # asyncio is imported when a hook runs: a job without hooks does without it
+    import asyncio
 
 #: Seconds between SIGTERM and SIGKILL when a hook is stopped.
 _GRACE = 3.0
@@ -62,6 +65,8 @@ class HookStep:
             await recheck_health(ctx, self.config)
 
     async def _run_one(self, ctx: StepContext, argv: tuple[str, ...]) -> None:
+        import asyncio
+
         timeout = self.config.hooks.timeout
         ctx.emit("envtui", f"{self.phase}-change hook: $ {shlex.join(argv)}")
         started: list[asyncio.subprocess.Process] = []
@@ -84,6 +89,8 @@ class HookStep:
 
 async def _stop(started: list[asyncio.subprocess.Process]) -> None:
     """Stop a hook's whole process group: SIGTERM, then SIGKILL after a grace period."""
+    import asyncio
+
     if not started:
         return
     proc = started[0]
@@ -103,6 +110,8 @@ async def _stop(started: list[asyncio.subprocess.Process]) -> None:
 
 async def recheck_health(ctx: StepContext, config: Config) -> None:
     """Re-check health after the after-change hooks and write each problem into the job log."""
+    import asyncio
+
     from envtui.core.health import run_checks
 
     report = await asyncio.to_thread(run_checks, ctx.env, config, settle=config.hooks.settle)

@@ -10,6 +10,12 @@ Output reaches a :class:`JobListener` in batches (at most every ``flush_interval
 the job's full log on disk. Cancelling sends SIGINT to uv's process group, then SIGTERM after
 a grace period (SIGKILL after a second one), and the job ends "cancelled".
 
+Two drivers run a job through the same steps: :meth:`JobEngine.submit` on an asyncio event
+loop (the TUI: queued, many jobs, the UI stays live), and :meth:`JobEngine.run_blocking` in
+the calling thread (the CLI: one job, ctrl+c cancels it). They share the job model, the lock,
+the order of steps and uv (:meth:`JobEngine._plan`), the output handling and the history; the
+blocking one never imports asyncio unless a step is async, which keeps ``envtui install`` quick.
+
 A failed uv run leaves the environment as it was: uv resolves and downloads everything before
 it touches site-packages, so an unknown package, a missing version, a network failure or a
 resolution conflict all fail before any change.
@@ -17,27 +23,30 @@ resolution conflict all fail before any change.
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 import os
 import re
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from envtui.core import history
+from envtui.core import history, process
 from envtui.core.change import ChangeRequest, build_argv
 from envtui.core.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.job_steps import collect_steps
 from envtui.core.lock import POLL_INTERVAL, EnvLock
 from envtui.core.preview import Preview, parse_change_line, parse_changes, parse_dry_run
-from envtui.core.steps import Step, StepContext, StepFailed
+from envtui.core.steps import Step, StepContext, StepFailed, is_awaitable
 from envtui.core.uv import Uv
+
+if TYPE_CHECKING:  # asyncio is imported where a job runs on a loop: the CLI does without it
+    import asyncio
 
 QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
 
@@ -97,8 +106,13 @@ class Job:
     cancel_requested: bool = False
     step_data: dict[str, Any] = field(default_factory=dict)
     """Shared by the job's steps (``StepContext.data``)."""
-    _proc: asyncio.subprocess.Process | None = field(default=None, repr=False)
-    _done: asyncio.Future | None = field(default=None, repr=False)
+    _proc: Any = field(default=None, repr=False)
+    """uv's process while it runs: an ``asyncio.subprocess.Process`` or a ``subprocess.Popen``."""
+    _done: Any = field(default=None, repr=False)
+    """An ``asyncio.Future`` for a submitted job; None for one run by ``run_blocking``."""
+    _blocking: bool = field(default=False, repr=False)
+    _escalation: list[tuple[float, int]] = field(default_factory=list, repr=False)
+    """For a blocking job being cancelled: (monotonic time, signal) still to send to uv."""
     _in_error: bool = field(default=False, repr=False)
     _emit_fn: Callable[[str, str], None] | None = field(default=None, repr=False)
 
@@ -155,6 +169,8 @@ class Job:
     async def wait(self) -> Job:
         """Wait until the job has ended; returns it."""
         if self._done is not None:
+            import asyncio
+
             await asyncio.shield(self._done)
         return self
 
@@ -199,16 +215,11 @@ class JobEngine:
 
     def submit(self, env: Environment, request: ChangeRequest) -> Job:
         """Queue a job (call from the running event loop); it starts when its turn comes."""
-        if not env.writable:
-            raise EnvtuiError(
-                f"{env.path} is not a virtual environment: envtui will not change it",
-                cause="pass --system to change a system interpreter",
-            )
+        import asyncio
+
         loop = asyncio.get_running_loop()
-        job = Job(id=history.new_job_id(), request=request, env=env,
-                  argv=build_argv(self.uv, env, request))
+        job = self._new_job(env, request)
         job._done = loop.create_future()
-        self.jobs.append(job)
         key = env_key(env)
         self._queues.setdefault(key, deque()).append(job)
         self.listener.on_queued(job)
@@ -220,6 +231,34 @@ class JobEngine:
     async def run(self, env: Environment, request: ChangeRequest) -> Job:
         """Submit a job and wait for it to end."""
         return await self.submit(env, request).wait()
+
+    def run_blocking(self, env: Environment, request: ChangeRequest) -> Job:
+        """Run one job to its end in this thread, with no event loop; returns it.
+
+        For a caller without a loop (the CLI). The job takes the environment's lock like any
+        other (so it waits for jobs of other processes, and of this engine's loop), runs the
+        same steps around uv, streams the same batches to the listener and leaves the same
+        record. asyncio is imported only if a step is async. On the main thread, ctrl+c
+        (SIGINT) while it runs is :meth:`cancel`: SIGINT to uv's process group, SIGTERM after
+        the grace period, SIGKILL after a second one; a second ctrl+c sends SIGTERM at once.
+        """
+        job = self._new_job(env, request)
+        job._blocking = True
+        self.listener.on_queued(job)
+        with _Interrupts() as interrupts:
+            self._execute_blocking(job, interrupts)
+        return job
+
+    def _new_job(self, env: Environment, request: ChangeRequest) -> Job:
+        if not env.writable:
+            raise EnvtuiError(
+                f"{env.path} is not a virtual environment: envtui will not change it",
+                cause="pass --system to change a system interpreter",
+            )
+        job = Job(id=history.new_job_id(), request=request, env=env,
+                  argv=build_argv(self.uv, env, request))
+        self.jobs.append(job)
+        return job
 
     def queued(self, env: Environment | None = None) -> list[Job]:
         """Jobs waiting for their turn (on one environment, or on all)."""
@@ -251,9 +290,15 @@ class JobEngine:
         self._emit(job, "envtui", "cancelling: sent SIGINT to uv" if job._proc else "cancelling")
         if job._proc is not None and job._proc.returncode is None:
             self._signal(job, signal.SIGINT)
-            loop = asyncio.get_running_loop()
-            loop.call_later(self.grace, self._signal, job, signal.SIGTERM)
-            loop.call_later(self.grace * 2, self._signal, job, signal.SIGKILL)
+            if job._blocking:  # run_blocking's wait loop sends these when they are due
+                now = time.monotonic()
+                job._escalation[:] = [(now + self.grace, signal.SIGTERM), (now + self.grace * 2, signal.SIGKILL)]
+            else:
+                import asyncio
+
+                loop = asyncio.get_running_loop()
+                loop.call_later(self.grace, self._signal, job, signal.SIGTERM)
+                loop.call_later(self.grace * 2, self._signal, job, signal.SIGKILL)
         return True
 
     def cancel_all(self) -> None:
@@ -272,7 +317,100 @@ class JobEngine:
         except (ProcessLookupError, PermissionError):
             pass
 
-    # -- running ----------------------------------------------------------------------------
+    # -- running: what both drivers share ---------------------------------------------------
+
+    def _begin(self, job: Job) -> None:
+        job.status = RUNNING
+        job.started_at = time.time()
+        self._open_log(job)
+        job._emit_fn = self._emitter(job)
+        self._save(job)
+        self.listener.on_started(job)
+
+    def _lock_step(self, job: Job, lock: EnvLock, waiting: list[bool]) -> bool | None:
+        """One try at the lock: True (taken: go on), False (give up: cancelled), None (busy).
+
+        The caller waits ``POLL_INTERVAL`` after None and tries again; ``waiting`` remembers
+        whether the log already says whom the job waits for.
+        """
+        if lock.try_acquire(f"envtui {job.describe()}"):
+            if waiting:
+                self._emit(job, "envtui", "the other job finished; starting")
+            return not job.cancel_requested
+        if job.cancel_requested:
+            return False
+        if not waiting:
+            who = lock.holder()
+            self._emit(job, "envtui", f"waiting for another job on this environment to finish"
+                                      f"{f' (pid {who})' if who else ''}")
+            waiting.append(True)
+        return None
+
+    def _plan(self, job: Job) -> Generator[tuple[Step, StepContext] | None, Any, str]:
+        """The order of a job once it holds the lock: before-steps, uv, after-steps; yields the outcome.
+
+        A generator, so both drivers share every decision: it yields ``(step, ctx)`` for the
+        driver to run (an exception it raised is thrown back in here) and ``None`` for uv (the
+        driver sends back uv's exit status); it returns ``succeeded``, ``failed`` or ``cancelled``.
+        """
+        before, after = self._steps(job.env)
+        outcome: str | None = None
+        for step in before:
+            if job.cancel_requested:
+                outcome = CANCELLED
+                break
+            self._emit(job, "envtui", f"before: {step.name}")
+            try:
+                yield step, self._context(job, "before")
+            except Exception as exc:  # noqa: BLE001 - StepFailed or a crash: either stops the job
+                job.message = f"step '{step.name}' failed: {_why(exc)}"
+                job.error_lines.append(job.message)
+                self._emit(job, "envtui", f"error: {job.message}; uv did not run")
+                outcome = FAILED
+                break
+        if outcome is None:
+            if job.cancel_requested:
+                outcome = CANCELLED
+            else:
+                self._emit(job, "envtui", "$ " + " ".join(_quote(a) for a in job.argv))
+                outcome = self._uv_outcome(job, (yield None))
+        for step in after:
+            self._emit(job, "envtui", f"after: {step.name}")
+            try:
+                yield step, self._context(job, "after", outcome)
+            except Exception as exc:  # noqa: BLE001
+                message = f"step '{step.name}' failed: {_why(exc)}"
+                job.error_lines.append(message)
+                self._emit(job, "envtui", f"error: {message}")
+                if outcome == SUCCEEDED:
+                    outcome = FAILED
+                    job.message = message
+        return outcome
+
+    def _context(self, job: Job, phase: str, outcome: str | None = None) -> StepContext:
+        return StepContext(job=job, env=job.env, emit=job._emit_fn or partial(self._emit, job),
+                           phase=phase, outcome=outcome, data=job.step_data)
+
+    def _uv_outcome(self, job: Job, returncode: int) -> str:
+        """How the job went, from uv's exit status."""
+        job.returncode = returncode
+        if returncode == 0:
+            return SUCCEEDED
+        if job.cancel_requested:
+            job.message = "cancelled while uv ran"
+            return CANCELLED
+        if not job.error_lines:
+            job.error_lines.append(f"uv exited with status {returncode}")
+        job.message = next((line for line in job.error_lines if is_error_line(line)), job.error_lines[0])
+        return FAILED
+
+    @staticmethod
+    def _internal_error(job: Job, exc: Exception) -> str:
+        job.message = f"internal error: {type(exc).__name__}: {exc}"
+        job.error_lines.append(job.message)
+        return FAILED
+
+    # -- running on the event loop ----------------------------------------------------------
 
     async def _work(self, key: str) -> None:
         queue = self._queues[key]
@@ -281,12 +419,9 @@ class JobEngine:
             await self._execute(job)
 
     async def _execute(self, job: Job) -> None:
-        job.status = RUNNING
-        job.started_at = time.time()
-        self._open_log(job)
-        job._emit_fn = self._emitter(job)
-        self._save(job)
-        self.listener.on_started(job)
+        import asyncio
+
+        self._begin(job)
         flusher = asyncio.get_running_loop().create_task(self._flush_periodically(job))
         lock = EnvLock(job.env.path)
         outcome = FAILED
@@ -302,72 +437,55 @@ class JobEngine:
             outcome = CANCELLED
             raise
         except Exception as exc:  # noqa: BLE001 - a job must always end with a status
-            job.message = f"internal error: {type(exc).__name__}: {exc}"
-            job.error_lines.append(job.message)
-            outcome = FAILED
+            outcome = self._internal_error(job, exc)
         finally:
             lock.release()
             flusher.cancel()
             self._finish(job, outcome)
 
     async def _wait_for_lock(self, job: Job, lock: EnvLock) -> bool:
-        holder = f"envtui {job.describe()}"
-        told = False
-        while not lock.try_acquire(holder):
-            if job.cancel_requested:
-                return False
-            if not told:
-                who = lock.holder()
-                self._emit(job, "envtui", f"waiting for another job on this environment to finish"
-                                          f"{f' (pid {who})' if who else ''}")
-                told = True
+        import asyncio
+
+        waiting: list[bool] = []
+        while (taken := self._lock_step(job, lock, waiting)) is None:
             await asyncio.sleep(POLL_INTERVAL)
-        if told:
-            self._emit(job, "envtui", "the other job finished; starting")
-        return not job.cancel_requested
+        return taken
 
     async def _run_with_steps(self, job: Job) -> str:
-        before, after = self._steps(job.env)
-        outcome: str | None = None
-        for step in before:
-            if job.cancel_requested:
-                outcome = CANCELLED
-                break
-            self._emit(job, "envtui", f"before: {step.name}")
-            try:
-                await step.run(self._context(job, "before"))
-            except Exception as exc:  # noqa: BLE001 - StepFailed or a crash: either stops the job
-                why = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
-                job.message = f"step '{step.name}' failed: {why}"
-                job.error_lines.append(job.message)
-                self._emit(job, "envtui", f"error: {job.message}; uv did not run")
-                outcome = FAILED
-                break
-        if outcome is None:
-            outcome = CANCELLED if job.cancel_requested else await self._run_uv(job)
-        for step in after:
-            self._emit(job, "envtui", f"after: {step.name}")
-            try:
-                await step.run(self._context(job, "after", outcome))
-            except Exception as exc:  # noqa: BLE001
-                why = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
-                message = f"step '{step.name}' failed: {why}"
-                job.error_lines.append(message)
-                self._emit(job, "envtui", f"error: {message}")
-                if outcome == SUCCEEDED:
-                    outcome = FAILED
-                    job.message = message
-        return outcome
+        plan = self._plan(job)
+        try:
+            action = next(plan)
+            while True:
+                try:
+                    result = await (self._run_uv(job) if action is None else self._run_step(*action))
+                except Exception as exc:  # noqa: BLE001 - the plan decides what a failure means
+                    action = plan.throw(exc)
+                else:
+                    action = plan.send(result)
+        except StopIteration as stop:
+            return stop.value
 
-    def _context(self, job: Job, phase: str, outcome: str | None = None) -> StepContext:
-        return StepContext(job=job, env=job.env, emit=job._emit_fn or partial(self._emit, job),
-                           phase=phase, outcome=outcome, data=job.step_data)
+    async def _run_step(self, step: Step, ctx: StepContext) -> None:
+        """An async step runs on the loop; a plain one in a worker thread, so the UI stays live."""
+        import asyncio
+        import inspect
 
-    async def _run_uv(self, job: Job) -> str:
+        if inspect.iscoroutinefunction(step.run):
+            await step.run(ctx)
+            return
+        loop = asyncio.get_running_loop()
+        emit = ctx.emit
+        threaded = dataclasses.replace(ctx, emit=lambda stream, line: loop.call_soon_threadsafe(emit, stream, line))
+        result = await asyncio.to_thread(step.run, threaded)
+        if is_awaitable(result):
+            await result
+
+    async def _run_uv(self, job: Job) -> int:
+        import asyncio
+
         def started(proc: asyncio.subprocess.Process) -> None:
             job._proc = proc
 
-        self._emit(job, "envtui", "$ " + " ".join(_quote(a) for a in job.argv))
         try:
             result = await self.uv.stream(job.argv, job._emit_fn or partial(self._emit, job),
                                           on_start=started, env=self.uv_env)
@@ -375,16 +493,108 @@ class JobEngine:
             self._signal(job, signal.SIGINT)
             self._signal(job, signal.SIGTERM)
             raise
-        job.returncode = result.returncode
-        if result.returncode == 0:
-            return SUCCEEDED
-        if job.cancel_requested:
-            job.message = "cancelled while uv ran"
-            return CANCELLED
-        if not job.error_lines:
-            job.error_lines.append(f"uv exited with status {result.returncode}")
-        job.message = next((line for line in job.error_lines if is_error_line(line)), job.error_lines[0])
-        return FAILED
+        return result.returncode
+
+    # -- running in the calling thread (run_blocking) ---------------------------------------
+
+    def _execute_blocking(self, job: Job, interrupts: _Interrupts) -> None:
+        self._begin(job)
+        lock = EnvLock(job.env.path)
+        outcome = FAILED
+        tick = self._ticker(job, interrupts)
+        try:
+            waiting: list[bool] = []
+            while (taken := self._lock_step(job, lock, waiting)) is None:
+                interrupts.wait(POLL_INTERVAL)
+                tick()
+            if taken:
+                outcome = self._run_with_steps_blocking(job, tick, interrupts)
+            else:
+                outcome = CANCELLED
+        except KeyboardInterrupt:  # no handler of ours (not the main thread): stop uv, then go
+            self._signal(job, signal.SIGINT)
+            self._signal(job, signal.SIGTERM)
+            job.message = job.message or "envtui stopped while the job ran"
+            outcome = CANCELLED
+            raise
+        except Exception as exc:  # noqa: BLE001 - a job must always end with a status
+            outcome = self._internal_error(job, exc)
+        finally:
+            lock.release()
+            self._finish(job, outcome)
+
+    def _ticker(self, job: Job, interrupts: _Interrupts) -> Callable[[], float | None]:
+        """What the blocking wait does each time it wakes: cancel on ctrl+c, send due signals,
+        flush output at most every ``flush_interval``; returns how long it may sleep next."""
+        interval = self.flush_interval
+        next_flush = 0.0
+
+        def tick() -> float | None:
+            nonlocal next_flush
+            while interrupts.take():
+                self.cancel(job)
+            now = time.monotonic()
+            due = job._escalation
+            while due and due[0][0] <= now:
+                self._signal(job, due.pop(0)[1])
+            waits: list[float] = []
+            if self._buffers.get(job.id):
+                if now >= next_flush:
+                    self._flush(job)
+                    log = self._logs.get(job.id)
+                    if log is not None:
+                        log.flush()
+                    next_flush = now + interval
+                else:
+                    waits.append(next_flush - now)
+            if due:
+                waits.append(due[0][0] - now)
+            return max(min(waits), 0.0) if waits else None
+
+        return tick
+
+    def _run_with_steps_blocking(self, job: Job, tick: Callable[[], float | None],
+                                 interrupts: _Interrupts) -> str:
+        plan = self._plan(job)
+        try:
+            action = next(plan)
+            while True:
+                try:
+                    if action is None:
+                        result: Any = self._run_uv_blocking(job, tick, interrupts)
+                    else:
+                        result = self._run_step_blocking(*action, tick)
+                except Exception as exc:  # noqa: BLE001 - the plan decides what a failure means
+                    tick()
+                    action = plan.throw(exc)
+                else:
+                    tick()  # a ctrl+c during a step cancels before the plan goes on
+                    action = plan.send(result)
+        except StopIteration as stop:
+            return stop.value
+
+    @staticmethod
+    def _run_step_blocking(step: Step, ctx: StepContext, tick: Callable[[], float | None]) -> None:
+        """Run a step here; only if it returns an awaitable does asyncio come in (``asyncio.run``)."""
+        emit = ctx.emit
+
+        def emit_and_flush(stream: str, line: str) -> None:  # a long step's lines show as they come
+            emit(stream, line)
+            tick()
+
+        result = step.run(dataclasses.replace(ctx, emit=emit_and_flush))
+        if is_awaitable(result):
+            import asyncio
+
+            asyncio.run(_awaited(result))
+
+    def _run_uv_blocking(self, job: Job, tick: Callable[[], float | None], interrupts: _Interrupts) -> int:
+        def started(proc: Any) -> None:
+            job._proc = proc
+
+        result = process.stream_blocking(job.argv, job._emit_fn or partial(self._emit, job), on_start=started,
+                                         tick=tick, wake_fd=interrupts.fd, env=self.uv_env)
+        return result.returncode
 
     # -- output -----------------------------------------------------------------------------
 
@@ -429,6 +639,8 @@ class JobEngine:
             self.listener.on_lines(job, batch)
 
     async def _flush_periodically(self, job: Job) -> None:
+        import asyncio
+
         while True:
             await asyncio.sleep(self.flush_interval)
             self._flush(job)
@@ -470,6 +682,7 @@ class JobEngine:
             log.close()
         self._buffers.pop(job.id, None)
         job._emit_fn = None
+        job._escalation.clear()
         self._save(job)
         self.listener.on_finished(job)
         if job._done is not None and not job._done.done():
@@ -480,12 +693,81 @@ def _quote(arg: str) -> str:
     return arg if arg and not any(ch in arg for ch in " \t\"'\\$;&|<>*?()[]{}") else repr(arg)
 
 
-async def preview(env: Environment, request: ChangeRequest, uv: Uv | None = None,
-                  *, uv_env: dict[str, str] | None = None) -> Preview:
-    """What a request would change, from uv's ``--dry-run``; EnvtuiError (with uv's error) if it cannot."""
-    uv = uv or Uv()
-    argv = build_argv(uv, env, request, dry_run=True)
-    result = await uv.stream(argv, lambda stream, line: None, collect=True, env=uv_env)
+def _why(exc: Exception) -> str:
+    """Why a step failed, in one line: a StepFailed's own words, or what crashed."""
+    return str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable
+
+
+class _Interrupts:
+    """ctrl+c while :meth:`JobEngine.run_blocking` runs: counted, never raised mid-line.
+
+    On the main thread it replaces the SIGINT handler for the job's duration and makes the
+    signal write a byte into a pipe (``signal.set_wakeup_fd``), so a wait on uv's output wakes
+    at once; the driver turns each ctrl+c into :meth:`JobEngine.cancel`. Elsewhere it does
+    nothing (and ``fd`` is None).
+    """
+
+    def __init__(self) -> None:
+        self.fd: int | None = None
+        self._count = 0
+        self._taken = 0
+        self._write_fd: int | None = None
+        self._old_handler: Any = None
+        self._old_wakeup = -1
+
+    def _handler(self, signum: int, frame: object) -> None:
+        self._count += 1
+
+    def __enter__(self) -> _Interrupts:
+        read_fd, write_fd = os.pipe()
+        for fd in (read_fd, write_fd):
+            os.set_blocking(fd, False)
+        try:
+            self._old_wakeup = signal.set_wakeup_fd(write_fd)
+        except ValueError:  # not the main thread: leave signals alone
+            os.close(read_fd)
+            os.close(write_fd)
+            return self
+        self.fd, self._write_fd = read_fd, write_fd
+        self._old_handler = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.fd is None or self._write_fd is None:
+            return
+        signal.signal(signal.SIGINT, self._old_handler)
+        signal.set_wakeup_fd(self._old_wakeup)
+        os.close(self.fd)
+        os.close(self._write_fd)
+        self.fd = self._write_fd = None
+
+    def take(self) -> bool:
+        """Whether a ctrl+c came that the driver has not acted on yet (each is taken once)."""
+        if self._taken < self._count:
+            self._taken += 1
+            return True
+        return False
+
+    def wait(self, seconds: float) -> None:
+        """Sleep up to ``seconds``; a ctrl+c ends it early."""
+        if self.fd is None:
+            time.sleep(seconds)
+            return
+        import select
+
+        readable, _, _ = select.select([self.fd], [], [], seconds)
+        if readable:
+            try:
+                os.read(self.fd, 4096)
+            except BlockingIOError:
+                pass
+
+
+def _preview_from(request: ChangeRequest, result: process.ProcessResult) -> Preview:
     if not result.ok:
         errors = error_block(result.stderr.splitlines())
         raise EnvtuiError(
@@ -495,9 +777,22 @@ async def preview(env: Environment, request: ChangeRequest, uv: Uv | None = None
     return parse_dry_run(result.stdout + "\n" + result.stderr)
 
 
-def preview_sync(env: Environment, request: ChangeRequest, uv: Uv | None = None) -> Preview:
-    """:func:`preview` for code without an event loop (a thread or the CLI)."""
-    return asyncio.run(preview(env, request, uv))
+async def preview(env: Environment, request: ChangeRequest, uv: Uv | None = None,
+                  *, uv_env: dict[str, str] | None = None) -> Preview:
+    """What a request would change, from uv's ``--dry-run``; EnvtuiError (with uv's error) if it cannot."""
+    uv = uv or Uv()
+    argv = build_argv(uv, env, request, dry_run=True)
+    result = await uv.stream(argv, lambda stream, line: None, collect=True, env=uv_env)
+    return _preview_from(request, result)
+
+
+def preview_sync(env: Environment, request: ChangeRequest, uv: Uv | None = None,
+                 *, uv_env: dict[str, str] | None = None) -> Preview:
+    """:func:`preview` for code without an event loop (a thread or the CLI); no asyncio."""
+    uv = uv or Uv()
+    argv = build_argv(uv, env, request, dry_run=True)
+    result = process.stream_blocking(argv, lambda stream, line: None, collect=True, env=uv_env)
+    return _preview_from(request, result)
 
 
 def error_block(lines: Iterable[str]) -> list[str]:

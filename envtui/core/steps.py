@@ -4,11 +4,18 @@ The job engine runs every registered before-step, then uv, then every after-step
 a StepContext. A before-step that raises StepFailed stops the job before uv runs (the
 environment stays as it was); an after-step sees how the change went in ``ctx.outcome``.
 Maintenance hooks (stop/start a service) and automatic snapshots are both steps.
+
+A step's ``run`` may be a plain function or a coroutine function: the engine calls it, and
+awaits what it returns only when that is awaitable. Prefer a plain function for work that
+is plain anyway (a snapshot runs ``uv pip freeze``): the CLI drives jobs without an event
+loop, and imports asyncio (and runs the coroutine with ``asyncio.run``) only for a step
+that is async. Either way a step runs in the engine's thread, one at a time, and may call
+``ctx.emit`` directly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -41,5 +48,13 @@ class Step(Protocol):
 
     name: str
 
-    async def run(self, ctx: StepContext) -> None:
-        """Do the work; raise StepFailed to stop (before) or fail (after) the job."""
+    def run(self, ctx: StepContext) -> Awaitable[None] | None:
+        """Do the work; raise StepFailed to stop (before) or fail (after) the job.
+
+        Either ``def run`` (returns None) or ``async def run`` (returns a coroutine).
+        """
+
+
+def is_awaitable(value: object) -> bool:
+    """Whether a step's ``run`` returned something to await (a coroutine), without importing asyncio."""
+    return hasattr(value, "__await__")
