@@ -61,51 +61,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_sync)
 
 
-def _writable_env(args: argparse.Namespace):
-    env = environment_from(args)
+def _writable_env(args: argparse.Namespace, *, probe: bool = True):
+    """The environment to change. ``probe=False`` when it only goes to uv: a venv is then read
+    from its layout without running its interpreter (uv checks that), which saves start-up time,
+    the CLI's overhead over uv."""
+    env = environment_from(args, probe=probe)
     if not env.writable:
         raise UsageError(f"not a virtual environment: {env.path}",
                          cause="envtui changes a system interpreter only with --system")
     return env
 
 
-def _env_in_background(args: argparse.Namespace):
-    """Resolve the environment (it runs its interpreter once) while the caller imports and checks.
-
-    Returns a function that waits for the result. Start-up time is the CLI's overhead over
-    uv, so the interpreter probe overlaps the imports instead of following them.
-    """
-    import threading
-
-    box: dict = {}
-
-    def resolve() -> None:
-        try:
-            box["env"] = _writable_env(args)
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=resolve, name="envtui-resolve", daemon=True)
-    thread.start()
-
-    def result():
-        thread.join()
-        if "error" in box:
-            raise box["error"]
-        return box["env"]
-
-    return result
-
-
 def run_install(args: argparse.Namespace) -> int:
     """``envtui install``."""
-    env = _env_in_background(args)
     from envtui.core.change import ChangeRequest
 
     request = ChangeRequest.install(args.specs, requirements=args.requirement, editables=args.editable)
-    if not args.dry_run:
-        import envtui.core.jobs  # noqa: F401 - imported while the environment resolves
-    return _apply(args, env(), request)
+    return _apply(args, _writable_env(args, probe=False), request)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -179,11 +151,8 @@ def run_sync(args: argparse.Namespace) -> int:
     """``envtui sync FILE``."""
     from envtui.core.change import ChangeRequest
 
-    env = _env_in_background(args)
     request = ChangeRequest.sync(args.file)
-    if not args.dry_run:
-        import envtui.core.jobs  # noqa: F401 - imported while the environment resolves
-    return _apply(args, env(), request)
+    return _apply(args, _writable_env(args, probe=False), request)
 
 
 def _say(args: argparse.Namespace, line: str) -> None:
@@ -194,9 +163,7 @@ def _say(args: argparse.Namespace, line: str) -> None:
 def _apply(args: argparse.Namespace, env, request) -> int:
     if args.dry_run:
         return _dry_run(args, env, request)
-    import asyncio
-
-    return asyncio.run(_run_job(args, env, request))
+    return _run_job(args, env, request)
 
 
 def _dry_run(args: argparse.Namespace, env, request) -> int:
@@ -215,10 +182,8 @@ def _dry_run(args: argparse.Namespace, env, request) -> int:
     return 0
 
 
-async def _run_job(args: argparse.Namespace, env, request) -> int:
-    import asyncio
-    import signal
-
+def _run_job(args: argparse.Namespace, env, request) -> int:
+    """Run the job in this thread (no event loop: asyncio only if a step needs it); ctrl+c cancels it."""
     from envtui.core.jobs import CANCELLED, SUCCEEDED, JobEngine, JobListener
 
     class Printer(JobListener):
@@ -235,20 +200,7 @@ async def _run_job(args: argparse.Namespace, env, request) -> int:
             out.flush()
             sys.stderr.flush()
 
-    engine = JobEngine(listener=Printer(), flush_interval=0.02)
-    job = engine.submit(env, request)
-    loop = asyncio.get_running_loop()
-    try:
-        loop.add_signal_handler(signal.SIGINT, engine.cancel, job)
-    except (NotImplementedError, RuntimeError):  # pragma: no cover - not on the main thread
-        pass
-    try:
-        await job.wait()
-    finally:
-        try:
-            loop.remove_signal_handler(signal.SIGINT)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover
-            pass
+    job = JobEngine(listener=Printer(), flush_interval=0.02).run_blocking(env, request)
     if args.json:
         emit_json(job.to_json())
     if job.status == SUCCEEDED:

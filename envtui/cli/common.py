@@ -24,6 +24,9 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
-def environment_from(args: argparse.Namespace) -> Environment:
-    """Resolve the environment the options name (UsageError when it is not one)."""
-    return resolve_environment(args.venv, allow_system=getattr(args, "system", False))
+def environment_from(args: argparse.Namespace, *, probe: bool = True) -> Environment:
+    """Resolve the environment the options name (UsageError when it is not one).
+
+    ``probe=False`` is for commands that only hand the venv to uv (see ``resolve_environment``).
+    """
+    return resolve_environment(args.venv, allow_system=getattr(args, "system", False), probe=probe)

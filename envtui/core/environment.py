@@ -4,6 +4,12 @@ A target may be a venv directory, a project directory holding ``.venv``, or a py
 executable. With no target: ``$VIRTUAL_ENV``, else ``./.venv`` (or a parent's), else the
 interpreter envtui itself runs in. An interpreter that is not a venv (a system or pyenv
 Python) is read-only unless the user passes ``--system``, as uv requires.
+
+Resolving runs the interpreter once (a probe: its layout and marker values). A change job
+only needs to know where the venv and its python are, and uv checks the interpreter itself,
+so ``resolve_environment(..., probe=False)`` reads a venv directory's layout and
+``pyvenv.cfg`` instead, and probes only when they do not say enough (or when something later
+asks for ``markers``).
 """
 
 from __future__ import annotations
@@ -68,12 +74,19 @@ class Environment:
     """What made it: ``uv``, ``virtualenv``, ``venv`` (stdlib, pip-based) or ``system``."""
     site_packages: tuple[Path, ...]
     """Where its distributions live (purelib and platlib, deduplicated)."""
-    markers: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
-    """PEP 508 marker values of this interpreter, to evaluate requirement markers."""
+    probed_markers: dict[str, str] | None = field(default=None, compare=False, hash=False, repr=False)
+    """The marker values as probed; None until asked for when resolved with ``probe=False``."""
     pyvenv: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     """The parsed ``pyvenv.cfg`` (empty for a system interpreter)."""
     system_allowed: bool = False
     """A non-venv interpreter may be changed only when the user said ``--system``."""
+
+    @property
+    def markers(self) -> dict[str, str]:
+        """PEP 508 marker values of this interpreter, to evaluate requirement markers."""
+        if self.probed_markers is None:  # resolved without the probe: run it now, once
+            object.__setattr__(self, "probed_markers", _probe(self.python)["markers"])
+        return self.probed_markers  # type: ignore[return-value]
 
     @property
     def writable(self) -> bool:
@@ -152,8 +165,16 @@ def resolve_environment(
     *,
     allow_system: bool = False,
     cwd: Path | None = None,
+    probe: bool = True,
 ) -> Environment:
-    """Turn a user's target into a validated Environment, or raise UsageError saying why."""
+    """Turn a user's target into a validated Environment, or raise UsageError saying why.
+
+    With ``probe=False`` (for a change job) a venv directory is taken from its layout and
+    ``pyvenv.cfg`` without running its interpreter, when they name the version and the
+    site-packages directory exists; anything else is probed as usual. The checks that make
+    a bad target a UsageError (missing, not a venv, interpreter missing or not executable)
+    are the same either way; whether the interpreter actually runs is then for uv to find.
+    """
     given = Path(target).expanduser() if target not in (None, "") else default_target(cwd)
     if cwd is not None and not given.is_absolute():
         given = cwd / given
@@ -177,6 +198,13 @@ def resolve_environment(
                 f"broken virtual environment: {root}",
                 cause=f"its interpreter {python} is missing{dangling}",
             )
+        if not probe:
+            if not os.access(python, os.X_OK):
+                raise UsageError(f"broken virtual environment: {root}",
+                                 cause=f"its interpreter {python} cannot be executed")
+            env = _from_layout(root, python)
+            if env is not None:
+                return env
     else:
         python = given
         if not os.access(python, os.X_OK):
@@ -197,9 +225,36 @@ def resolve_environment(
         is_venv=is_venv,
         creator=_creator(cfg) if is_venv else "system",
         site_packages=site,
-        markers=info["markers"],
+        probed_markers=info["markers"],
         pyvenv=cfg,
         system_allowed=allow_system and not is_venv,
+    )
+
+
+def _from_layout(root: Path, python: Path) -> Environment | None:
+    """A venv read from its ``pyvenv.cfg`` and directories, without running it; None if they are unclear."""
+    if os.name == "nt":  # pragma: no cover - another layout
+        return None
+    cfg = read_pyvenv_cfg(root / "pyvenv.cfg")
+    # uv: ``version_info = 3.11.7``; venv: ``version = 3.11.7``; virtualenv: ``3.11.7.final.0``
+    parts = (cfg.get("version_info") or cfg.get("version") or "").split(".")
+    if len(parts) < 3 or not all(p.isdigit() for p in parts[:3]) or parts[3:4] not in ([], ["final"]):
+        return None  # a pre-release or an unknown spelling: let the interpreter say
+    version = ".".join(parts[:3])
+    implementation = cfg.get("implementation", "cpython").lower()
+    if implementation not in ("cpython", ""):
+        return None  # PyPy and others lay out site-packages their own way: ask the interpreter
+    site = root / "lib" / f"python{parts[0]}.{parts[1]}" / "site-packages"
+    if not site.is_dir():
+        return None
+    return Environment(
+        path=root,
+        python=python,
+        version=version,
+        is_venv=True,
+        creator=_creator(cfg),
+        site_packages=(site,),
+        pyvenv=cfg,
     )
 
 
