@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Sequence
 
@@ -36,6 +35,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, stretch: int
     columns = list(zip(*([list(headers)] + [list(r) for r in rows])))
     widths = [max(len(cell) for cell in column) for column in columns]
     stretch = len(headers) - 1 if stretch is None else stretch
+    import shutil
+
     width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 10_000
     fixed = sum(w + 2 for i, w in enumerate(widths) if i != stretch)
     widths[stretch] = max(len(headers[stretch]), min(widths[stretch], width - fixed - 1))

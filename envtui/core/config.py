@@ -11,7 +11,6 @@ there too.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import re
@@ -201,6 +200,8 @@ def read_config(path: str | os.PathLike[str]) -> Config:
     if not isinstance(data, dict):
         checker.problem(table, "must be a table")
         checker.raise_if_any()
+    import hashlib
+
     config = checker.build(data, hashlib.sha256(raw).hexdigest())
     checker.raise_if_any()
     return config

@@ -10,7 +10,6 @@ otherwise the step says in the log that the hooks were skipped, and why.
 from __future__ import annotations
 
 import os
-import shlex
 import signal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +18,6 @@ from envtui.core import process
 from envtui.core.config import Config, load_config
 from envtui.core.errors import EnvtuiError
 from envtui.core.steps import Step, StepContext, StepFailed
-from envtui.core.trust import trust_state
 
 if TYPE_CHECKING:  # asyncio is imported when a hook runs: a job without hooks does without it
     import asyncio
@@ -54,6 +52,8 @@ class HookStep:
         commands = self.commands
         if not commands or self.config.path is None:
             return
+        from envtui.core.trust import trust_state
+
         state = trust_state(self.config.path, self.config.digest)
         if not state.trusted:
             ctx.emit("envtui", f"{self.name} skipped: {state.reason}")
@@ -66,6 +66,8 @@ class HookStep:
 
     async def _run_one(self, ctx: StepContext, argv: tuple[str, ...]) -> None:
         import asyncio
+
+        import shlex
 
         timeout = self.config.hooks.timeout
         ctx.emit("envtui", f"{self.phase}-change hook: $ {shlex.join(argv)}")

@@ -9,7 +9,6 @@ drops the lock when its holder exits, however it exits, so a crash never leaves 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -21,11 +20,19 @@ from envtui.core.locations import locks_dir
 #: How often a waiter tries again, in seconds.
 POLL_INTERVAL = 0.05
 
+try:  # the built-in SHA-256: importing hashlib loads OpenSSL, which costs every CLI run time
+    from _sha2 import sha256  # Python 3.12+
+except ImportError:  # pragma: no cover - depends on the Python version
+    try:
+        from _sha256 import sha256  # Python 3.10, 3.11
+    except ImportError:
+        from hashlib import sha256
+
 
 def lock_path(env_path: str | os.PathLike[str]) -> Path:
     """The lock file for one environment (the same for every spelling of its path)."""
     resolved = str(Path(env_path).resolve())
-    digest = hashlib.sha256(resolved.encode()).hexdigest()[:16]
+    digest = sha256(resolved.encode()).hexdigest()[:16]
     stem = Path(resolved).name or "root"
     return locks_dir() / f"{stem}-{digest}.lock"
 

@@ -7,7 +7,6 @@ in the user's state dir; any edit changes the hash, and the file must be trusted
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -50,6 +49,8 @@ class TrustState:
 
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes, in hex."""
+    import hashlib
+
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError as exc:

@@ -9,7 +9,7 @@ uv is located by ``ENVTUI_UV`` (an override), then the ``uv`` package's own bina
 from __future__ import annotations
 
 import os
-import shutil
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,8 @@ def find_uv() -> str:
     """The uv binary to run, or UvNotFound with a hint."""
     override = os.environ.get("ENVTUI_UV")
     if override:
+        import shutil
+
         found = shutil.which(override)
         if found is None:
             raise UvNotFound(
@@ -30,12 +32,20 @@ def find_uv() -> str:
                 cause="point ENVTUI_UV at a uv binary, or unset it",
             )
         return found
+    if sys.prefix != sys.base_prefix and os.name == "posix":
+        # In a venv the first place find_uv_bin() looks is the venv's bin/ (the "venv" scheme's
+        # scripts dir): look there first without its sysconfig work, which costs start-up time.
+        beside = os.path.join(sys.prefix, "bin", "uv")
+        if os.path.isfile(beside):
+            return beside
     try:
         from uv import find_uv_bin
 
         return find_uv_bin()
     except (ImportError, FileNotFoundError):
         pass
+    import shutil
+
     found = shutil.which("uv")
     if found is None:
         raise UvNotFound(
