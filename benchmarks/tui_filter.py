@@ -118,7 +118,9 @@ SOCKET = f"envtui-filter-bench-{os.getpid()}"
 
 
 def tmux(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True)
+    # COLUMNS/LINES in the environment would override the terminal's real size for Textual.
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True, env=env)
 
 
 def wait_screen(session: str, needle: str, timeout: float = 30.0) -> float:

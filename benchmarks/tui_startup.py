@@ -60,7 +60,9 @@ SOCKET = f"envtui-bench-{os.getpid()}"
 
 def tmux(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
     """Run a tmux command on the benchmark's own server."""
-    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=check)
+    # COLUMNS/LINES in the environment would override the terminal's real size for Textual.
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True, env=env, check=check)
 
 
 def capture(session: str) -> str:
