@@ -310,8 +310,8 @@ class MainScreen(JobActions, Screen[None]):
         if not self._started:
             # Secondary facts wait until the table is listed: they would only slow the start.
             self._started = True
-            self.check_uv_version()
-            self.find_environments(self.env)
+            self.call_after_refresh(self.check_uv_version)
+            self.call_after_refresh(self.find_environments, self.env)
         if switched:
             self.latest = None
             self.issues = []
