@@ -324,3 +324,34 @@ async def test_sizes_down_to_60x20_work_and_smaller_says_so(env_path: Path, size
         assert "4 packages" in screen_text(app)
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_keys_typed_fast_after_slash_land_in_the_filter(env_path: Path) -> None:
+    from textual import events
+
+    app = make_app(env_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # All queued at once, as a terminal delivers "/al" typed quickly: none may reach the table
+        # (where "l" would toggle the log).
+        for key, char in (("slash", "/"), ("a", "a"), ("l", "l")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert app.screen.query_one(FilterInput).value == "al"
+        assert app.screen.query_one(JobLogPane).collapsed
+        await pilot.press("slash")  # in the box, "/" is a character
+        assert app.screen.query_one(FilterInput).value == "al/"
+
+
+async def test_mouse_click_moves_the_cursor_and_a_second_click_opens_details(env_path: Path) -> None:
+    app = make_app(env_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        # Row 0 is the column header; rows start below it.
+        await pilot.click(PackageTable, offset=(5, 3))
+        assert table.current.key == "beta"
+        await pilot.click(PackageTable, offset=(5, 3))
+        await pilot.pause()
+        assert app.screen.query_one(DetailsPane).display
+        assert "beta 1.1" in screen_text(app)

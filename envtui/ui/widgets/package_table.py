@@ -222,9 +222,10 @@ class PackageTable(ScrollView, can_focus=True):
 
     def _on_click(self, event: events.Click) -> None:
         """Clicking a row moves the cursor there; a second click on it opens details."""
-        if event.y < 1:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:  # the border, or the column header
             return
-        index = self.scroll_offset.y + event.y - 1
+        index = self.scroll_offset.y + offset.y - 1
         if 0 <= index < len(self._keys):
             if index == self.cursor:
                 self.action_select()
