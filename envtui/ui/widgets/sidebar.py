@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from envtui.core.filtering import View
+from envtui.core.filtering import OUTDATED, View
 
 _VIM_KEYS: list[BindingType] = [
     Binding("k", "cursor_up", "Up", show=False),
@@ -117,6 +117,8 @@ class ViewList(OptionList):
                 line.append(entry.label)
                 if shown:
                     line.append(f" {shown}", style="dim")
+                elif entry.kind == OUTDATED:
+                    line.append(" (o)", style="dim")  # not known until asked: o asks
                 self.add_option(Option(line, id=entry.id))
             else:
                 self.add_option(Option(Text(self._labels[entry], no_wrap=True), id=f"pane:{entry}"))
