@@ -136,3 +136,16 @@ def test_broken_uv_is_a_clear_error(env_path: Path, tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "uv pip list failed (uv: cannot start)" in result.stderr
     assert [r["name"] for r in json.loads(result.stdout)] == ["alpha", "beta", "boom", "gamma"]
+
+
+def test_find_uv_from_many_threads_at_once() -> None:
+    """Workers look uv up concurrently; every one gets the same working binary."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from envtui.core import uv as uv_module
+
+    uv_module._FOUND.clear()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        found = set(pool.map(lambda _: uv_module.find_uv(), range(64)))
+    assert len(found) == 1
+    assert uv_module.Uv(found.pop()).version().count(".") >= 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,26 @@ from envtui.core.errors import EnvtuiError, UvNotFound
 from envtui.core.process import LineCallback, ProcessResult
 
 
+_FIND_LOCK = threading.Lock()
+_FOUND: dict[tuple[str, str], str] = {}
+
+
 def find_uv() -> str:
-    """The uv binary to run, or UvNotFound with a hint."""
+    """The uv binary to run, or UvNotFound with a hint.
+
+    Safe to call from several threads at once (the UI's workers do): ``uv.find_uv_bin()``
+    reads ``sysconfig`` state that is not thread-safe, so lookups are serialised, and a found
+    binary is remembered for as long as ``ENVTUI_UV`` and ``PATH`` stay the same.
+    """
+    key = (os.environ.get("ENVTUI_UV", ""), os.environ.get("PATH", ""))
+    with _FIND_LOCK:
+        found = _FOUND.get(key)
+        if found is None or not os.path.isfile(found):
+            found = _FOUND[key] = _locate_uv()
+        return found
+
+
+def _locate_uv() -> str:
     override = os.environ.get("ENVTUI_UV")
     if override:
         import shutil
