@@ -511,7 +511,7 @@ class JobEngine:
                 outcome = self._run_with_steps_blocking(job, tick, interrupts)
             else:
                 outcome = CANCELLED
-        except KeyboardInterrupt:  # no handler of ours (not the main thread): stop uv, then go
+        except KeyboardInterrupt:  # got through anyway (e.g. raised inside a step): stop uv, then go
             self._signal(job, signal.SIGINT)
             self._signal(job, signal.SIGTERM)
             job.message = job.message or "envtui stopped while the job ran"
@@ -739,7 +739,8 @@ class _Interrupts:
     def __exit__(self, *exc_info: object) -> None:
         if self.fd is None or self._write_fd is None:
             return
-        signal.signal(signal.SIGINT, self._old_handler)
+        # None: the old handler was not set from Python and cannot be put back; the default then
+        signal.signal(signal.SIGINT, signal.SIG_DFL if self._old_handler is None else self._old_handler)
         signal.set_wakeup_fd(self._old_wakeup)
         os.close(self.fd)
         os.close(self._write_fd)
