@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import argparse
 
+from envtui.core.config import Config, load_config
 from envtui.core.environment import resolve_environment
+from envtui.core.errors import UsageError
 
 
 def open_tui(args: argparse.Namespace) -> int:
-    """Open the TUI; returns its exit code."""
-    env = resolve_environment(args.path, allow_system=args.system)
+    """Open the TUI; returns its exit code.
+
+    The project configuration (``--config``, else the one found from here upwards) names the
+    venv to open when PATH is not given and overrides package categories. A broken ``--config``
+    is bad usage (exit 2); a broken configuration that was only found is not fatal: the TUI
+    opens with defaults and its Health view says what is wrong.
+    """
+    try:
+        config = load_config(args.config)
+    except UsageError:
+        if args.config:
+            raise
+        config = Config()
+    target = args.path if args.path else config.venv
+    env = resolve_environment(target, allow_system=args.system)
     from envtui.ui.app import run_app
 
-    return run_app(env, config_path=args.config)
+    return run_app(env, config_path=args.config, category_overrides=config.categories)

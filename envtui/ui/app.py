@@ -9,6 +9,7 @@ still works; it imports the app module on first use.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +23,19 @@ if TYPE_CHECKING:
 __all__ = ["EnvtuiApp", "run_app"]
 
 
-def run_app(env: Environment, *, config_path: str | Path | None = None) -> int:
+def run_app(
+    env: Environment,
+    *,
+    config_path: str | Path | None = None,
+    category_overrides: Mapping[str, str] | None = None,
+) -> int:
     """Run the TUI on ``env`` until the user quits; returns the process exit code."""
     uv = Uv()
-    listing = preload.start(env, uv)
+    listing = preload.start(env, uv, category_overrides)
     from envtui.ui.envtui_app import EnvtuiApp
 
-    app = EnvtuiApp(env, config_path=config_path, uv=uv, preloaded=listing)
+    app = EnvtuiApp(env, config_path=config_path, uv=uv, preloaded=listing,
+                    category_overrides=category_overrides)
     result = app.run()
     if app.return_code not in (None, 0):
         return app.return_code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
@@ -37,6 +38,7 @@ class EnvtuiApp(App[int]):
         config_path: str | Path | None = None,
         uv: Uv | None = None,
         preloaded: Future[tuple[Inventory, PackageIndex]] | None = None,
+        category_overrides: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.env = env
@@ -47,10 +49,13 @@ class EnvtuiApp(App[int]):
         """The first listing, already under way when the app was built (see ``preload``)."""
         self.config_path = Path(config_path) if config_path else None
         """An explicit config file from ``--config`` (None: the default lookup)."""
+        self.category_overrides = dict(category_overrides or {})
+        """The configuration's ``[categories]``: package name -> category."""
 
     def get_default_screen(self) -> MainScreen:
         """The main screen on the environment given."""
-        return MainScreen(self.env, uv=self.uv, preloaded=self.preloaded)
+        return MainScreen(self.env, uv=self.uv, preloaded=self.preloaded,
+                          category_overrides=self.category_overrides)
 
     @property
     def main_screen(self) -> MainScreen:

@@ -14,6 +14,7 @@ import os
 import pickle
 import sys
 import threading
+from collections.abc import Mapping
 from concurrent.futures import Future
 
 from envtui.core.environment import Environment
@@ -25,20 +26,20 @@ from envtui.core.uv import Uv
 Loaded = tuple[Inventory, PackageIndex]
 
 
-def load(env: Environment, uv: Uv) -> Loaded:
-    """List ``env`` and index it for filtering (blocking)."""
-    inventory = list_packages(env, uv)
+def load(env: Environment, uv: Uv, overrides: Mapping[str, str] | None = None) -> Loaded:
+    """List ``env`` (with the configuration's category overrides) and index it for filtering (blocking)."""
+    inventory = list_packages(env, uv, category_overrides=overrides)
     return inventory, PackageIndex(inventory.packages.values())
 
 
-def start(env: Environment, uv: Uv) -> Future[Loaded]:
+def start(env: Environment, uv: Uv, overrides: Mapping[str, str] | None = None) -> Future[Loaded]:
     """Begin :func:`load` in the background; the future carries its result or its error."""
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         try:
-            return _start_forked(env, uv)
+            return _start_forked(env, uv, overrides)
         except OSError:
             pass
-    return _start_thread(env, uv)
+    return _start_thread(env, uv, overrides)
 
 
 def _run_in_thread(future: Future[Loaded], work) -> None:
@@ -53,13 +54,13 @@ def _run_in_thread(future: Future[Loaded], work) -> None:
     threading.Thread(target=run, name="envtui-preload", daemon=True).start()
 
 
-def _start_thread(env: Environment, uv: Uv) -> Future[Loaded]:
+def _start_thread(env: Environment, uv: Uv, overrides: Mapping[str, str] | None) -> Future[Loaded]:
     future: Future[Loaded] = Future()
-    _run_in_thread(future, lambda: load(env, uv))
+    _run_in_thread(future, lambda: load(env, uv, overrides))
     return future
 
 
-def _start_forked(env: Environment, uv: Uv) -> Future[Loaded]:
+def _start_forked(env: Environment, uv: Uv, overrides: Mapping[str, str] | None) -> Future[Loaded]:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; its work is checked through the parent
@@ -67,7 +68,8 @@ def _start_forked(env: Environment, uv: Uv) -> Future[Loaded]:
         try:
             os.close(read_fd)
             try:
-                payload = pickle.dumps(("ok", list_packages(env, uv)), pickle.HIGHEST_PROTOCOL)
+                inventory = list_packages(env, uv, category_overrides=overrides)
+                payload = pickle.dumps(("ok", inventory), pickle.HIGHEST_PROTOCOL)
             except EnvtuiError as exc:
                 payload = pickle.dumps(("error", exc.message, exc.cause))
             with os.fdopen(write_fd, "wb") as pipe:
@@ -85,7 +87,7 @@ def _start_forked(env: Environment, uv: Uv) -> Future[Loaded]:
         try:
             kind, *rest = pickle.loads(data)
         except Exception:  # noqa: BLE001 - the child died: list here instead
-            return load(env, uv)
+            return load(env, uv, overrides)
         if kind == "error":
             raise EnvtuiError(rest[0], cause=rest[1])
         inventory: Inventory = rest[0]

@@ -9,7 +9,7 @@ job is to post a message from ``envtui.ui.messages``.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
@@ -96,6 +96,7 @@ class MainScreen(JobActions, Screen[None]):
         *,
         uv: Uv | None = None,
         preloaded: Future[tuple[Inventory, PackageIndex]] | None = None,
+        category_overrides: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.env = env
@@ -110,6 +111,8 @@ class MainScreen(JobActions, Screen[None]):
         """What ``uv pip check`` reported."""
         self.broken: dict[str, list[str]] = {}
         """Packages with a broken requirement -> the lines saying why."""
+        self.category_overrides = dict(category_overrides or {})
+        """The configuration's ``[categories]``, applied to every listing."""
         self.uv = uv or Uv()
         """The uv binary, found once here: finding it in several threads at once races in sysconfig."""
         self.views = standard_views()
@@ -238,7 +241,7 @@ class MainScreen(JobActions, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="inventory", description="Listing packages")
     def load_inventory(self, env: Environment) -> None:
         """List the environment and index it for filtering."""
-        inventory, index = preload.load(env, self.uv)
+        inventory, index = preload.load(env, self.uv, self.category_overrides)
         if not get_current_worker().is_cancelled:
             self.post_message(InventoryLoaded(env, inventory, index))
 
@@ -278,7 +281,7 @@ class MainScreen(JobActions, Screen[None]):
     def switch_environment(self, path: Path) -> None:
         """Resolve ``path`` and list it; the screen switches when it arrives."""
         env = resolve_environment(path)
-        inventory, index = preload.load(env, self.uv)
+        inventory, index = preload.load(env, self.uv, self.category_overrides)
         if not get_current_worker().is_cancelled:
             self.post_message(InventoryLoaded(env, inventory, index))
 
