@@ -32,8 +32,9 @@ async def test_badge_shows_the_worst_check_and_the_view_lists_every_check(env_pa
         view = app.screen.query_one(HealthView)
         names = [f.name for f in view.report.findings]
         assert names[:4] == ["interpreter", "dependencies", "import alpha", "import boom"]
-        app.screen.current_view = HEALTH_PANE
+        await pilot.press("H")  # the key for the Health view
         await pilot.pause()
+        assert app.screen.current_view == HEALTH_PANE
         assert "FAIL" in screen_text(app) and "import boom" in screen_text(app)
         # The highlighted check's whole story shows under the table; Enter opens its package.
         view.table.focus()

@@ -68,13 +68,6 @@ def badge_text(report: health.HealthReport) -> tuple[str, str, str]:
 class HealthView(Vertical):
     """Every health check with its status, detail and time; the badge follows the worst."""
 
-    DEFAULT_CSS = """
-    HealthView { height: 1fr; }
-    HealthView > #health-summary { height: 1; padding: 0 1; color: $text-muted; }
-    HealthView > DataTable { height: 1fr; }
-    HealthView > #health-more { height: auto; max-height: 12; padding: 0 1; color: $text-muted;
-                                border-top: solid $panel; }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "check_now", "Check now", tooltip="Run every health check again", id="health.check_now"),

@@ -24,11 +24,6 @@ def _when(started: float | None) -> str:
 class JobsView(Vertical):
     """A table of jobs, the selected job's errors and log tail, and a Cancel button."""
 
-    DEFAULT_CSS = """
-    JobsView #jobs-table { height: 1fr; }
-    JobsView #jobs-detail { height: auto; max-height: 12; padding: 0 1; }
-    JobsView #jobs-buttons { height: auto; }
-    """
 
     def __init__(self, engine: JobEngine, env_path: str, *, id: str | None = None) -> None:
         super().__init__(id=id)

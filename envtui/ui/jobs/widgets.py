@@ -19,10 +19,6 @@ _FOLLOW = re.compile(r"^(\s+(cause|hint|caused by)\b|hint:)", re.IGNORECASE)
 class Spinner(Static):
     """A spinner and a word, shown while something runs in the background (e.g. the outdated check)."""
 
-    DEFAULT_CSS = """
-    Spinner { width: auto; height: 1; color: $accent; padding: 0 1; display: none; }
-    Spinner.-active { display: block; }
-    """
 
     label: Reactive[str] = reactive("")
     """What is running, e.g. ``checking for newer versions``."""

@@ -18,19 +18,6 @@ from envtui.core.preview import Preview
 class ConfirmChangeScreen(ModalScreen[bool]):
     """Show what a job will add, remove and change; dismiss with True to run it."""
 
-    DEFAULT_CSS = """
-    ConfirmChangeScreen { align: center middle; }
-    ConfirmChangeScreen > #confirm-box {
-        width: 80%; max-width: 100; height: auto; max-height: 85%;
-        border: thick $primary; background: $surface; padding: 1 2;
-    }
-    ConfirmChangeScreen #confirm-title { text-style: bold; margin-bottom: 1; }
-    ConfirmChangeScreen .confirm-note { color: $warning; }
-    ConfirmChangeScreen #confirm-changes { height: auto; max-height: 20; margin: 1 0; }
-    ConfirmChangeScreen #confirm-summary { color: $text-muted; }
-    ConfirmChangeScreen #confirm-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    ConfirmChangeScreen Button { margin-left: 2; }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,y", "run", "Run", tooltip="Run the job", id="confirm.run"),

@@ -46,7 +46,7 @@ from envtui.ui.widgets.job_log import JobLog, JobLogPane
 from envtui.ui.widgets.key_bar import KeyBar
 from envtui.ui.widgets.package_table import PackageTable
 from envtui.ui.widgets.sidebar import EnvironmentList, ViewList, display_path
-from envtui.ui.health import install_health, recheck_health
+from envtui.ui.health import HEALTH_PANE, install_health, recheck_health
 from envtui.ui.jobs.actions import JobActions
 from envtui.ui.widgets.status_bar import HealthBadge, StatusBar
 
@@ -77,6 +77,7 @@ class MainScreen(JobActions, Screen[None]):
         Binding("o", "check_outdated", "Outdated", show=False, tooltip="Ask the index for newer versions", id="check_outdated"),
         Binding("d", "toggle_details", "Details", show=False, tooltip="Show or hide the details pane", id="toggle_details"),
         Binding("e", "focus_environments", "Envs", show=False, tooltip="Go to the environment list", id="focus_environments"),
+        Binding("H", "health_view", "Health", show=False, tooltip="Show every health check", id="health.view"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus_previous"),
     ]
@@ -540,6 +541,10 @@ class MainScreen(JobActions, Screen[None]):
         """List the environment again, keeping the cursor on the same package."""
         self.table.border_subtitle = "refreshing…"
         self.refresh_inventory()
+
+    def action_health_view(self) -> None:
+        """Show the Health view (every check, its status and detail)."""
+        self.current_view = HEALTH_PANE
 
     def action_toggle_log(self) -> None:
         """Show or hide the job log."""

@@ -14,14 +14,6 @@ from textual.widgets import Input, Static
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; dismiss with it (enter) or None (escape)."""
 
-    DEFAULT_CSS = """
-    PromptScreen { align: center middle; }
-    PromptScreen > #prompt-box {
-        width: 80%; max-width: 90; height: auto; border: thick $primary; background: $surface; padding: 1 2;
-    }
-    PromptScreen #prompt-title { text-style: bold; }
-    PromptScreen #prompt-hint { color: $text-muted; margin-top: 1; }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without doing anything", id="prompt.cancel"),
