@@ -36,7 +36,12 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep envtui's state (job history, trust) and uv's cache out of the user's home."""
+    """Keep envtui's state (job history, trust) and uv's cache out of the user's home.
+
+    Each test also starts in an empty working directory of its own: envtui looks for venvs and
+    configuration from there, and the checkout it runs in may hold a ``.venv`` of its own.
+    """
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     monkeypatch.setenv("ENVTUI_STATE_DIR", str(tmp_path_factory.mktemp("state")))
     monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "uv-cache"))
     monkeypatch.setenv("UV_NO_PROGRESS", "1")
