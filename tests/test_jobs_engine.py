@@ -228,10 +228,10 @@ async def test_a_non_venv_is_refused_without_system(offline_uv) -> None:
 
     from envtui.core.errors import EnvtuiError
 
-    env = resolve_environment(sys.executable)
-    if env.is_venv:
-        pytest.skip("the test interpreter is itself a venv")
-    with pytest.raises(EnvtuiError):
+    # The interpreter the test venv (if any) was made from: a real, non-venv Python.
+    env = resolve_environment(Path(sys.base_prefix) / "bin" / "python3")
+    assert not env.is_venv and not env.writable
+    with pytest.raises(EnvtuiError, match="not a virtual environment"):
         JobEngine().submit(env, ChangeRequest.install(["alpha"]))
 
 
