@@ -267,3 +267,15 @@ def test_network_down_exits_1(venv_factory, monkeypatch) -> None:
     assert result.returncode == 1
     assert "Failed to fetch" in result.stderr
     assert freeze(venv) == ""
+
+
+def test_a_requirements_file_that_does_not_parse_is_bad_input(venv_factory, tmp_path, offline_uv) -> None:
+    venv = venv_factory(["beta==1.1"])
+    garbage = tmp_path / "passwd"
+    garbage.write_text("root:x:0:0:root:/root:/bin/bash\nalpha\n")
+    before = freeze(venv)
+    for args in (["install", "-r", str(garbage)], ["sync", str(garbage)]):
+        result = run_envtui(*args, "--venv", str(venv))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"error: invalid requirement at {garbage}:1")
+    assert freeze(venv) == before

@@ -149,3 +149,12 @@ def test_find_uv_from_many_threads_at_once() -> None:
         found = set(pool.map(lambda _: uv_module.find_uv(), range(64)))
     assert len(found) == 1
     assert uv_module.Uv(found.pop()).version().count(".") >= 1
+
+
+@pytest.mark.parametrize("args", [["list", "--venv", ""], ["info", "alpha", "--venv", " "],
+                                  ["install", "--venv", "", "alpha", "--dry-run"], ["verify", "--venv", ""]])
+def test_an_empty_venv_path_is_bad_input_not_the_default(args: list[str]) -> None:
+    """``--venv "$UNSET"`` must never fall back to whatever environment is around."""
+    result = run_envtui(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: empty path given for the environment")

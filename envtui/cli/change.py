@@ -11,13 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from envtui.cli.common import add_env_options, add_json_option, environment_from
+from envtui.cli.common import add_env_options, add_json_option
+from envtui.cli.config import add_config_option, config_from, environment_for
 from envtui.cli.output import emit_json, warn
 from envtui.core.errors import UsageError
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     add_env_options(p)
+    add_config_option(p)
     p.add_argument("--dry-run", action="store_true", help="only show what would change (uv --dry-run)")
     add_json_option(p)
 
@@ -62,14 +64,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _writable_env(args: argparse.Namespace, *, probe: bool = True):
-    """The environment to change. ``probe=False`` when it only goes to uv: a venv is then read
-    from its layout without running its interpreter (uv checks that), which saves start-up time,
-    the CLI's overhead over uv."""
-    env = environment_from(args, probe=probe)
+    """The environment to change, and the project configuration whose hooks run around the job.
+
+    A configuration that cannot be read is bad input (exit 2): running without it would
+    silently drop its hooks. ``probe=False`` when the venv only goes to uv: it is then read from
+    its layout without running its interpreter (uv checks that), which saves start-up time, the
+    CLI's overhead over uv.
+    """
+    config = config_from(args)
+    env = environment_for(args, config, probe=probe)
     if not env.writable:
         raise UsageError(f"not a virtual environment: {env.path}",
                          cause="envtui changes a system interpreter only with --system")
-    return env
+    return env, config
 
 
 def run_install(args: argparse.Namespace) -> int:
@@ -77,7 +84,7 @@ def run_install(args: argparse.Namespace) -> int:
     from envtui.core.change import ChangeRequest
 
     request = ChangeRequest.install(args.specs, requirements=args.requirement, editables=args.editable)
-    return _apply(args, _writable_env(args, probe=False), request)
+    return _apply(args, *_writable_env(args, probe=False), request)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -93,8 +100,8 @@ def run_upgrade(args: argparse.Namespace) -> int:
     if not args.all and not args.names:
         raise UsageError("nothing to upgrade", cause="give package names, or --all")
     names = validate_names(args.names)
-    env = _writable_env(args)
-    inventory = list_packages(env)
+    env, config = _writable_env(args)
+    inventory = list_packages(env, category_overrides=config.categories)
     if args.all:
         latest = fetch_outdated(env)
         outdated = [p for p in inventory.sorted() if p.top_level and p.key in latest]
@@ -113,7 +120,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
         if missing:
             raise UsageError(f"not installed: {', '.join(missing)}",
                              cause="use 'envtui install' to add a package")
-    return _apply(args, env, ChangeRequest.upgrade(names))
+    return _apply(args, env, config, ChangeRequest.upgrade(names))
 
 
 def run_uninstall(args: argparse.Namespace) -> int:
@@ -125,8 +132,8 @@ def run_uninstall(args: argparse.Namespace) -> int:
     from envtui.core.specs import validate_names
 
     names = validate_names(args.names)
-    env = _writable_env(args)
-    inventory = list_packages(env)
+    env, config = _writable_env(args)
+    inventory = list_packages(env, category_overrides=config.categories)
     removing = {canonicalize_name(n) for n in names}
     present: list[str] = []
     for name in names:
@@ -144,7 +151,7 @@ def run_uninstall(args: argparse.Namespace) -> int:
             emit_json({"dry_run": args.dry_run, "kind": "uninstall", "venv": str(env.path),
                        "added": [], "removed": [], "changed": []})
         return 0
-    return _apply(args, env, ChangeRequest.uninstall(present))
+    return _apply(args, env, config, ChangeRequest.uninstall(present))
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -152,7 +159,7 @@ def run_sync(args: argparse.Namespace) -> int:
     from envtui.core.change import ChangeRequest
 
     request = ChangeRequest.sync(args.file)
-    return _apply(args, _writable_env(args, probe=False), request)
+    return _apply(args, *_writable_env(args, probe=False), request)
 
 
 def _say(args: argparse.Namespace, line: str) -> None:
@@ -160,10 +167,10 @@ def _say(args: argparse.Namespace, line: str) -> None:
     print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
 
 
-def _apply(args: argparse.Namespace, env, request) -> int:
+def _apply(args: argparse.Namespace, env, config, request) -> int:
     if args.dry_run:
         return _dry_run(args, env, request)
-    return _run_job(args, env, request)
+    return _run_job(args, env, config, request)
 
 
 def _dry_run(args: argparse.Namespace, env, request) -> int:
@@ -182,7 +189,7 @@ def _dry_run(args: argparse.Namespace, env, request) -> int:
     return 0
 
 
-def _run_job(args: argparse.Namespace, env, request) -> int:
+def _run_job(args: argparse.Namespace, env, config, request) -> int:
     """Run the job in this thread (no event loop: asyncio only if a step needs it); ctrl+c cancels it."""
     from envtui.core.jobs import CANCELLED, SUCCEEDED, JobEngine, JobListener
 
@@ -200,7 +207,7 @@ def _run_job(args: argparse.Namespace, env, request) -> int:
             out.flush()
             sys.stderr.flush()
 
-    job = JobEngine(listener=Printer(), flush_interval=0.02).run_blocking(env, request)
+    job = JobEngine(listener=Printer(), config=config, flush_interval=0.02).run_blocking(env, request)
     if args.json:
         emit_json(job.to_json())
     if job.status == SUCCEEDED:

@@ -22,7 +22,8 @@ def config_from(args: argparse.Namespace) -> Config:
     return load_config(getattr(args, "config", None))
 
 
-def environment_for(args: argparse.Namespace, config: Config) -> Environment:
+def environment_for(args: argparse.Namespace, config: Config, *, probe: bool = True) -> Environment:
     """``--venv`` when given, else the configuration's ``venv``, else the default rule."""
-    target = args.venv if getattr(args, "venv", None) else config.venv
-    return resolve_environment(target, allow_system=getattr(args, "system", False))
+    given = getattr(args, "venv", None)
+    target = given if given is not None else config.venv
+    return resolve_environment(target, allow_system=getattr(args, "system", False), probe=probe)

@@ -23,7 +23,7 @@ def open_tui(args: argparse.Namespace) -> int:
         if args.config:
             raise
         config = Config()
-    target = args.path if args.path else config.venv
+    target = args.path if args.path is not None else config.venv
     env = resolve_environment(target, allow_system=args.system)
     from envtui.ui.app import run_app
 

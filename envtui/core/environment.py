@@ -175,7 +175,10 @@ def resolve_environment(
     a bad target a UsageError (missing, not a venv, interpreter missing or not executable)
     are the same either way; whether the interpreter actually runs is then for uv to find.
     """
-    given = Path(target).expanduser() if target not in (None, "") else default_target(cwd)
+    if target is not None and not str(target).strip():
+        # An empty path (``--venv "$UNSET"``) must not quietly mean "the default environment".
+        raise UsageError("empty path given for the environment", cause="name a venv, a project or a python")
+    given = Path(target).expanduser() if target is not None else default_target(cwd)
     if cwd is not None and not given.is_absolute():
         given = cwd / given
     if not given.exists() and not given.is_symlink():

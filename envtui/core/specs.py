@@ -126,4 +126,11 @@ def validate_file(path: str | os.PathLike[str], *, what: str = "requirements fil
         raise UsageError(f"no such {what}: {path}")
     if not os.access(given, os.R_OK):
         raise UsageError(f"cannot read {what}: {path}", cause="permission denied")
+    from envtui.core.requirements import read_requirements_file
+
+    parsed = read_requirements_file(given)  # UsageError when it is not text
+    if parsed.errors:
+        first = parsed.errors[0]
+        more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""
+        raise UsageError(f"invalid requirement at {first.source}:{first.line}{more}", cause=first.message)
     return given.resolve()
