@@ -172,13 +172,13 @@ def test_the_provider_finds_the_config_or_gives_nothing(project: Path, monkeypat
     assert hook_provider(None, project / "envtui.toml")[0][0].config.path == (project / "envtui.toml").resolve()
 
 
-async def test_an_unreadable_config_runs_no_hooks_and_says_why(project: Path, env_path: Path, monkeypatch) -> None:
+async def test_an_unreadable_config_stops_the_job_and_says_why(project: Path, env_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(project)
     (project / "envtui.toml").write_text("[hooks]\nbefore-change = 1\n")
     [step], after = hook_provider(None, None)
-    log = Log()
-    await step.run(context(env_path, "before", log))
-    assert "hooks skipped: the configuration cannot be read" in log.text and after == []
+    with pytest.raises(StepFailed, match="the configuration cannot be read, so its hooks cannot run"):
+        await step.run(context(env_path, "before", Log()))
+    assert after == []
 
 
 def test_hooks_through_a_real_install(project: Path, venv_factory, offline_uv: Path) -> None:
@@ -206,3 +206,65 @@ def test_hooks_through_a_real_install(project: Path, venv_factory, offline_uv: P
     assert third.returncode == 0, third.stderr
     assert "changed since it was trusted" in third.stderr
     assert not before.exists() and not after.exists()
+
+
+def test_trusted_hooks_do_not_run_when_uv_cannot_resolve_or_nothing_changes(
+        project: Path, venv_factory, offline_uv: Path) -> None:
+    """Stopping a service is an outage: not for a typo, not for a no-op."""
+    venv = venv_factory(["beta==1.1"])
+    before, after = project / "before-ran", project / "after-ran"
+    write_config(project, touch(before), touch(after))
+    assert run_in(project, "trust").returncode == 0
+
+    unknown = run_in(project, "install", "--venv", str(venv), "nosuchpackage-zz")
+    assert unknown.returncode == 1
+    assert "uv cannot install" in unknown.stderr and "no hook ran" in unknown.stderr
+    assert "after-change hooks not run: the before-change hooks were not run either" in unknown.stderr
+    assert not before.exists() and not after.exists()
+
+    already = run_in(project, "install", "--venv", str(venv), "beta==1.1")
+    assert already.returncode == 0, already.stderr
+    assert "before-change hooks not run: uv says nothing would change" in already.stderr
+    assert not before.exists() and not after.exists()
+
+    change = run_in(project, "install", "--venv", str(venv), "delta")
+    assert change.returncode == 0, change.stderr
+    assert before.exists() and after.exists()
+
+
+def test_a_broken_config_refuses_change_commands(project: Path, venv_factory) -> None:
+    venv = venv_factory(["beta==1.1"])
+    (project / "envtui.toml").write_text("x = 1\n")
+    for args in (["install", "delta"], ["install", "--dry-run", "delta"], ["uninstall", "beta"]):
+        result = run_in(project, *args, "--venv", str(venv))
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.startswith("error: ") and "x: unknown key" in result.stderr
+
+
+def test_cancel_stops_a_running_hook(project: Path, venv_factory, offline_uv: Path) -> None:
+    """ctrl+c during a slow before-hook ends the job within the grace period, not the hook's time."""
+    import os
+    import signal
+    import subprocess
+
+    venv = venv_factory()
+    started = project / "hook-started"
+    slow = [sys.executable, "-c",
+            f"import pathlib, time; pathlib.Path({str(started)!r}).touch(); time.sleep(60)"]
+    write_config(project, slow, ["true"])
+    assert run_in(project, "trust").returncode == 0
+    proc = subprocess.Popen([sys.executable, "-m", "envtui", "install", "--venv", str(venv), "delta"],
+                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not started.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGINT)
+    sent = time.monotonic()
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert time.monotonic() - sent < 10
+    assert "cancelled during step 'before-change hooks'" in err
+    freeze = subprocess.run([sys.executable, "-m", "envtui", "list", "--venv", str(venv), "--json"],
+                            capture_output=True, text=True)
+    assert "delta" not in freeze.stdout

@@ -98,3 +98,36 @@ def test_lock_is_per_environment_and_released_on_exit(tmp_path: Path) -> None:
     assert a_again.try_acquire()
     a_again.release()
     b.release()
+
+
+async def test_a_cancelled_stream_does_not_leave_its_program_running(tmp_path) -> None:
+    """A worker cancelled mid-stream (or an app that quits) ends the child it started."""
+    import asyncio
+    import os
+    import sys
+
+    import pytest
+
+    from envtui.core import process
+
+    started: list = []
+    task = asyncio.ensure_future(process.stream(
+        [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(60)"],
+        lambda stream, line: None, on_start=started.append))
+    while not started:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    pid = started[0].pid
+    for _ in range(60):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        if started[0].returncode is not None:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the child is still running")

@@ -5,6 +5,11 @@ The reference migration stopped the backend, installed, started it again and che
 after-step (``[hooks] after-change``, then a health re-check), both writing into the job log.
 They run only when the configuration file's exact content is trusted (``envtui trust``);
 otherwise the step says in the log that the hooks were skipped, and why.
+
+Stopping a service costs an outage, so the before-step first asks uv (``--dry-run``) what the
+job would do: when uv cannot resolve it the job fails with uv's error and no hook runs; when
+nothing would change, the hooks are not run (and the after-step, seeing that, does not run its
+own). A cancelled job stops the hook that is running.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ class HookStep:
         return hooks.before_change if self.phase == "before" else hooks.after_change
 
     async def run(self, ctx: StepContext) -> None:
-        """Run the commands if the file is trusted; say so either way."""
+        """Run the commands if the file is trusted and the job will change something; say so either way."""
         commands = self.commands
         if not commands or self.config.path is None:
             return
@@ -58,6 +63,14 @@ class HookStep:
         if not state.trusted:
             ctx.emit("envtui", f"{self.name} skipped: {state.reason}")
             ctx.data.setdefault("hooks_skipped", state.reason)
+            return
+        if self.phase == "before":
+            if not await _would_change(ctx):
+                ctx.data[_HELD] = True
+                ctx.emit("envtui", f"{self.name} not run: uv says nothing would change")
+                return
+        elif ctx.data.get(_HELD):
+            ctx.emit("envtui", f"{self.name} not run: the before-change hooks were not run either")
             return
         for argv in commands:
             await self._run_one(ctx, argv)
@@ -72,9 +85,15 @@ class HookStep:
         timeout = self.config.hooks.timeout
         ctx.emit("envtui", f"{self.phase}-change hook: $ {shlex.join(argv)}")
         started: list[asyncio.subprocess.Process] = []
+
+        def on_start(proc: asyncio.subprocess.Process) -> None:
+            started.append(proc)
+            if ctx.track is not None:
+                ctx.track(proc)  # cancelling the job now reaches the hook
+
         try:
             result = await asyncio.wait_for(
-                process.stream(list(argv), ctx.emit, on_start=started.append, cwd=str(self.config.directory)),
+                process.stream(list(argv), ctx.emit, on_start=on_start, cwd=str(self.config.directory)),
                 timeout,
             )
         except asyncio.TimeoutError:
@@ -87,6 +106,32 @@ class HookStep:
             raise StepFailed(f"{self.phase}-change hook {argv[0]} could not start: {exc.cause or exc.message}") from exc
         if not result.ok:
             raise StepFailed(f"{self.phase}-change hook {argv[0]} exited with status {result.returncode}")
+
+
+#: Set in ``StepContext.data`` when the before-step held the hooks back (uv cannot, or need not, change anything).
+_HELD = "hooks_held"
+
+
+async def _would_change(ctx: StepContext) -> bool:
+    """Ask uv what the job would do (``--dry-run``): False when nothing; StepFailed when uv cannot."""
+    request = getattr(ctx.job, "request", None)
+    if request is None:  # not a change job the engine built: assume it changes something
+        return True
+    from envtui.core.change import build_argv
+    from envtui.core.jobs import error_block
+    from envtui.core.preview import parse_dry_run
+    from envtui.core.uv import Uv
+
+    argv = build_argv(Uv(), ctx.env, request, dry_run=True)
+    ctx.emit("envtui", "asking uv what would change before running the hooks")
+    result = await process.stream(argv, lambda stream, line: None, collect=True, on_start=ctx.track)
+    if not result.ok:
+        ctx.data[_HELD] = True
+        errors = error_block(result.stderr.splitlines()) or [result.last_error_line()]
+        for line in errors:
+            ctx.emit("stderr", line)
+        raise StepFailed(f"uv cannot {request.kind}: {errors[0].split(':', 1)[-1].strip()}; no hook ran")
+    return not parse_dry_run(result.stdout + "\n" + result.stderr).empty
 
 
 async def _stop(started: list[asyncio.subprocess.Process]) -> None:
@@ -139,7 +184,7 @@ def hook_provider(env: object, config: object) -> tuple[list[Step], list[Step]]:
     """The job engine's step provider for hooks: ``(env, config) -> (before, after)``.
 
     ``config`` is a Config, a path to one, or None for the file found from the current directory.
-    A configuration that cannot be read runs no hooks, and the job log says why.
+    A configuration that cannot be read stops every change job, and the job log says why.
     """
     if not isinstance(config, Config):
         try:
@@ -151,12 +196,15 @@ def hook_provider(env: object, config: object) -> tuple[list[Step], list[Step]]:
 
 @dataclass
 class _Unreadable:
-    """Stands in for the hooks of a configuration that could not be read: says so in the log."""
+    """Stands in for the hooks of a configuration that could not be read: it stops the job.
+
+    Going on would silently drop the hooks that keep a service safe (stop it, start it again).
+    """
 
     error: EnvtuiError
     name: str = "hooks"
 
     async def run(self, ctx: StepContext) -> None:
-        """Write why no hooks run."""
+        """Refuse the change, saying why."""
         cause = f" ({self.error.cause})" if self.error.cause else ""
-        ctx.emit("envtui", f"hooks skipped: the configuration cannot be read: {self.error.message}{cause}")
+        raise StepFailed(f"the configuration cannot be read, so its hooks cannot run: {self.error.message}{cause}")

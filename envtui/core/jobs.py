@@ -363,6 +363,11 @@ class JobEngine:
             try:
                 yield step, self._context(job, "before")
             except Exception as exc:  # noqa: BLE001 - StepFailed or a crash: either stops the job
+                if job.cancel_requested:  # the step's process was stopped by a cancel
+                    job.message = f"cancelled during step '{step.name}'"
+                    self._emit(job, "envtui", f"{job.message}; uv did not run")
+                    outcome = CANCELLED
+                    break
                 job.message = f"step '{step.name}' failed: {_why(exc)}"
                 job.error_lines.append(job.message)
                 self._emit(job, "envtui", f"error: {job.message}; uv did not run")
@@ -388,8 +393,11 @@ class JobEngine:
         return outcome
 
     def _context(self, job: Job, phase: str, outcome: str | None = None) -> StepContext:
+        def track(proc: Any) -> None:
+            job._proc = proc
+
         return StepContext(job=job, env=job.env, emit=job._emit_fn or partial(self._emit, job),
-                           phase=phase, outcome=outcome, data=job.step_data)
+                           phase=phase, outcome=outcome, data=job.step_data, track=track)
 
     def _uv_outcome(self, job: Job, returncode: int) -> str:
         """How the job went, from uv's exit status."""
@@ -586,7 +594,7 @@ class JobEngine:
         if is_awaitable(result):
             import asyncio
 
-            asyncio.run(_awaited(result))
+            asyncio.run(_awaited(result, tick))
 
     def _run_uv_blocking(self, job: Job, tick: Callable[[], float | None], interrupts: _Interrupts) -> int:
         def started(proc: Any) -> None:
@@ -698,8 +706,16 @@ def _why(exc: Exception) -> str:
     return str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
 
 
-async def _awaited(awaitable: Any) -> Any:
-    return await awaitable
+async def _awaited(awaitable: Any, tick: Callable[[], float | None]) -> Any:
+    """Await an async step from the blocking driver, waking often enough to act on ctrl+c
+    (``tick`` cancels the job, which signals the process the step tracked)."""
+    import asyncio
+
+    task = asyncio.ensure_future(awaitable)
+    while not task.done():
+        await asyncio.wait({task}, timeout=0.05)
+        tick()
+    return task.result()
 
 
 class _Interrupts:

@@ -132,8 +132,14 @@ async def stream(
             await asyncio.sleep(0)  # let the loop answer key presses during a flood
 
     assert proc.stdout is not None and proc.stderr is not None
-    await asyncio.gather(pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr"))
-    returncode = await proc.wait()
+    try:
+        await asyncio.gather(pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr"))
+        returncode = await proc.wait()
+    except asyncio.CancelledError:
+        # Whoever waited has gone (a cancelled worker, an app that quit): do not leave the
+        # program running on its own. It runs in its own session, so reach its children too.
+        _end_group(proc.pid)
+        raise
     return ProcessResult(
         tuple(argv),
         returncode,
@@ -141,6 +147,26 @@ async def stream(
         "\n".join(kept["stderr"]),
         time.perf_counter() - started,
     )
+
+
+def _end_group(pid: int) -> None:
+    """SIGTERM a process group now and SIGKILL it a second later if it is still there.
+
+    Nothing is waited for here: the event loop's child watcher reaps the process.
+    """
+    import signal
+    import threading
+
+    def send(sig: int) -> None:
+        try:
+            os.killpg(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    send(signal.SIGTERM)
+    timer = threading.Timer(1.0, send, (signal.SIGKILL,))
+    timer.daemon = True
+    timer.start()
 
 
 def stream_blocking(

@@ -41,6 +41,8 @@ class StepContext:
     """For after-steps: ``"succeeded"``, ``"failed"`` or ``"cancelled"``."""
     data: dict[str, Any] = field(default_factory=dict)
     """Shared between a job's steps (e.g. a snapshot id taken before, used after)."""
+    track: Callable[[Any], None] | None = None
+    """Hand a child process the step starts to the engine, so cancelling the job reaches it."""
 
 
 class Step(Protocol):
