@@ -274,7 +274,9 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
                 or value < 0 or (value == 0 and not zero_ok):
             wanted = "a number of seconds, 0 or more" if zero_ok else "a number of seconds above 0"
-            self.problem(self.key(*path, name), f"must be {wanted}, not {_describe(value)}", line_key=name)
+            # A number out of range is named as written (-1, inf); anything else by its type.
+            given = repr(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else _describe(value)
+            self.problem(self.key(*path, name), f"must be {wanted}, not {given}", line_key=name)
             return default
         return float(value)
 

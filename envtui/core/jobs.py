@@ -789,7 +789,7 @@ def _preview_from(request: ChangeRequest, result: process.ProcessResult) -> Prev
         errors = error_block(result.stderr.splitlines())
         raise EnvtuiError(
             f"uv cannot {request.kind}: {errors[0].split(':', 1)[-1].strip() if errors else 'it failed'}",
-            cause=" ".join(line.strip() for line in errors[1:3]) or result.last_error_line(),
+            cause="; ".join(_without_label(line) for line in errors[1:3]) or result.last_error_line(),
         )
     return parse_dry_run(result.stdout + "\n" + result.stderr)
 
@@ -810,6 +810,13 @@ def preview_sync(env: Environment, request: ChangeRequest, uv: Uv | None = None,
     argv = build_argv(uv, env, request, dry_run=True)
     result = process.stream_blocking(argv, lambda stream, line: None, collect=True, env=uv_env)
     return _preview_from(request, result)
+
+
+def _without_label(line: str) -> str:
+    """An error-block line without its ``cause:`` / ``hint:`` label (the CLI adds its own)."""
+    text = line.strip()
+    label, sep, rest = text.partition(":")
+    return rest.strip() if sep and label.lower() in ("cause", "caused by", "hint") else text
 
 
 def error_block(lines: Iterable[str]) -> list[str]:
