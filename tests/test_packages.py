@@ -112,3 +112,19 @@ def test_large_synthetic_venv_lists_quickly(tmp_path: Path) -> None:
     assert inventory.get("synth00000").required_by  # the graph is linked
     # Generous bound for a loaded CI machine; the real comparison with pip is in benchmarks/.
     assert elapsed < 5.0
+
+
+def test_a_requested_extra_makes_its_dependencies_required(venv_factory, wheelhouse: Path, tmp_path: Path) -> None:
+    """epsilon asks for gamma[more]; gamma's 'more' extra needs delta: delta is not top-level."""
+    from tests.factory import WheelSpec, build_wheel
+
+    extra_house = tmp_path / "more-wheels"
+    build_wheel(extra_house, WheelSpec("epsilon", "1.0", requires=["gamma[more]>=1"]))
+    venv = venv_factory()
+    install_into(venv, wheelhouse, ["epsilon"], "--find-links", str(extra_house))
+    inventory = list_packages(resolve_environment(venv))
+    delta, gamma = inventory.get("delta"), inventory.get("gamma")
+    assert delta is not None and delta.required_by == ["gamma"] and not delta.top_level
+    assert gamma.dependencies == ["alpha", "delta"]
+    assert [p.name for p in inventory.sorted() if p.top_level] == ["epsilon"]
+    assert all(p.problems == [] for p in inventory.packages.values())

@@ -258,48 +258,84 @@ def scan_site_packages(env: Environment) -> dict[str, Package]:
 
 
 class _MarkerCache:
-    """Evaluate each distinct marker string once against one interpreter's values, extras off."""
+    """Evaluate each distinct (marker, extra) once against one interpreter's values."""
 
     def __init__(self, markers: Mapping[str, str]) -> None:
-        self._env = {**markers, "extra": ""}
-        self._seen: dict[str, bool | None] = {}
+        self._markers = dict(markers)
+        self._seen: dict[tuple[str, str], bool | None] = {}
 
-    def applies(self, marker: str) -> bool | None:
-        """True / False, or None when the marker is invalid."""
-        if marker not in self._seen:
+    def applies(self, marker: str, extra: str = "") -> bool | None:
+        """True / False, or None when the marker is invalid; ``extra`` is the extra being asked for."""
+        key = (marker, extra)
+        if key not in self._seen:
             try:
-                self._seen[marker] = Marker(marker).evaluate(self._env)
+                self._seen[key] = Marker(marker).evaluate({**self._markers, "extra": extra})
             except (InvalidMarker, Exception):  # packaging raises several types here
-                self._seen[marker] = None
-        return self._seen[marker]
+                self._seen[key] = None
+        return self._seen[key]
+
+
+_EXTRAS = re.compile(r"\s*\[([^\]]*)\]")
 
 
 def link_dependencies(packages: Mapping[str, Package], markers: Mapping[str, str]) -> None:
-    """Fill ``dependencies``, ``required_by`` and ``top_level`` across the installed set."""
+    """Fill ``dependencies``, ``required_by`` and ``top_level`` across the installed set.
+
+    A requirement's extras count: when an installed package asks for ``markdown-it-py[linkify]``,
+    what markdown-it-py's ``linkify`` extra needs is a dependency of markdown-it-py here, so it
+    is neither top-level nor removed without a warning.
+    """
     cache = _MarkerCache(markers)
     dependents: dict[str, list[str]] = {}
-    for key, package in packages.items():
-        deps: list[str] = []
-        for requirement in package.requires:
-            spec, _, marker = requirement.partition(";")
-            match = _REQ_NAME.match(spec)
-            if match is None:
+    wanted_extras: dict[str, set[str]] = {}
+
+    def follow(package: Package, requirement: str, extra: str) -> None:
+        spec, _, marker = requirement.partition(";")
+        match = _REQ_NAME.match(spec)
+        if match is None:
+            if not extra:
                 package.problems.append(f"unparseable requirement in metadata: {requirement}")
-                continue
-            marker = marker.strip()
-            if marker:
-                applies = cache.applies(marker)
-                if applies is None:
+            return
+        marker = marker.strip()
+        if extra and "extra" not in marker:
+            return  # already counted with extras off
+        if marker:
+            applies = cache.applies(marker, extra)
+            if applies is None:
+                if not extra:
                     package.problems.append(f"invalid marker in metadata: {requirement}")
-                    continue
-                if not applies:
-                    continue
-            dep = canonicalize_name(match.group(1))
-            if dep != key and dep not in deps:
-                deps.append(dep)
-                if dep in packages:
-                    dependents.setdefault(dep, []).append(package.name)
-        package.dependencies = deps
+                return
+            if not applies:
+                return
+        dep = canonicalize_name(match.group(1))
+        if dep == package.key:
+            return
+        asked = _EXTRAS.match(spec, match.end())
+        if asked and dep in packages:
+            new = {canonicalize_name(e.strip()) for e in asked.group(1).split(",") if e.strip()}
+            if new - wanted_extras.get(dep, set()):
+                wanted_extras.setdefault(dep, set()).update(new)
+                pending.append(dep)
+        if dep not in package.dependencies:
+            package.dependencies.append(dep)
+            if dep in packages:
+                dependents.setdefault(dep, []).append(package.name)
+
+    pending: list[str] = []
+    for package in packages.values():
+        package.dependencies = []
+        for requirement in package.requires:
+            follow(package, requirement, "")
+    done: set[tuple[str, str]] = set()
+    while pending:  # the extras installed packages ask for, and the extras those ask for
+        key = pending.pop()
+        package = packages[key]
+        for extra in sorted(wanted_extras[key]):
+            if (key, extra) in done:
+                continue
+            done.add((key, extra))
+            for requirement in package.requires:
+                follow(package, requirement, extra)
     for key, package in packages.items():
         names = dependents.get(key, [])
         package.required_by = sorted(names, key=str.lower)
