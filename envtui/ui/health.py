@@ -29,6 +29,7 @@ from envtui.core import health
 from envtui.core.config import Config, load_config
 from envtui.core.environment import Environment
 from envtui.core.errors import EnvtuiError
+from envtui.ui.widgets.view_table import ViewTable
 
 if TYPE_CHECKING:
     from envtui.core.packages import DependencyIssue, Inventory
@@ -99,7 +100,7 @@ class HealthView(Vertical):
     def compose(self) -> ComposeResult:
         """A summary line, the table of findings, and the longer detail of the highlighted one."""
         yield Static("health: not checked yet", id="health-summary", markup=False)
-        table: DataTable[Text] = DataTable(id="health-table", cursor_type="row", zebra_stripes=False)
+        table = ViewTable(id="health-table", cursor_type="row", zebra_stripes=False)
         table.add_columns("Status", "Check", "Checked", "Detail")
         yield table
         yield Static("", id="health-more", markup=False)

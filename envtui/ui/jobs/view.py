@@ -12,13 +12,20 @@ from textual.widgets import Button, DataTable, Static
 
 from envtui.core import history
 from envtui.core.jobs import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job, JobEngine, env_key
+from envtui.ui.widgets.view_table import ViewTable
 
 #: Most past jobs listed from disk.
 HISTORY_LIMIT = 200
 
 
 def _when(started: float | None) -> str:
-    return time.strftime("%m-%d %H:%M:%S", time.localtime(started)) if started else "-"
+    """A start time: the time alone today, the date and minute before (leaves the Job column room)."""
+    if not started:
+        return "-"
+    when = time.localtime(started)
+    if time.strftime("%Y-%m-%d", when) == time.strftime("%Y-%m-%d"):
+        return time.strftime("%H:%M:%S", when)
+    return time.strftime("%m-%d %H:%M", when)
 
 
 class JobsView(Vertical):
@@ -35,8 +42,8 @@ class JobsView(Vertical):
 
     def compose(self) -> ComposeResult:
         """Table, detail, button."""
-        table: DataTable = DataTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Status", "Job", "Started", "Took", "Exit")
+        table = ViewTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Status", "Started", "Took", "Exit", "Job")
         yield table
         yield Static("", id="jobs-detail")
         with Horizontal(id="jobs-buttons"):
@@ -62,9 +69,10 @@ class JobsView(Vertical):
         table.clear()
         for job_id in sorted(records, reverse=True):
             record = records[job_id]
-            table.add_row(self._status(record.status), record.description or record.kind, _when(record.started),
+            table.add_row(self._status(record.status), _when(record.started),
                           f"{record.duration:.1f} s" if record.duration is not None else "…",
-                          "-" if record.returncode is None else str(record.returncode), key=job_id)
+                          "-" if record.returncode is None else str(record.returncode),
+                          Text(record.description or record.kind, no_wrap=True, overflow="ellipsis"), key=job_id)
         if current in records:
             table.move_cursor(row=table.get_row_index(current))
         self._show_detail()
