@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 
 from envtui.core.jobs import CANCELLED, FAILED, SUCCEEDED
@@ -240,3 +241,72 @@ async def test_an_unresolvable_request_stops_at_the_preview(venv_factory, offlin
         assert app.screen.jobs_engine.jobs == []
         assert not app.screen.jobs_spinner.active
     assert freeze(venv) == before
+
+
+def _dry_runs(venv: Path) -> list[int]:
+    """Pids of uv ``--dry-run`` processes on ``venv`` that are still alive (not zombies)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if b"--dry-run" in argv and str(venv).encode() in b" ".join(argv) and state != "Z":
+            pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads running processes from /proc")
+@pytest.mark.parametrize("key", ["ctrl+c", "escape"])
+async def test_a_hanging_preview_is_cancelled_and_its_uv_ends(venv_factory, slow_index, key: str) -> None:
+    import asyncio
+
+    venv = venv_factory()
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("i", *"slowpkg", "enter")
+        # uv is stuck downloading in its --dry-run (the preview worker cannot be awaited here)
+        assert await asyncio.to_thread(slow_index.download_started.wait, 30)
+        assert _dry_runs(venv)
+        assert "previewing install slowpkg" in screen_text(app)
+        await pilot.press(key)
+        await settle(pilot)  # the preview worker has ended
+        assert not isinstance(app.screen, ConfirmChangeScreen)
+        assert screen.jobs_engine.jobs == []
+        messages = [n.message for n in app._notifications]
+        assert any("Preview cancelled" in m for m in messages)
+        assert not any("No job is running" in m for m in messages)
+        assert "previewing" not in screen_text(app)
+        await until(pilot, lambda: not _dry_runs(venv), timeout=10)
+    assert freeze(venv) == ""
+
+
+async def test_the_jobs_view_shows_its_rows_at_80x24(venv_factory, offline_uv) -> None:
+    from envtui.core.change import ChangeRequest
+
+    venv = venv_factory(["alpha==1.0"])
+    app = make_app(venv)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        for spec in ("gamma", "beta==1.1", "alpha==2.0"):
+            await screen.jobs_submit(ChangeRequest.install([spec])).wait()
+            await settle(pilot)
+        assert not screen.job_pane.collapsed  # the jobs opened the log: the table keeps its rows all the same
+        await pilot.press("J")
+        await settle(pilot)
+        view = screen.query_one(JobsView)
+        assert view.table.size.height >= 4  # the header and at least three rows
+        text = screen_text(app)
+        for spec in ("install gamma", "install beta==1.1", "install alpha==2.0"):
+            assert spec in text
+        assert screen.focused is view.table
+        await pilot.press("g")
+        assert view.table.cursor_row == 0
+        await pilot.press("j")
+        assert view.table.cursor_row == 1

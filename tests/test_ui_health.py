@@ -100,3 +100,87 @@ async def test_a_broken_config_is_a_failing_check_not_a_crash(env_path: Path, tm
         first = view.report.findings[0]
         assert first.name == "configuration" and first.status == "fail" and "imports" in first.detail
         assert "configuration failed" in badge(app)[0]
+
+
+async def test_showing_a_view_puts_the_keys_on_its_table(env_path: Path, tmp_path: Path) -> None:
+    """H, J, Enter in the Views list and the palette focus the view's table; j/k move in it;
+    going back to a package view focuses the package table."""
+    from textual.command import CommandPalette
+
+    from envtui.core.filtering import ALL, View
+    from envtui.ui.jobs.actions import JOBS_PANE
+    from envtui.ui.widgets.filter_input import FilterInput
+    from envtui.ui.widgets.sidebar import ViewList
+
+    config = tmp_path / "envtui.toml"
+    config.write_text('imports = ["alpha", "boom"]\n')
+    app = app_with_config(env_path, config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        view = screen.query_one(HealthView)
+        await pilot.press("H")
+        assert screen.focused is view.table
+        assert "c Check now" in screen_text(app)  # the view's own keys are in the footer
+        await pilot.press("j", "j")
+        assert view.table.cursor_row == 2
+        await pilot.press("k")
+        assert view.table.cursor_row == 1
+        assert screen.query_one(FilterInput).value == ""  # nothing went into the hidden filter
+
+        await pilot.press("J")
+        await settle(pilot)
+        assert screen.current_view == JOBS_PANE
+        assert screen.focused is screen.query_one("#jobs-table")
+
+        # Back to the package table by the Views list, then the Health view by the Views list.
+        views = screen.query_one(ViewList)
+        views.focus()
+        views.highlighted = views.index_of(View(ALL))
+        await pilot.press("enter")
+        assert screen.current_view == View(ALL) and screen.focused is screen.table
+        views.focus()
+        views.highlighted = views.index_of(HEALTH_PANE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.current_view == HEALTH_PANE and screen.focused is view.table
+
+        # H again while the view shows (the focus was moved away) focuses it again.
+        screen.table.focus()
+        await pilot.press("H")
+        assert screen.focused is view.table
+
+        # By the palette, from the package table.
+        screen.current_view = View(ALL)
+        assert screen.focused is screen.table
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"every health check")
+        await pilot.pause(0.3)  # the palette searches in a task of its own
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.current_view == HEALTH_PANE and screen.focused is view.table
+
+
+async def test_the_health_table_uses_the_width_the_details_pane_would_take(env_path: Path) -> None:
+    app = EnvtuiApp(resolve_environment(env_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#details").display  # open beside the package table at this width
+        await pilot.press("H")
+        await settle(pilot)
+        assert not screen.query_one("#details").display
+        view = screen.query_one(HealthView)
+        table = view.table
+        detail = table.ordered_columns[-1]
+        assert detail.get_render_width(table) + sum(
+            c.get_render_width(table) for c in table.ordered_columns[:-1]) == table.scrollable_content_region.width
+        assert table.virtual_size.width <= table.size.width  # no sideways scrolling
+        assert "no conflicts (uv pip check)" in screen_text(app)
+        await pilot.press("escape")  # escape keeps the keys on the view on screen
+        assert screen.focused is table
+        screen.current_view = screen.views[0]  # back on a package view, the details pane returns
+        await settle(pilot)
+        assert screen.query_one("#details").display

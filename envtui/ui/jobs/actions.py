@@ -41,7 +41,7 @@ class JobActions(Screen):
     """Mixin for the main screen: install, upgrade, uninstall, sync, cancel, and the Jobs view.
 
     Expects the main screen's API: ``env``, ``inventory``, ``latest``, ``selected_package``,
-    ``job_log``, ``job_pane``, ``refresh_inventory()``, ``add_pane()``, ``check_outdated()``.
+    ``job_log``, ``job_pane``, ``refresh_inventory()``, ``add_pane()``, ``show_view()``, ``check_outdated()``.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -56,7 +56,7 @@ class JobActions(Screen):
                 tooltip="Make the environment match a requirements file exactly", id="jobs.sync"),
         Binding("J", "jobs_view", "Jobs", show=False, tooltip="Show the jobs view (history, queue)", id="jobs.view"),
         Binding("ctrl+c", "jobs_cancel", "Cancel job", show=False,
-                tooltip="Cancel the running job (SIGINT, then SIGTERM)", id="jobs.cancel"),
+                tooltip="Cancel the preview or the running job (SIGINT, then SIGTERM)", id="jobs.cancel"),
     ]
 
     jobs_engine: JobEngine | None = None
@@ -183,10 +183,29 @@ class JobActions(Screen):
 
     def action_jobs_view(self) -> None:
         """Show the Jobs view."""
-        self.current_view = JOBS_PANE
+        self.show_view(JOBS_PANE)
+
+    def _previews(self) -> list[Worker]:
+        """The preview workers (uv ``--dry-run``) still waiting for uv."""
+        return [worker for worker in self.workers
+                if worker.node is self and worker.group == "jobs-preview"
+                and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+
+    def jobs_cancel_preview(self) -> bool:
+        """Stop a preview that is still waiting for uv (its uv ends with it); False when none was."""
+        previews = self._previews()
+        for worker in previews:
+            worker.cancel()
+        if previews:
+            self.jobs_spinner.stop()
+            self.notify("Preview cancelled: nothing was changed", timeout=3)
+        return bool(previews)
 
     def action_jobs_cancel(self) -> None:
-        """Cancel the running job (a second press does not wait for the grace period)."""
+        """Cancel a preview still waiting for uv, else the running job (a second press does not
+        wait for the grace period)."""
+        if self.jobs_cancel_preview():
+            return
         engine = self.jobs_engine
         running = engine.running() if engine else []
         if not running:

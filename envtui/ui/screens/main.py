@@ -217,6 +217,30 @@ class MainScreen(JobActions, Screen[None]):
         self._panes[pane_id] = on_show
         self.query_one(ViewList).add_entry(pane_id, label)
 
+    def show_view(self, view: View | str) -> None:
+        """Show a view (a package view or an added pane's id) and put the keys on it."""
+        if view == self.current_view:
+            self._focus_view(view)
+        else:
+            self.current_view = view  # the watcher focuses it
+
+    def _focus_view(self, view: View | str) -> None:
+        """Focus the view's main widget: the package table, or a pane's first focusable widget.
+
+        At once, not after a refresh: keys typed right after the switch must land there (a hidden
+        widget keeping the focus would send them to the hidden filter box).
+        """
+        if not isinstance(view, str):
+            self.set_focus(self.table)
+            return
+        try:
+            pane = self.query_one(f"#{view}")
+        except Exception:  # noqa: BLE001 - not mounted (yet)
+            return
+        target = next((w for w in pane.query("*") if w.can_focus), None)
+        if target is not None:
+            self.set_focus(target)
+
     def refresh_inventory(self) -> None:
         """List the environment again (after a change job, or on ``r``); rows update in place."""
         self.load_inventory(self.env)
@@ -435,11 +459,15 @@ class MainScreen(JobActions, Screen[None]):
         switcher = self.query_one("#centre", ContentSwitcher)
         if isinstance(view, str):
             switcher.current = view
+            self._show_details_pane()
             on_show = self._panes.get(view)
             if on_show is not None:
                 on_show()
+            self._focus_view(view)
             return
         switcher.current = PACKAGES_PANE
+        self._show_details_pane()
+        self._focus_view(view)
         if view.kind == OUTDATED and self.latest is None:
             self.check_outdated(self.env)
         self._recompute_members()
@@ -447,9 +475,14 @@ class MainScreen(JobActions, Screen[None]):
 
     def watch_show_details(self, show: bool) -> None:
         """Open or close the details pane."""
-        self.query_one(DetailsPane).display = show
+        self._show_details_pane()
         if show:
             self._show_details_for(self.table.current)
+
+    def _show_details_pane(self) -> None:
+        """The details pane is open when asked for, and only beside a package view (a pane such as
+        Health or Jobs has its own detail and needs the width)."""
+        self.query_one(DetailsPane).display = self.show_details and isinstance(self.current_view, View)
 
     def _filter_value_changed(self, value: str) -> None:
         """Every keystroke in the filter box (a watcher: it runs in the same tick as the key,
@@ -486,9 +519,7 @@ class MainScreen(JobActions, Screen[None]):
     @on(ViewList.Chosen)
     def _view_chosen(self, message: ViewList.Chosen) -> None:
         """Switch view from the left pane."""
-        self.current_view = message.view
-        if isinstance(message.view, View):
-            self.table.focus()
+        self.show_view(message.view)
 
     @on(EnvironmentList.Chosen)
     def _environment_chosen(self, message: EnvironmentList.Chosen) -> None:
@@ -524,14 +555,17 @@ class MainScreen(JobActions, Screen[None]):
         self.set_focus(box)
 
     def action_clear_filter(self) -> None:
-        """Clear the filter and return to the table; with no filter, close the details pane."""
+        """Cancel a preview still waiting for uv; else clear the filter and return to the table;
+        with no filter, close the details pane."""
+        if self.jobs_cancel_preview():
+            return
         box = self.query_one(FilterInput)
         if box.value:
             box.value = ""
             self.filter_text = ""
         elif self.table.has_focus and self.show_details and self.size.width < WIDE_WIDTH:
             self.show_details = False
-        self.set_focus(self.table)
+        self._focus_view(self.current_view)  # the table of the view on screen, never a hidden one
 
     def action_cycle_sort(self) -> None:
         """Name → version → category → name."""
@@ -544,7 +578,7 @@ class MainScreen(JobActions, Screen[None]):
 
     def action_health_view(self) -> None:
         """Show the Health view (every check, its status and detail)."""
-        self.current_view = HEALTH_PANE
+        self.show_view(HEALTH_PANE)
 
     def action_toggle_log(self) -> None:
         """Show or hide the job log."""
