@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,8 @@ def test_list_top_level_and_text(env_path: Path) -> None:
     assert [r["name"] for r in rows] == ["boom", "gamma"]
     text = run_envtui("list", "--venv", str(env_path)).stdout
     assert "gamma" in text and "The third letter" in text and text.rstrip().endswith("4 packages")
+    python = "{}.{}.{}".format(*sys.version_info[:3])
+    assert text.splitlines()[0] == f"{env_path} · Python {python} · venv (uv)"
 
 
 def test_list_outdated_uses_users_uv_settings(venv_factory, offline_uv) -> None:

@@ -92,6 +92,7 @@ def run_list(args: argparse.Namespace) -> int:
         if args.outdated:
             row.append(latest[package.key])
         rows.append(row + [package.category, package.summary])
+    print(inventory.env.label)  # which environment this is: the default rule can surprise
     if rows:
         print(table(headers, rows))
     print(f"{len(packages)} packages" if len(packages) != 1 else "1 package")
