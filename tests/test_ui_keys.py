@@ -355,3 +355,32 @@ async def test_mouse_click_moves_the_cursor_and_a_second_click_opens_details(env
         await pilot.pause()
         assert app.screen.query_one(DetailsPane).display
         assert "beta 1.1" in screen_text(app)
+
+
+async def test_ctrl_p_offers_quit_once(env_path: Path) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app(env_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"quit")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.pause(0.3)  # the palette searches in a task of its own
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Quit (^q, q)" in text and "Quit envtui (exit code 0)" in text  # envtui's, with its keys
+        assert "Quit the application" not in text  # Textual's own, the same action a second time
+
+
+async def test_help_lists_each_mark_on_a_line_of_its_own(env_path: Path) -> None:
+    app = make_app(env_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        help_screen.query_one("#help-body").scroll_end(animate=False)
+        await pilot.pause()
+        lines = [line.strip(" │") for line in screen_text(app).splitlines()]
+        for mark in ("broken dependency or metadata", "newer version available", "editable install"):
+            assert any(line.endswith(mark) for line in lines), mark

@@ -65,6 +65,12 @@ class EnvtuiApp(App[int]):
                 return screen
         raise LookupError("no main screen")
 
+    def get_system_commands(self, screen):
+        """Textual's own palette commands, less Quit: envtui offers its own (with its keys)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+
     def action_help(self) -> None:
         """Open the key help (or close it when it is open)."""
         if isinstance(self.screen, HelpScreen):

@@ -47,10 +47,11 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(group if group != last_group else "", keys, text)
             last_group = group
         marks = Text()
-        marks.append("\nMarks in the table: ")
-        marks.append(f"{MARK_BROKEN} broken dependency or metadata  ")
-        marks.append(f"{MARK_OUTDATED} newer version available  ")
-        marks.append(f"{MARK_EDITABLE} editable install")
+        # One mark a line: run together, a narrow terminal wrapped them and left a word alone.
+        marks.append("\nMarks in the table:")
+        marks.append(f"\n  {MARK_BROKEN} broken dependency or metadata")
+        marks.append(f"\n  {MARK_OUTDATED} newer version available")
+        marks.append(f"\n  {MARK_EDITABLE} editable install")
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys · escape to close"
             yield Static(table, id="help-keys")
