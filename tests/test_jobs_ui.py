@@ -310,3 +310,23 @@ async def test_the_jobs_view_shows_its_rows_at_80x24(venv_factory, offline_uv) -
         assert view.table.cursor_row == 0
         await pilot.press("j")
         assert view.table.cursor_row == 1
+
+
+async def test_the_first_l_after_confirming_a_job_toggles_the_log(venv_factory, offline_uv) -> None:
+    """The key after the confirm dialog closes reaches the main screen (none is lost on the way)."""
+    venv = venv_factory(["alpha==1.0"])
+    app = make_app(venv)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("i", *"gamma", "enter")
+        await _confirm_dialog(pilot)
+        await pilot.press("enter")
+        assert app.screen is screen and screen.focused is screen.table
+        await screen.jobs_engine.jobs[-1].wait()
+        await settle(pilot)
+        assert not screen.job_pane.collapsed  # the job opened the log
+        await pilot.press("l")
+        assert screen.job_pane.collapsed
+        await pilot.press("l")
+        assert not screen.job_pane.collapsed
