@@ -184,3 +184,18 @@ async def test_the_health_table_uses_the_width_the_details_pane_would_take(env_p
         screen.current_view = screen.views[0]  # back on a package view, the details pane returns
         await settle(pilot)
         assert screen.query_one("#details").display
+
+
+async def test_after_too_small_the_keys_come_back_to_the_view_on_screen(env_path: Path) -> None:
+    app = EnvtuiApp(resolve_environment(env_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("H")
+        view = screen.query_one(HealthView)
+        assert screen.focused is view.table
+        await pilot.resize_terminal(50, 15)
+        await settle(pilot)
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert screen.current_view == HEALTH_PANE and screen.focused is view.table

@@ -178,7 +178,7 @@ class MainScreen(JobActions, Screen[None]):
         self.set_class(width < NARROW_WIDTH, "-narrow")
         self.set_class(width < 76, "-compact")
         if not too_small and self.focused is None and self.is_mounted:
-            self.call_after_refresh(self.table.focus)
+            self.call_after_refresh(lambda: self._focus_view(self.current_view))
 
     # ------------------------------------------------------------------ public API for other parts
 
