@@ -179,6 +179,11 @@ async def test_the_health_table_uses_the_width_the_details_pane_would_take(env_p
             c.get_render_width(table) for c in table.ordered_columns[:-1]) == table.scrollable_content_region.width
         assert table.virtual_size.width <= table.size.width  # no sideways scrolling
         assert "no conflicts (uv pip check)" in screen_text(app)
+        await pilot.resize_terminal(90, 30)  # narrower: the last column gives way, still no sideways scroll
+        await settle(pilot)
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) == table.scrollable_content_region.width
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
         await pilot.press("escape")  # escape keeps the keys on the view on screen
         assert screen.focused is table
         screen.current_view = screen.views[0]  # back on a package view, the details pane returns

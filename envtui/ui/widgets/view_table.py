@@ -52,7 +52,7 @@ class ViewTable(DataTable):
             self.refresh()
 
     def _on_resize(self, event: events.Resize) -> None:
-        super()._on_resize(event)
+        # DataTable's own _on_resize runs too (Textual calls the handler of each class in the MRO).
         if self._stretch_last():
             self._clear_caches()
             super()._update_dimensions(())
