@@ -117,21 +117,18 @@ async def _would_change(ctx: StepContext) -> bool:
     request = getattr(ctx.job, "request", None)
     if request is None:  # not a change job the engine built: assume it changes something
         return True
-    from envtui.core.change import build_argv
-    from envtui.core.jobs import error_block
-    from envtui.core.preview import parse_dry_run
-    from envtui.core.uv import Uv
+    from envtui.core.jobs import preview
 
-    argv = build_argv(Uv(), ctx.env, request, dry_run=True)
     ctx.emit("envtui", "asking uv what would change before running the hooks")
-    result = await process.stream(argv, lambda stream, line: None, collect=True, on_start=ctx.track)
-    if not result.ok:
+    try:
+        planned = await preview(ctx.env, request, on_start=ctx.track)
+    except EnvtuiError as exc:
         ctx.data[_HELD] = True
-        errors = error_block(result.stderr.splitlines()) or [result.last_error_line()]
-        for line in errors:
-            ctx.emit("stderr", line)
-        raise StepFailed(f"uv cannot {request.kind}: {errors[0].split(':', 1)[-1].strip()}; no hook ran")
-    return not parse_dry_run(result.stdout + "\n" + result.stderr).empty
+        ctx.emit("stderr", f"error: {exc.message}")  # into the job's error lines, as uv's own
+        if exc.cause:
+            ctx.emit("stderr", f"  cause: {exc.cause}")
+        raise StepFailed(f"{exc.message}; no hook ran") from exc
+    return not planned.empty
 
 
 async def _stop(started: list[asyncio.subprocess.Process]) -> None:

@@ -795,11 +795,15 @@ def _preview_from(request: ChangeRequest, result: process.ProcessResult) -> Prev
 
 
 async def preview(env: Environment, request: ChangeRequest, uv: Uv | None = None,
-                  *, uv_env: dict[str, str] | None = None) -> Preview:
-    """What a request would change, from uv's ``--dry-run``; EnvtuiError (with uv's error) if it cannot."""
+                  *, uv_env: dict[str, str] | None = None,
+                  on_start: Callable[[Any], None] | None = None) -> Preview:
+    """What a request would change, from uv's ``--dry-run``; EnvtuiError (with uv's error) if it cannot.
+
+    ``on_start`` receives uv's process (so a job's cancel can reach it).
+    """
     uv = uv or Uv()
     argv = build_argv(uv, env, request, dry_run=True)
-    result = await uv.stream(argv, lambda stream, line: None, collect=True, env=uv_env)
+    result = await uv.stream(argv, lambda stream, line: None, collect=True, env=uv_env, on_start=on_start)
     return _preview_from(request, result)
 
 
