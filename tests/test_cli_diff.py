@@ -86,3 +86,14 @@ def test_bad_venv_exit_2(tmp_path: Path, bad: str) -> None:
     target = {"missing": tmp_path / "nope", "file": req, "plain-dir": tmp_path}[bad]
     result = run_envtui("diff", str(req), "--venv", str(target))
     assert result.returncode == 2 and result.stderr.startswith("error: ")
+
+
+def test_the_configuration_names_the_venv(env_path: Path, tmp_path: Path) -> None:
+    """As list, info and verify: with no --venv, the project configuration's venv is used."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "envtui.toml").write_text(f'venv = "{env_path}"\n')
+    (project / "requirements.txt").write_text("gamma>=1\n")
+    result = run_envtui("diff", "requirements.txt", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"1 requirements satisfied in {env_path}")

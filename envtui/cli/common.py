@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from envtui.core.environment import Environment, resolve_environment
-
 
 def add_env_options(parser: argparse.ArgumentParser) -> None:
     """``--venv PATH`` and ``--system``, on every command that works on an environment."""
@@ -22,11 +20,3 @@ def add_env_options(parser: argparse.ArgumentParser) -> None:
 def add_json_option(parser: argparse.ArgumentParser) -> None:
     """``--json``: machine-readable output."""
     parser.add_argument("--json", action="store_true", help="print JSON")
-
-
-def environment_from(args: argparse.Namespace, *, probe: bool = True) -> Environment:
-    """Resolve the environment the options name (UsageError when it is not one).
-
-    ``probe=False`` is for commands that only hand the venv to uv (see ``resolve_environment``).
-    """
-    return resolve_environment(args.venv, allow_system=getattr(args, "system", False), probe=probe)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from envtui.cli.common import add_env_options, add_json_option, environment_from
+from envtui.cli.common import add_env_options, add_json_option
+from envtui.cli.config import add_config_option, config_from, environment_for
 from envtui.cli.output import emit_json, table
 from envtui.core.errors import UsageError
 
@@ -21,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="requirements file or pyproject.toml")
     p.add_argument("--exact", action="store_true", help="report extra packages even if the files are not fully pinned")
     add_env_options(p)
+    add_config_option(p)
     add_json_option(p)
     p.set_defaults(run=run_diff)
 
@@ -37,7 +39,7 @@ def run_diff(args: argparse.Namespace) -> int:
         first = wanted.errors[0]
         more = f" (and {len(wanted.errors) - 1} more)" if len(wanted.errors) > 1 else ""
         raise UsageError(f"invalid requirement at {first.source}:{first.line}{more}", cause=first.message)
-    inventory = list_packages(environment_from(args))
+    inventory = list_packages(environment_for(args, config_from(args)))
     installed = {key: package.version for key, package in inventory.packages.items()}
     drift = compare(wanted, installed, inventory.env.markers, complete=True if args.exact else None)
     if args.json:
