@@ -68,8 +68,8 @@ class PackageTable(ScrollView, can_focus=True):
     cursor: Reactive[int] = reactive(0, init=False, always_update=True)
     """Index of the highlighted row within the shown rows."""
 
-    class Highlighted(Message):
-        """The cursor moved to another package (or the table became empty: ``package`` None)."""
+    class _PackageMessage(Message):
+        """A message about one package of the table (the two below differ only in meaning)."""
 
         def __init__(self, table: PackageTable, package: Package | None) -> None:
             super().__init__()
@@ -81,18 +81,13 @@ class PackageTable(ScrollView, can_focus=True):
             """The table that sent it."""
             return self.table
 
-    class Selected(Message):
+    class Highlighted(_PackageMessage):
+        """The cursor moved to another package (or the table became empty: ``package`` None)."""
+
+    class Selected(_PackageMessage):
         """Enter (or a click) on a package: show its details."""
 
-        def __init__(self, table: PackageTable, package: Package) -> None:
-            super().__init__()
-            self.table = table
-            self.package = package
-
-        @property
-        def control(self) -> PackageTable:
-            """The table that sent it."""
-            return self.table
+        package: Package
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
