@@ -30,9 +30,9 @@ from _common import compile_bytecode  # type: ignore[import-not-found]
 
 async def measure(kind: str, lines: int, venv: Path) -> dict:
     from envtui.core import process
-    from envtui.core.change import ChangeRequest
-    from envtui.core.environment import resolve_environment
-    from envtui.core.jobs import JobEngine, JobListener
+    from envtui.core.jobs.change import ChangeRequest
+    from envtui.core.env.environment import resolve_environment
+    from envtui.core.jobs.engine import JobEngine, JobListener
 
     class Counter(JobListener):
         def __init__(self) -> None:
@@ -91,8 +91,8 @@ async def measure_tui(lines: int, venv: Path, presses: int = 200, press_every: f
     from textual import events
 
     from envtui.core import process
-    from envtui.core.change import ChangeRequest
-    from envtui.core.environment import resolve_environment
+    from envtui.core.jobs.change import ChangeRequest
+    from envtui.core.env.environment import resolve_environment
     from envtui.ui.app import EnvtuiApp
 
     code = (f"import sys\nw = sys.stdout.write\n"

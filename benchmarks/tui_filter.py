@@ -60,7 +60,7 @@ async def headless(venv: Path, rounds: int) -> dict:
     driver (``App._display``), with nothing between but Textual itself."""
     from textual import events
 
-    from envtui.core.environment import resolve_environment
+    from envtui.core.env.environment import resolve_environment
     from envtui.ui.app import EnvtuiApp
     from envtui.ui.widgets.package_table import PackageTable
 

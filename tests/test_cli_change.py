@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core.lock import EnvLock
+from envtui.core.jobs.lock import EnvLock
 from tests.factory import run_envtui
 from tests.test_jobs_engine import freeze
 from tests.test_specs import BAD_SPECS

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core.environment import discover_environments, resolve_environment
+from envtui.core.env.environment import discover_environments, resolve_environment
 from envtui.core.errors import UsageError
 
 

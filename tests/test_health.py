@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core import health
+from envtui.core.health import checks as health
 from envtui.core.config import Config, Service
-from envtui.core.environment import resolve_environment
+from envtui.core.env.environment import resolve_environment
 from tests.factory import WheelSpec, build_wheel, install_into, site_packages
 from tests.health_server import health_server, refused_url
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core import trust
+from envtui.core.health import trust
 from envtui.core.config import load_config
-from envtui.core.environment import resolve_environment
-from envtui.core.hooks import HookStep, hook_provider, hook_steps
-from envtui.core.steps import StepContext, StepFailed
+from envtui.core.env.environment import resolve_environment
+from envtui.core.health.hooks import HookStep, hook_provider, hook_steps
+from envtui.core.jobs.steps import StepContext, StepFailed
 from tests.health_server import health_server
 from tests.test_config import run_in
 

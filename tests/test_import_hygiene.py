@@ -8,8 +8,11 @@ from pathlib import Path
 
 import envtui.core
 
+CORE_ROOT = Path(envtui.core.__file__).parent
 CORE_MODULES = sorted(
-    f"envtui.core.{p.stem}" for p in Path(envtui.core.__file__).parent.glob("*.py") if p.stem != "__init__"
+    "envtui.core." + ".".join(p.relative_to(CORE_ROOT).with_suffix("").parts)
+    for p in CORE_ROOT.rglob("*.py")
+    if p.stem != "__init__"
 )
 
 

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core import history
-from envtui.core.change import ChangeRequest
-from envtui.core.environment import resolve_environment
+from envtui.core.jobs import history
+from envtui.core.jobs.change import ChangeRequest
+from envtui.core.env.environment import resolve_environment
 from envtui.core.errors import UsageError
-from envtui.core.jobs import CANCELLED, FAILED, SUCCEEDED, JobEngine
-from envtui.core.steps import StepContext, StepFailed
+from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED, JobEngine
+from envtui.core.jobs.steps import StepContext, StepFailed
 from tests.test_jobs_engine import Recorder, freeze
 
 #: The checkout, importable from a subprocess started elsewhere (away from its pyproject.toml).

@@ -6,11 +6,11 @@ import asyncio
 import time
 from pathlib import Path
 
-from envtui.core import history
-from envtui.core.change import ChangeRequest
-from envtui.core.environment import resolve_environment
-from envtui.core.jobs import CANCELLED, RUNNING, SUCCEEDED, JobEngine
-from envtui.core.lock import EnvLock
+from envtui.core.jobs import history
+from envtui.core.jobs.change import ChangeRequest
+from envtui.core.env.environment import resolve_environment
+from envtui.core.jobs.engine import CANCELLED, RUNNING, SUCCEEDED, JobEngine
+from envtui.core.jobs.lock import EnvLock
 from tests.test_jobs_engine import Recorder, freeze
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core import history, job_steps
-from envtui.core.change import ChangeRequest
-from envtui.core.environment import resolve_environment
-from envtui.core.jobs import CANCELLED, FAILED, SUCCEEDED, JobEngine, JobListener, preview
-from envtui.core.steps import StepContext, StepFailed
+from envtui.core.jobs import history
+
+from envtui.core.jobs import providers as job_steps
+from envtui.core.jobs.change import ChangeRequest
+from envtui.core.env.environment import resolve_environment
+from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED, JobEngine, JobListener, preview
+from envtui.core.jobs.steps import StepContext, StepFailed
 from tests.factory import uv_bin
 
 

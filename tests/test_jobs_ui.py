@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from envtui.core.jobs import CANCELLED, FAILED, SUCCEEDED
+from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED
 from envtui.ui.jobs.actions import JOBS_PANE
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.screens.confirm import ConfirmChangeScreen
@@ -110,7 +110,7 @@ async def test_a_failed_job_is_marked_with_uv_error_lines_highlighted(venv_facto
         await settle(pilot)
         screen = app.screen
         # the preview refuses an unresolvable request already: submit it straight to the queue
-        from envtui.core.change import ChangeRequest
+        from envtui.core.jobs.change import ChangeRequest
 
         job = screen.jobs_submit(ChangeRequest.install(["clash", "alpha==2.0"]))
         await job.wait()
@@ -135,7 +135,7 @@ async def test_ctrl_c_cancels_a_running_job_and_the_ui_stays_responsive(venv_fac
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        from envtui.core.change import ChangeRequest
+        from envtui.core.jobs.change import ChangeRequest
 
         job = screen.jobs_submit(ChangeRequest.install(["slowpkg"]))
         second = screen.jobs_submit(ChangeRequest.install(["slowpkg"]))
@@ -287,7 +287,7 @@ async def test_a_hanging_preview_is_cancelled_and_its_uv_ends(venv_factory, slow
 
 
 async def test_the_jobs_view_shows_its_rows_at_80x24(venv_factory, offline_uv) -> None:
-    from envtui.core.change import ChangeRequest
+    from envtui.core.jobs.change import ChangeRequest
 
     venv = venv_factory(["alpha==1.0"])
     app = make_app(venv)

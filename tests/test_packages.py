@@ -6,8 +6,8 @@ import shutil
 import time
 from pathlib import Path
 
-from envtui.core.environment import resolve_environment
-from envtui.core.packages import check_dependencies, list_packages, parse_metadata, walk
+from envtui.core.env.environment import resolve_environment
+from envtui.core.env.packages import check_dependencies, list_packages, parse_metadata, walk
 from tests.factory import install_into, make_synthetic_venv, site_packages
 
 

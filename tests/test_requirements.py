@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from envtui.core.errors import UsageError
-from envtui.core.requirements import compare, read_pyproject, read_requirements, read_requirements_file
+from envtui.core.env.requirements import compare, read_pyproject, read_requirements, read_requirements_file
 
 MARKERS = {"python_version": "3.11", "sys_platform": "linux", "platform_system": "Linux",
            "os_name": "posix", "implementation_name": "cpython", "platform_machine": "x86_64",

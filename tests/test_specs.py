@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core.change import ChangeRequest, build_argv
-from envtui.core.environment import resolve_environment
+from envtui.core.jobs.change import ChangeRequest, build_argv
+from envtui.core.env.environment import resolve_environment
 from envtui.core.errors import UsageError
-from envtui.core.preview import parse_dry_run
-from envtui.core.specs import validate_editable, validate_name, validate_spec
+from envtui.core.jobs.preview import parse_dry_run
+from envtui.core.env.specs import validate_editable, validate_name, validate_spec
 from envtui.core.uv import Uv
 
 #: Every kind of bad spec the issue names, and a few more of each kind.

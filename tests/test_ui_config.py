@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from envtui.cli import main
-from envtui.core.environment import resolve_environment
+from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
 from tests.ui_support import settle
 

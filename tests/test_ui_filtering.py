@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from envtui.core.filtering import (
+from envtui.core.env.filtering import (
     ALL, CATEGORY, OUTDATED, PROBLEMS, TOP_LEVEL, PackageIndex, View, count_text, next_sort, standard_views,
 )
-from envtui.core.packages import Package
+from envtui.core.env.packages import Package
 
 
 def pkg(name: str, version: str, summary: str = "", category: str = "Utilities", top_level: bool = True,
@@ -70,6 +70,6 @@ def test_select_on_10000_packages_is_a_list_comprehension_not_a_rebuild() -> Non
 
 
 def test_the_filter_module_imports_no_textual() -> None:
-    code = "import sys, envtui.core.filtering; print(any(m.split('.')[0] in ('textual', 'rich') for m in sys.modules))"
+    code = "import sys, envtui.core.env.filtering; print(any(m.split('.')[0] in ('textual', 'rich') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

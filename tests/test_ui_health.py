@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from envtui.core.environment import resolve_environment
+from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
 from envtui.ui.health import HEALTH_PANE, HealthView
 from envtui.ui.widgets.package_table import PackageTable
@@ -107,7 +107,7 @@ async def test_showing_a_view_puts_the_keys_on_its_table(env_path: Path, tmp_pat
     going back to a package view focuses the package table."""
     from textual.command import CommandPalette
 
-    from envtui.core.filtering import ALL, View
+    from envtui.core.env.filtering import ALL, View
     from envtui.ui.jobs.actions import JOBS_PANE
     from envtui.ui.widgets.filter_input import FilterInput
     from envtui.ui.widgets.sidebar import ViewList

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core.filtering import CATEGORY, TOP_LEVEL, View
+from envtui.core.env.filtering import CATEGORY, TOP_LEVEL, View
 from envtui.ui.screens.help import HelpScreen
 from envtui.ui.widgets.details import DetailsPane
 from envtui.ui.widgets.filter_input import FilterInput

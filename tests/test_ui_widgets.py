@@ -6,7 +6,7 @@ import threading
 
 from textual.app import App, ComposeResult
 
-from envtui.core.packages import Package
+from envtui.core.env.packages import Package
 from envtui.ui.widgets.job_log import JobLog
 from envtui.ui.widgets.package_table import PackageTable
 

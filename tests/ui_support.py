@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from envtui.core.environment import resolve_environment
+from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
 
 

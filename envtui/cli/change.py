@@ -81,7 +81,7 @@ def _writable_env(args: argparse.Namespace, *, probe: bool = True):
 
 def run_install(args: argparse.Namespace) -> int:
     """``envtui install``."""
-    from envtui.core.change import ChangeRequest
+    from envtui.core.jobs.change import ChangeRequest
 
     request = ChangeRequest.install(args.specs, requirements=args.requirement, editables=args.editable)
     return _apply(args, *_writable_env(args, probe=False), request)
@@ -91,9 +91,9 @@ def run_upgrade(args: argparse.Namespace) -> int:
     """``envtui upgrade NAME...`` or ``envtui upgrade --all``."""
     from packaging.utils import canonicalize_name
 
-    from envtui.core.change import ChangeRequest
-    from envtui.core.packages import fetch_outdated, list_packages
-    from envtui.core.specs import validate_names
+    from envtui.core.jobs.change import ChangeRequest
+    from envtui.core.env.packages import fetch_outdated, list_packages
+    from envtui.core.env.specs import validate_names
 
     if args.all and args.names:
         raise UsageError("give package names or --all, not both")
@@ -127,9 +127,9 @@ def run_uninstall(args: argparse.Namespace) -> int:
     """``envtui uninstall NAME...``: warns about installed packages that need them."""
     from packaging.utils import canonicalize_name
 
-    from envtui.core.change import ChangeRequest
-    from envtui.core.packages import list_packages
-    from envtui.core.specs import validate_names
+    from envtui.core.jobs.change import ChangeRequest
+    from envtui.core.env.packages import list_packages
+    from envtui.core.env.specs import validate_names
 
     names = validate_names(args.names)
     env, config = _writable_env(args)
@@ -156,7 +156,7 @@ def run_uninstall(args: argparse.Namespace) -> int:
 
 def run_sync(args: argparse.Namespace) -> int:
     """``envtui sync FILE``."""
-    from envtui.core.change import ChangeRequest
+    from envtui.core.jobs.change import ChangeRequest
 
     request = ChangeRequest.sync(args.file)
     return _apply(args, *_writable_env(args, probe=False), request)
@@ -174,7 +174,7 @@ def _apply(args: argparse.Namespace, env, config, request) -> int:
 
 
 def _dry_run(args: argparse.Namespace, env, request) -> int:
-    from envtui.core.jobs import preview_sync
+    from envtui.core.jobs.engine import preview_sync
 
     result = preview_sync(env, request)
     if args.json:
@@ -191,7 +191,7 @@ def _dry_run(args: argparse.Namespace, env, request) -> int:
 
 def _run_job(args: argparse.Namespace, env, config, request) -> int:
     """Run the job in this thread (no event loop: asyncio only if a step needs it); ctrl+c cancels it."""
-    from envtui.core.jobs import CANCELLED, SUCCEEDED, JobEngine, JobListener
+    from envtui.core.jobs.engine import CANCELLED, SUCCEEDED, JobEngine, JobListener
 
     class Printer(JobListener):
         """Write uv's lines as they arrive: stdout to stdout (stderr under --json), stderr to stderr."""

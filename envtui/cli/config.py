@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from envtui.core.config import Config, load_config
-from envtui.core.environment import Environment, resolve_environment
+from envtui.core.env.environment import Environment, resolve_environment
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:

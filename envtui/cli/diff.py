@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Read the files, list the environment, print the drift."""
-    from envtui.core.packages import list_packages
-    from envtui.core.requirements import RequirementSet, compare, read_requirements
+    from envtui.core.env.packages import list_packages
+    from envtui.core.env.requirements import RequirementSet, compare, read_requirements
 
     wanted = RequirementSet()
     for path in args.files:

@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _inventory(args: argparse.Namespace):
-    from envtui.core.packages import list_packages
+    from envtui.core.env.packages import list_packages
 
     config = config_from(args)
     inventory = list_packages(environment_for(args, config), category_overrides=config.categories)
@@ -65,7 +65,7 @@ def _valid_name(name: str) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     """``envtui list``."""
-    from envtui.core.packages import fetch_outdated
+    from envtui.core.env.packages import fetch_outdated
 
     inventory = _inventory(args)
     packages = inventory.sorted()
@@ -146,7 +146,7 @@ def run_info(args: argparse.Namespace) -> int:
 
 def run_tree(args: argparse.Namespace) -> int:
     """``envtui tree [NAME] [--reverse]``."""
-    from envtui.core.packages import walk
+    from envtui.core.env.packages import walk
 
     key = _valid_name(args.name) if args.name else None
     inventory = _inventory(args)
@@ -198,7 +198,7 @@ def _nest(nodes, children_key: str) -> list[dict]:
 
 def run_envs(args: argparse.Namespace) -> int:
     """``envtui envs [DIR]``."""
-    from envtui.core.environment import _creator, discover_environments, read_pyvenv_cfg, venv_python
+    from envtui.core.env.environment import _creator, discover_environments, read_pyvenv_cfg, venv_python
 
     if args.depth < 0:
         raise UsageError("--depth must be 0 or more")

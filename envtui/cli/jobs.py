@@ -33,7 +33,7 @@ def _took(duration: float | None) -> str:
 
 def run_jobs(args: argparse.Namespace) -> int:
     """``envtui jobs [ID]``."""
-    from envtui.core import history
+    from envtui.core.jobs import history
 
     if args.id:
         record = history.load(args.id)
@@ -54,7 +54,7 @@ def run_jobs(args: argparse.Namespace) -> int:
         return 0
     env = None
     if args.venv:
-        from envtui.core.environment import resolve_environment
+        from envtui.core.env.environment import resolve_environment
 
         env = str(resolve_environment(args.venv, allow_system=True).path)
     records = history.load_all(env=env, limit=max(args.limit, 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from envtui.core.config import Config, load_config
-from envtui.core.environment import resolve_environment
+from envtui.core.env.environment import resolve_environment
 from envtui.core.errors import UsageError
 
 

@@ -54,7 +54,7 @@ def _broken_venv_root(target: str | Path | None) -> Path | None:
 
 def run_verify(args: argparse.Namespace) -> int:
     """``envtui verify``."""
-    from envtui.core import health
+    from envtui.core.health import checks as health
 
     config = config_from(args)
     groups = list(health.DEFAULT_GROUPS) + ([health.OUTDATED] if args.outdated else [])
@@ -86,7 +86,7 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_trust(args: argparse.Namespace) -> int:
     """``envtui trust [PATH]``."""
     from envtui.core.config import find_config, load_config
-    from envtui.core.trust import revoke, trust
+    from envtui.core.health.trust import revoke, trust
 
     if args.path:
         config = load_config(args.path)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from envtui.core.environment import Environment
+from envtui.core.env.environment import Environment
 from envtui.core.uv import Uv
 from envtui.ui import preload
 

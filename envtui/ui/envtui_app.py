@@ -10,9 +10,9 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from envtui.core.environment import Environment
-from envtui.core.filtering import PackageIndex
-from envtui.core.packages import Inventory
+from envtui.core.env.environment import Environment
+from envtui.core.env.filtering import PackageIndex
+from envtui.core.env.packages import Inventory
 from envtui.core.uv import Uv
 from envtui.core.locations import styles_dir
 from envtui.ui.commands import EnvtuiCommands

@@ -25,14 +25,14 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from envtui.core import health
+from envtui.core.health import checks as health
 from envtui.core.config import Config, load_config
-from envtui.core.environment import Environment
+from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.ui.widgets.view_table import ViewTable
 
 if TYPE_CHECKING:
-    from envtui.core.packages import DependencyIssue, Inventory
+    from envtui.core.env.packages import DependencyIssue, Inventory
     from envtui.ui.screens.main import MainScreen
 
 HEALTH_PANE = "health-pane"
@@ -284,7 +284,7 @@ class HealthView(Vertical):
 
 def show_package(screen: MainScreen, key: str) -> bool:
     """Switch the main screen to all packages with ``key`` under the cursor; False when it is not installed."""
-    from envtui.core.filtering import ALL, View
+    from envtui.core.env.filtering import ALL, View
     from envtui.ui.widgets.filter_input import FilterInput
 
     screen.current_view = View(ALL)

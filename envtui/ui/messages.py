@@ -11,9 +11,9 @@ from pathlib import Path
 
 from textual.message import Message
 
-from envtui.core.environment import Environment
-from envtui.core.filtering import PackageIndex
-from envtui.core.packages import DependencyIssue, Inventory
+from envtui.core.env.environment import Environment
+from envtui.core.env.filtering import PackageIndex
+from envtui.core.env.packages import DependencyIssue, Inventory
 
 
 @dataclass

@@ -17,10 +17,10 @@ import threading
 from collections.abc import Mapping
 from concurrent.futures import Future
 
-from envtui.core.environment import Environment
+from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.filtering import PackageIndex
-from envtui.core.packages import Inventory, list_packages
+from envtui.core.env.filtering import PackageIndex
+from envtui.core.env.packages import Inventory, list_packages
 from envtui.core.uv import Uv
 
 Loaded = tuple[Inventory, PackageIndex]

@@ -18,9 +18,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from envtui.core.change import ChangeRequest
+from envtui.core.jobs.change import ChangeRequest
 from envtui.core.errors import EnvtuiError
-from envtui.core.jobs import CANCELLED, FAILED, SUCCEEDED, Job, JobEngine, env_key, preview
+from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED, Job, JobEngine, env_key, preview
 from envtui.ui.jobs.listener import ScreenJobListener
 from envtui.ui.jobs.messages import JobFinished, JobQueued, JobStarted, PreviewReady
 from envtui.ui.jobs.view import JobsView
@@ -30,8 +30,8 @@ from envtui.ui.screens.confirm import ConfirmChangeScreen
 from envtui.ui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
-    from envtui.core.environment import Environment
-    from envtui.core.packages import Inventory
+    from envtui.core.env.environment import Environment
+    from envtui.core.env.packages import Inventory
 
 #: The id of the Jobs pane in the centre switcher.
 JOBS_PANE = "jobs-pane"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from envtui.core.jobs import Job, JobListener, Line
+from envtui.core.jobs.engine import Job, JobListener, Line
 from envtui.ui.jobs.messages import JobFinished, JobQueued, JobStarted
 
 if TYPE_CHECKING:

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from envtui.core.change import ChangeRequest
-from envtui.core.jobs import Job
-from envtui.core.preview import Preview
+from envtui.core.jobs.change import ChangeRequest
+from envtui.core.jobs.engine import Job
+from envtui.core.jobs.preview import Preview
 
 
 @dataclass

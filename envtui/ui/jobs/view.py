@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Static
 
-from envtui.core import history
-from envtui.core.jobs import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job, JobEngine, env_key
+from envtui.core.jobs import history
+from envtui.core.jobs.engine import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job, JobEngine, env_key
 from envtui.ui.widgets.view_table import ViewTable
 
 #: Most past jobs listed from disk.

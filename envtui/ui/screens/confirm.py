@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from envtui.core.change import ChangeRequest
-from envtui.core.preview import Preview
+from envtui.core.jobs.change import ChangeRequest
+from envtui.core.jobs.preview import Preview
 
 
 class ConfirmChangeScreen(ModalScreen[bool]):

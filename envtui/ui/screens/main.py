@@ -26,10 +26,10 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from envtui.core.environment import Environment, discover_environments, resolve_environment
+from envtui.core.env.environment import Environment, discover_environments, resolve_environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.filtering import ALL, OUTDATED, PackageIndex, View, count_text, next_sort, standard_views
-from envtui.core.packages import DependencyIssue, Inventory, Package, check_dependencies, fetch_outdated
+from envtui.core.env.filtering import ALL, OUTDATED, PackageIndex, View, count_text, next_sort, standard_views
+from envtui.core.env.packages import DependencyIssue, Inventory, Package, check_dependencies, fetch_outdated
 from envtui.core.uv import Uv
 from envtui.ui import preload
 from envtui.ui.messages import (

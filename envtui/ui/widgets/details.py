@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from envtui.core.packages import _REQ_NAME, Package
+from envtui.core.env.packages import _REQ_NAME, Package
 from envtui.ui.widgets.sidebar import display_path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name

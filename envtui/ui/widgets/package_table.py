@@ -2,7 +2,7 @@
 
 Textual's DataTable needs about a second to add 10,000 rows, so a rebuild per keystroke cannot
 work. This widget holds a list of row keys (the result of the pure filter in
-``envtui.core.filtering``) and a mapping to packages; replacing the list is O(1) for the widget,
+``envtui.core.env.filtering``) and a mapping to packages; replacing the list is O(1) for the widget,
 and painting costs only the visible lines. Updates keep the cursor on the same package (keyed by
 canonical name) and keep the scroll position.
 """
@@ -23,7 +23,7 @@ from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from envtui.core.packages import Package
+from envtui.core.env.packages import Package
 
 #: Status marks, ASCII so they read on any console font (TERM=linux included).
 MARK_BROKEN = "!"

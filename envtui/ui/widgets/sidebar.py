@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from envtui.core.filtering import OUTDATED, View
+from envtui.core.env.filtering import OUTDATED, View
 
 _VIM_KEYS: list[BindingType] = [
     Binding("k", "cursor_up", "Up", show=False),

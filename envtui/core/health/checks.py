@@ -41,7 +41,7 @@ from packaging.utils import canonicalize_name
 
 from envtui import __version__
 from envtui.core.config import Config, Service
-from envtui.core.environment import Environment, read_pyvenv_cfg, venv_python
+from envtui.core.env.environment import Environment, read_pyvenv_cfg, venv_python
 from envtui.core.errors import EnvtuiError
 
 OK = "ok"
@@ -317,7 +317,7 @@ def broken_interpreter(root: Path, why: str) -> Finding:
 
 def check_dependencies(env: Environment, uv: Any = None) -> list[Finding]:
     """``uv pip check``: one finding per incompatibility, naming both packages."""
-    from envtui.core.packages import check_dependencies as pip_check
+    from envtui.core.env.packages import check_dependencies as pip_check
 
     try:
         issues = pip_check(env, uv)
@@ -385,7 +385,7 @@ def _import_owner(module: str, inventory: Any) -> str | None:
 
 def check_drift(env: Environment, requirements: Iterable[Path], installed: Mapping[str, str]) -> list[Finding]:
     """Installed versions against the requirements files: missing and wrong versions fail, extras warn."""
-    from envtui.core.requirements import RequirementSet, compare, read_requirements
+    from envtui.core.env.requirements import RequirementSet, compare, read_requirements
 
     files = list(requirements)
     if not files:
@@ -560,7 +560,7 @@ def check_hooks(config: Config) -> list[Finding]:
     """Whether the configuration's hooks will run (they need the file to be trusted)."""
     if config.path is None or not config.hooks:
         return []
-    from envtui.core.trust import trust_state
+    from envtui.core.health.trust import trust_state
 
     state = trust_state(config.path, config.digest)
     commands = [*(("before", c) for c in config.hooks.before_change), *(("after", c) for c in config.hooks.after_change)]
@@ -651,7 +651,7 @@ def run_checks(
 
 
 def _inventory(env: Environment, uv: Any) -> tuple[Any, str | None]:
-    from envtui.core.packages import list_packages
+    from envtui.core.env.packages import list_packages
 
     try:
         return list_packages(env, uv), None
@@ -660,7 +660,7 @@ def _inventory(env: Environment, uv: Any) -> tuple[Any, str | None]:
 
 
 def _latest(env: Environment, uv: Any) -> tuple[dict[str, str], str | None]:
-    from envtui.core.packages import fetch_outdated
+    from envtui.core.env.packages import fetch_outdated
 
     try:
         return fetch_outdated(env, uv), None

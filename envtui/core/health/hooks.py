@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from envtui.core import process
 from envtui.core.config import Config, load_config
 from envtui.core.errors import EnvtuiError
-from envtui.core.steps import Step, StepContext, StepFailed
+from envtui.core.jobs.steps import Step, StepContext, StepFailed
 
 if TYPE_CHECKING:  # asyncio is imported when a hook runs: a job without hooks does without it
     import asyncio
@@ -57,7 +57,7 @@ class HookStep:
         commands = self.commands
         if not commands or self.config.path is None:
             return
-        from envtui.core.trust import trust_state
+        from envtui.core.health.trust import trust_state
 
         state = trust_state(self.config.path, self.config.digest)
         if not state.trusted:
@@ -117,7 +117,7 @@ async def _would_change(ctx: StepContext) -> bool:
     request = getattr(ctx.job, "request", None)
     if request is None:  # not a change job the engine built: assume it changes something
         return True
-    from envtui.core.jobs import preview
+    from envtui.core.jobs.engine import preview
 
     ctx.emit("envtui", "asking uv what would change before running the hooks")
     try:
@@ -156,7 +156,7 @@ async def recheck_health(ctx: StepContext, config: Config) -> None:
     """Re-check health after the after-change hooks and write each problem into the job log."""
     import asyncio
 
-    from envtui.core.health import run_checks
+    from envtui.core.health.checks import run_checks
 
     report = await asyncio.to_thread(run_checks, ctx.env, config, settle=config.hooks.settle)
     ctx.data["health"] = report

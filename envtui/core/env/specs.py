@@ -126,7 +126,7 @@ def validate_file(path: str | os.PathLike[str], *, what: str = "requirements fil
         raise UsageError(f"no such {what}: {path}")
     if not os.access(given, os.R_OK):
         raise UsageError(f"cannot read {what}: {path}", cause="permission denied")
-    from envtui.core.requirements import read_requirements_file
+    from envtui.core.env.requirements import read_requirements_file
 
     parsed = read_requirements_file(given)  # UsageError when it is not text
     if parsed.errors:

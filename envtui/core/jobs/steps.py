@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from envtui.core.environment import Environment
+from envtui.core.env.environment import Environment
 
 
 class StepFailed(Exception):
@@ -31,7 +31,7 @@ class StepContext:
     """What a step knows about the job it runs around."""
 
     job: Any
-    """The job (``envtui.core.jobs.Job``); typed loosely so this module stays at the bottom."""
+    """The job (``envtui.core.jobs.engine.Job``); typed loosely so this module stays at the bottom."""
     env: Environment
     emit: Callable[[str, str], None]
     """Write a line into the job's log: ``emit(stream, line)``, stream ``"stdout"``/``"stderr"``/``"envtui"``."""

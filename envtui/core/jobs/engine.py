@@ -1,9 +1,9 @@
 """The job engine: every change to an environment is a job that runs uv, streams, and is recorded.
 
 One engine serves the TUI and the CLI. Jobs on one environment run one at a time, in order:
-an in-process queue per environment, and :class:`~envtui.core.lock.EnvLock` across processes
+an in-process queue per environment, and :class:`~envtui.core.jobs.lock.EnvLock` across processes
 (a second ``envtui install`` waits its turn and says so). Around uv run the before/after
-steps from :func:`~envtui.core.job_steps.collect_steps` (maintenance hooks, snapshots).
+steps from :func:`~envtui.core.jobs.providers.collect_steps` (maintenance hooks, snapshots).
 
 Output reaches a :class:`JobListener` in batches (at most every ``flush_interval`` seconds or
 ``max_batch`` lines), so a job printing 100,000 lines floods nothing; every line also goes to
@@ -35,14 +35,16 @@ from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from envtui.core import history, process
-from envtui.core.change import ChangeRequest, build_argv
-from envtui.core.environment import Environment
+from envtui.core import process
+
+from envtui.core.jobs import history
+from envtui.core.jobs.change import ChangeRequest, build_argv
+from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.job_steps import collect_steps
-from envtui.core.lock import POLL_INTERVAL, EnvLock
-from envtui.core.preview import Preview, parse_change_line, parse_changes, parse_dry_run
-from envtui.core.steps import Step, StepContext, StepFailed, is_awaitable
+from envtui.core.jobs.providers import collect_steps
+from envtui.core.jobs.lock import POLL_INTERVAL, EnvLock
+from envtui.core.jobs.preview import Preview, parse_change_line, parse_changes, parse_dry_run
+from envtui.core.jobs.steps import Step, StepContext, StepFailed, is_awaitable
 from envtui.core.uv import Uv
 
 if TYPE_CHECKING:  # asyncio is imported where a job runs on a loop: the CLI does without it

@@ -2,7 +2,7 @@
 
 Each feature that wants to run around changes (maintenance hooks, automatic snapshots with
 rollback) adds one *provider* to ``STEP_PROVIDERS``: a function ``(env, config) -> (before,
-after)`` returning lists of :class:`~envtui.core.steps.Step`. Plugging one in is a one-line
+after)`` returning lists of :class:`~envtui.core.jobs.steps.Step`. Plugging one in is a one-line
 addition to that list.
 
 Order is a stack: before-steps run in provider order, after-steps in reverse provider order.
@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from envtui.core.environment import Environment
-from envtui.core.hooks import hook_provider
-from envtui.core.steps import Step
+from envtui.core.env.environment import Environment
+from envtui.core.health.hooks import hook_provider
+from envtui.core.jobs.steps import Step
 
 #: ``(env, config) -> (before_steps, after_steps)``.
 StepProvider = Callable[[Environment, Any], tuple[Sequence[Step], Sequence[Step]]]

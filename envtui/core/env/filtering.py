@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
-from envtui.core.categories import CATEGORIES
-from envtui.core.packages import Package
+from envtui.core.env.categories import CATEGORIES
+from envtui.core.env.packages import Package
 
 #: Sort orders, in the order ``s`` cycles through them.
 SORTS: tuple[str, ...] = ("name", "version", "category")

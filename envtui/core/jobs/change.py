@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from envtui.core.environment import Environment
+from envtui.core.env.environment import Environment
 from envtui.core.errors import UsageError
-from envtui.core.specs import validate_editable, validate_file, validate_names, validate_specs
+from envtui.core.env.specs import validate_editable, validate_file, validate_names, validate_specs
 from envtui.core.uv import Uv
 
 #: The kinds of change job.

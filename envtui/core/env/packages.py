@@ -18,8 +18,8 @@ from pathlib import Path
 from packaging.markers import InvalidMarker, Marker
 from packaging.utils import canonicalize_name
 
-from envtui.core.categories import categorize
-from envtui.core.environment import Environment
+from envtui.core.env.categories import categorize
+from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.uv import Uv
 

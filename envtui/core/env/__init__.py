@@ -1,0 +1,1 @@
+"""Environments and what is in them: the venv, its packages, requirements and specs."""

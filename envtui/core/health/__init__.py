@@ -1,0 +1,1 @@
+"""Health: checks of the environment and its service, the hooks around changes, and trust."""
