@@ -45,8 +45,7 @@ def run_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 def timed(argv: Sequence[str], env: dict[str, str] | None = None) -> float:
     """Wall time of one run, output discarded; a failing run is an error."""
     started = time.perf_counter()
-    subprocess.run(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
-                   env=run_env(env))
+    subprocess.run(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True, env=run_env(env))
     return time.perf_counter() - started
 
 
@@ -60,8 +59,12 @@ def side_by_side(commands: dict[str, Sequence[str]], runs: int, warmup: int = 1)
         for name, argv in commands.items():
             samples[name].append(timed(argv))
     return {
-        name: {"median_s": round(statistics.median(values), 4), "min_s": round(min(values), 4),
-               "max_s": round(max(values), 4), "runs": len(values)}
+        name: {
+            "median_s": round(statistics.median(values), 4),
+            "min_s": round(min(values), 4),
+            "max_s": round(max(values), 4),
+            "runs": len(values),
+        }
         for name, values in samples.items()
     }
 

@@ -23,7 +23,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,8 +33,10 @@ from _common import ROOT  # type: ignore[import-not-found]
 def install_envtui(venv: Path, uv: str) -> Path:
     """A venv with envtui installed from this checkout, bytecode compiled (as ``pip install`` does)."""
     subprocess.run([uv, "venv", "--quiet", str(venv)], check=True)
-    subprocess.run([uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
-                    "--compile-bytecode", str(ROOT)], check=True)
+    subprocess.run(
+        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "--compile-bytecode", str(ROOT)],
+        check=True,
+    )
     return venv / "bin" / "envtui"
 
 
@@ -43,10 +44,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--budget-ms", type=float, default=150.0)
-    parser.add_argument("--envtui", metavar="PATH", help="an installed envtui console script to measure "
-                        "(default: install this checkout into a fresh venv; uses your usual uv index/cache)")
-    parser.add_argument("--baseline", metavar="PATH", help="another envtui console script (e.g. an older "
-                        "install) to time the same way, interleaved with the rest")
+    parser.add_argument(
+        "--envtui",
+        metavar="PATH",
+        help="an installed envtui console script to measure "
+        "(default: install this checkout into a fresh venv; uses your usual uv index/cache)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="PATH",
+        help="another envtui console script (e.g. an older install) to time the same way, interleaved with the rest",
+    )
     args = parser.parse_args()
     from envtui.core.uv import find_uv
     from tests.conftest import SPECS
@@ -59,8 +67,11 @@ def main() -> None:
     wheelhouse = build_wheelhouse(work / "wheels", SPECS)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV", "PYTHONPATH"))},
-        "UV_OFFLINE": "1", "UV_FIND_LINKS": str(wheelhouse), "UV_CACHE_DIR": str(work / "uv-cache"),
-        "UV_NO_PROGRESS": "1", "ENVTUI_STATE_DIR": str(work / "state"),
+        "UV_OFFLINE": "1",
+        "UV_FIND_LINKS": str(wheelhouse),
+        "UV_CACHE_DIR": str(work / "uv-cache"),
+        "UV_NO_PROGRESS": "1",
+        "ENVTUI_STATE_DIR": str(work / "state"),
     }
     os.environ.update({k: v for k, v in env.items() if k.startswith(("UV_", "ENVTUI_"))})
     venv = make_venv(work / "venv")
@@ -98,29 +109,38 @@ def main() -> None:
             samples[name].append(once(argv, False))
     medians = {name: statistics.median(values) for name, values in samples.items()}
     overhead_ms = (medians["envtui"] - medians["uv"]) * 1000
-    baseline = {} if not args.baseline else {
-        "baseline": args.baseline,
-        "baseline_median_s": round(medians["baseline"], 4),
-        "baseline_overhead_ms": round((medians["baseline"] - medians["uv"]) * 1000, 1),
-    }
-    print(json.dumps({
-        "benchmark": "cli_overhead",
-        "package": "delta (local wheelhouse, offline)",
-        "envtui": "installed console script, compiled bytecode",
-        "runs": args.runs,
-        "envtui_median_s": round(medians["envtui"], 4),
-        "uv_median_s": round(medians["uv"], 4),
-        "envtui_min_s": round(min(samples["envtui"]), 4),
-        "uv_min_s": round(min(samples["uv"]), 4),
-        "overhead_ms": round(overhead_ms, 1),
-        **baseline,
-        "python_start_median_s": round(medians["python_start"], 4),
-        "python_start_with_packaging_median_s": round(medians["python_start_with_packaging"], 4),
-        "python_start_with_asyncio_median_s": round(medians["python_start_with_asyncio"], 4),
-        "overhead_floor_ms": round(medians["python_start_with_packaging"] * 1000, 1),
-        "budget_ms": args.budget_ms,
-        "ok": overhead_ms <= args.budget_ms,
-    }, indent=2))
+    baseline = (
+        {}
+        if not args.baseline
+        else {
+            "baseline": args.baseline,
+            "baseline_median_s": round(medians["baseline"], 4),
+            "baseline_overhead_ms": round((medians["baseline"] - medians["uv"]) * 1000, 1),
+        }
+    )
+    print(
+        json.dumps(
+            {
+                "benchmark": "cli_overhead",
+                "package": "delta (local wheelhouse, offline)",
+                "envtui": "installed console script, compiled bytecode",
+                "runs": args.runs,
+                "envtui_median_s": round(medians["envtui"], 4),
+                "uv_median_s": round(medians["uv"], 4),
+                "envtui_min_s": round(min(samples["envtui"]), 4),
+                "uv_min_s": round(min(samples["uv"]), 4),
+                "overhead_ms": round(overhead_ms, 1),
+                **baseline,
+                "python_start_median_s": round(medians["python_start"], 4),
+                "python_start_with_packaging_median_s": round(medians["python_start_with_packaging"], 4),
+                "python_start_with_asyncio_median_s": round(medians["python_start_with_asyncio"], 4),
+                "overhead_floor_ms": round(medians["python_start_with_packaging"] * 1000, 1),
+                "budget_ms": args.budget_ms,
+                "ok": overhead_ms <= args.budget_ms,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

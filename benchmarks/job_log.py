@@ -30,8 +30,8 @@ from _common import compile_bytecode  # type: ignore[import-not-found]
 
 async def measure(kind: str, lines: int, venv: Path) -> dict:
     from envtui.core import process
-    from envtui.core.jobs.change import ChangeRequest
     from envtui.core.env.environment import resolve_environment
+    from envtui.core.jobs.change import ChangeRequest
     from envtui.core.jobs.engine import JobEngine, JobListener
 
     class Counter(JobListener):
@@ -57,8 +57,10 @@ async def measure(kind: str, lines: int, venv: Path) -> dict:
                 for i in range(lines):
                     emit("stdout", f"Downloading package-{i} (12.3 MiB) ........................")
             else:
-                code = (f"import sys\nw = sys.stdout.write\n"
-                        f"for i in range({lines}): w(f'Downloading package-{{i}} (12.3 MiB) ........................\\n')")
+                code = (
+                    f"import sys\nw = sys.stdout.write\n"
+                    f"for i in range({lines}): w(f'Downloading package-{{i}} (12.3 MiB) ........................\\n')"
+                )
                 await process.stream([sys.executable, "-c", code], ctx.emit)
             timing["seconds"] = time.perf_counter() - started
 
@@ -67,7 +69,8 @@ async def measure(kind: str, lines: int, venv: Path) -> dict:
     engine = JobEngine(listener=counter, steps=lambda e: ([Flood()], []))
     # uninstalling something absent is quick and changes nothing: the flood is the job
     job = await engine.run(env, ChangeRequest.uninstall(["not-installed-anywhere"]))
-    log_lines = sum(1 for _ in open(job.log_path, encoding="utf-8"))
+    with open(job.log_path, encoding="utf-8") as log:
+        log_lines = sum(1 for _ in log)
     return {
         "lines": lines,
         "seconds": round(timing["seconds"], 3),
@@ -91,12 +94,14 @@ async def measure_tui(lines: int, venv: Path, presses: int = 200, press_every: f
     from textual import events
 
     from envtui.core import process
-    from envtui.core.jobs.change import ChangeRequest
     from envtui.core.env.environment import resolve_environment
+    from envtui.core.jobs.change import ChangeRequest
     from envtui.ui.app import EnvtuiApp
 
-    code = (f"import sys\nw = sys.stdout.write\n"
-            f"for i in range({lines}): w(f'Downloading package-{{i}} (12.3 MiB) ........................\\n')")
+    code = (
+        f"import sys\nw = sys.stdout.write\n"
+        f"for i in range({lines}): w(f'Downloading package-{{i}} (12.3 MiB) ........................\\n')"
+    )
     marks: dict[str, float] = {}
 
     class Flood:
@@ -177,7 +182,8 @@ def main() -> None:
     report["tui_no_keys"] = asyncio.run(measure_tui(args.lines, venv, presses=0))
     report["tui"] = asyncio.run(measure_tui(args.lines, venv))
     report["ok"] = all(report[k]["lines_per_s"] >= 100_000 for k in ("engine", "subprocess", "tui")) and (
-        report["tui"]["key_p95_ms"] is not None and report["tui"]["key_p95_ms"] <= 100)
+        report["tui"]["key_p95_ms"] is not None and report["tui"]["key_p95_ms"] <= 100
+    )
     print(json.dumps(report, indent=2))
 
 

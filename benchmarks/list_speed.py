@@ -28,21 +28,35 @@ def main() -> None:
     results = side_by_side(
         {
             "envtui": [sys.executable, "-m", "envtui", "list", "--json", "--venv", str(venv)],
-            "pip": [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "list",
-                    "--format", "json", "--disable-pip-version-check"],
+            "pip": [
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                str(venv / "bin" / "python"),
+                "list",
+                "--format",
+                "json",
+                "--disable-pip-version-check",
+            ],
             "uv": [find_uv(), "pip", "list", "--python", str(venv), "--format", "json", "--quiet"],
         },
         runs=args.runs,
     )
     ratio = results["envtui"]["median_s"] / results["pip"]["median_s"]
-    print(json.dumps({
-        "benchmark": "list_speed",
-        "packages": args.packages,
-        "results": results,
-        "envtui_over_pip": round(ratio, 3),
-        "target": 0.3,
-        "met": ratio <= 0.3,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "benchmark": "list_speed",
+                "packages": args.packages,
+                "results": results,
+                "envtui_over_pip": round(ratio, 3),
+                "target": 0.3,
+                "met": ratio <= 0.3,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,10 @@ def main(argv: list[str]) -> int:
             report[name] = json.loads(done.stdout)
         except ValueError:
             failed = True
-            report[name] = {"error": (done.stderr.strip().splitlines() or ["no output"])[-1],
-                            "exit_code": done.returncode}
+            report[name] = {
+                "error": (done.stderr.strip().splitlines() or ["no output"])[-1],
+                "exit_code": done.returncode,
+            }
         print(f"{name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
     print(json.dumps(report, indent=2))
     return 1 if failed else 0

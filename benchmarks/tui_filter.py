@@ -45,14 +45,18 @@ QUERY = "synth01234"
 def p95(samples: list[float]) -> float:
     """The 95th percentile (nearest rank)."""
     ordered = sorted(samples)
-    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def summary(samples: list[float]) -> dict:
     """Milliseconds: median, p95, max and the count."""
     ms = [s * 1000 for s in samples]
-    return {"n": len(ms), "median_ms": round(statistics.median(ms), 2), "p95_ms": round(p95(ms), 2),
-            "max_ms": round(max(ms), 2)}
+    return {
+        "n": len(ms),
+        "median_ms": round(statistics.median(ms), 2),
+        "p95_ms": round(p95(ms), 2),
+        "max_ms": round(max(ms), 2),
+    }
 
 
 async def headless(venv: Path, rounds: int) -> dict:
@@ -103,11 +107,16 @@ async def headless(venv: Path, rounds: int) -> dict:
             for char in QUERY:
                 typed += char
                 shown = total if len(typed) <= len("synth0") else 10 ** (len(QUERY) - len(typed))
-                keys.append(await timed([events.Key(char, char)], lambda n=shown, q=typed: (
-                    table.row_count == n and app.screen.filter_text == q)))
+                keys.append(
+                    await timed(
+                        [events.Key(char, char)],
+                        lambda n=shown, q=typed: table.row_count == n and app.screen.filter_text == q,
+                    )
+                )
             backspaces = [events.Key("backspace", None) for _ in range(5)]
-            bursts.append(await timed(backspaces, lambda: app.screen.filter_text == "synth"
-                                      and table.row_count == total))
+            bursts.append(
+                await timed(backspaces, lambda: app.screen.filter_text == "synth" and table.row_count == total)
+            )
             await timed(backspaces, lambda: app.screen.filter_text == "" and table.row_count == total)
         await pilot.press("escape")
     return {"keystroke": summary(keys), "burst_of_5_backspaces": summary(bursts)}
@@ -219,8 +228,13 @@ def main() -> int:
     venv = args.venv or workdir / "venv"
     if not (venv / "pyvenv.cfg").is_file():
         make_synthetic_venv(venv, args.count)
-    result: dict = {"benchmark": "tui_filter", "packages": args.count, "rounds": args.rounds,
-                    "query": QUERY, "targets": {"keystroke_p95_ms": 50, "burst_ms": 150, "rss_mib": 250}}
+    result: dict = {
+        "benchmark": "tui_filter",
+        "packages": args.count,
+        "rounds": args.rounds,
+        "query": QUERY,
+        "targets": {"keystroke_p95_ms": 50, "burst_ms": 150, "rss_mib": 250},
+    }
     result["headless"] = asyncio.run(headless(venv, args.rounds))
     if not args.skip_tmux and shutil.which("tmux"):
         result["tmux"] = in_tmux(venv, args.count, args.rounds)

@@ -49,8 +49,9 @@ def compile_bytecode() -> list[str]:
         except ImportError:
             pass
     for directory in dirs + extra:
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(directory)], check=False,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(directory)], check=False, stdout=subprocess.DEVNULL
+        )
     return [str(d) for d in dirs + extra]
 
 
@@ -70,14 +71,25 @@ def capture(session: str) -> str:
     return tmux("capture-pane", "-p", "-t", session).stdout
 
 
-def timed_run(command: str, done: str, *, width: int, height: int, timeout: float = 60.0,
-              quit_keys: str | None = None) -> float:
+def timed_run(
+    command: str, done: str, *, width: int, height: int, timeout: float = 60.0, quit_keys: str | None = None
+) -> float:
     """Seconds from launching ``command`` in a fresh tmux session until ``done`` shows."""
     session = f"bench{os.getpid()}{time.monotonic_ns() % 100000}"
     env_prefix = f"cd {shlex.quote(str(ROOT))} && "
     start = time.perf_counter()
-    tmux("new-session", "-d", "-s", session, "-x", str(width), "-y", str(height),
-         env_prefix + command + "; sleep 30", check=True)
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        str(width),
+        "-y",
+        str(height),
+        env_prefix + command + "; sleep 30",
+        check=True,
+    )
     try:
         while True:
             if done in capture(session):
@@ -127,22 +139,27 @@ def main() -> int:
         pip_runs.append(timed_run(pip_cmd, last, width=args.width, height=args.height))
     envtui_median = statistics.median(envtui_runs)
     pip_median = statistics.median(pip_runs)
-    print(json.dumps({
-        "benchmark": "tui_startup",
-        "packages": args.count,
-        "terminal": f"tmux {args.width}x{args.height}",
-        "bytecode": "compiled with python -m compileall -q before timing",
-        "compiled": compiled,
-        "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
-        "runs": args.runs,
-        "envtui_seconds": [round(x, 3) for x in envtui_runs],
-        "pip_list_seconds": [round(x, 3) for x in pip_runs],
-        "envtui_median": round(envtui_median, 3),
-        "pip_list_median": round(pip_median, 3),
-        "ratio": round(envtui_median / pip_median, 3),
-        "target_ratio": 0.45,
-        "met": envtui_median / pip_median <= 0.45,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "benchmark": "tui_startup",
+                "packages": args.count,
+                "terminal": f"tmux {args.width}x{args.height}",
+                "bytecode": "compiled with python -m compileall -q before timing",
+                "compiled": compiled,
+                "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
+                "runs": args.runs,
+                "envtui_seconds": [round(x, 3) for x in envtui_runs],
+                "pip_list_seconds": [round(x, 3) for x in pip_runs],
+                "envtui_median": round(envtui_median, 3),
+                "pip_list_median": round(pip_median, 3),
+                "ratio": round(envtui_median / pip_median, 3),
+                "target_ratio": 0.45,
+                "met": envtui_median / pip_median <= 0.45,
+            },
+            indent=2,
+        )
+    )
     tmux("kill-server")
     shutil.rmtree(workdir, ignore_errors=True)
     return 0

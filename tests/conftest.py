@@ -13,16 +13,20 @@ from tests.factory import WheelSpec, build_wheelhouse, make_venv
 #: clash 1.0 needs beta<1.1 (a conflict with alpha 2.0).
 SPECS = [
     WheelSpec("alpha", "1.0", summary="The first letter", classifiers=["Framework :: FastAPI"]),
-    WheelSpec("alpha", "2.0", requires=["beta>=1.1"], summary="The first letter",
-              classifiers=["Framework :: FastAPI"]),
+    WheelSpec("alpha", "2.0", requires=["beta>=1.1"], summary="The first letter", classifiers=["Framework :: FastAPI"]),
     WheelSpec("beta", "1.0", summary="The second letter"),
     WheelSpec("beta", "1.1", summary="The second letter"),
-    WheelSpec("gamma", "1.0", requires=["alpha>=1.0", 'delta; extra == "more"',
-                                        'beta; python_version < "3"'],
-              summary="The third letter", classifiers=["Topic :: Database"]),
+    WheelSpec(
+        "gamma",
+        "1.0",
+        requires=["alpha>=1.0", 'delta; extra == "more"', 'beta; python_version < "3"'],
+        summary="The third letter",
+        classifiers=["Topic :: Database"],
+    ),
     WheelSpec("delta", "1.0", summary="An optional extra"),
-    WheelSpec("boom", "1.0", summary="Raises on import",
-              files={"boom/__init__.py": "raise RuntimeError('boom is broken')\n"}),
+    WheelSpec(
+        "boom", "1.0", summary="Raises on import", files={"boom/__init__.py": "raise RuntimeError('boom is broken')\n"}
+    ),
     WheelSpec("clash", "1.0", requires=["beta<1.1"], summary="Needs an old beta"),
     WheelSpec("pytest-fixture-thing", "0.1", summary="Looks like a dev tool"),
 ]

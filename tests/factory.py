@@ -66,7 +66,9 @@ def build_wheel(directory: Path, spec: WheelSpec) -> Path:
     info = f"{dist}-{spec.version}.dist-info"
     contents: dict[str, bytes] = {path: text.encode() for path, text in module.items()}
     contents[f"{info}/METADATA"] = metadata_text(spec).encode()
-    contents[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: envtui-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    contents[f"{info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: envtui-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     top = sorted({p.split("/", 1)[0].removesuffix(".py") for p in module if not p.endswith(".pth")})
     contents[f"{info}/top_level.txt"] = ("\n".join(top) + "\n").encode()
     record = [_record_line(path, data) for path, data in contents.items()] + [f"{info}/RECORD,,"]
@@ -93,11 +95,15 @@ def uv_env() -> dict[str, str]:
     return env
 
 
-def make_venv(path: Path, wheelhouse: Path | None = None, install: Sequence[str] = (), python: str | None = None) -> Path:
+def make_venv(
+    path: Path, wheelhouse: Path | None = None, install: Sequence[str] = (), python: str | None = None
+) -> Path:
     """Create a venv with the real uv; install ``install`` from ``wheelhouse`` with no index."""
     subprocess.run(
         [uv_bin(), "venv", "--quiet", "--python", python or sys.executable, str(path)],
-        check=True, env=uv_env(), capture_output=True,
+        check=True,
+        env=uv_env(),
+        capture_output=True,
     )
     if install:
         assert wheelhouse is not None
@@ -108,9 +114,22 @@ def make_venv(path: Path, wheelhouse: Path | None = None, install: Sequence[str]
 def install_into(venv: Path, wheelhouse: Path, specs: Sequence[str], *extra: str) -> None:
     """``uv pip install --no-index --find-links WHEELHOUSE -- SPECS`` into ``venv``."""
     result = subprocess.run(
-        [uv_bin(), "pip", "install", "--python", str(venv / "bin" / "python"), "--no-index",
-         "--find-links", str(wheelhouse), *extra, "--", *specs],
-        env=uv_env(), capture_output=True, text=True,
+        [
+            uv_bin(),
+            "pip",
+            "install",
+            "--python",
+            str(venv / "bin" / "python"),
+            "--no-index",
+            "--find-links",
+            str(wheelhouse),
+            *extra,
+            "--",
+            *specs,
+        ],
+        env=uv_env(),
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise RuntimeError(f"uv pip install failed: {result.stderr}")
@@ -130,8 +149,11 @@ def make_synthetic_venv(path: Path, count: int, *, seed_requires: int = 3) -> Pa
     make_venv(path)
     site = site_packages(path)
     categories = (
-        "Topic :: Database", "Framework :: FastAPI", "Topic :: Software Development :: Testing",
-        "Topic :: Scientific/Engineering :: Artificial Intelligence", "Topic :: Utilities",
+        "Topic :: Database",
+        "Framework :: FastAPI",
+        "Topic :: Software Development :: Testing",
+        "Topic :: Scientific/Engineering :: Artificial Intelligence",
+        "Topic :: Utilities",
     )
     for i in range(count):
         name = f"synth{i:05d}"
@@ -139,7 +161,9 @@ def make_synthetic_venv(path: Path, count: int, *, seed_requires: int = 3) -> Pa
         info.mkdir()
         requires = [f"synth{(i * 7 + k * 13) % i:05d}>=1.0" for k in range(seed_requires)] if i > 10 else []
         spec = WheelSpec(
-            name, f"1.{i % 7}.0", requires=sorted(set(requires)),
+            name,
+            f"1.{i % 7}.0",
+            requires=sorted(set(requires)),
             summary=f"Synthetic package number {i} for speed tests",
             classifiers=[categories[i % len(categories)], "License :: OSI Approved :: MIT License"],
             extra_metadata=['Requires-Dist: pytest; extra == "test"'],
@@ -151,11 +175,16 @@ def make_synthetic_venv(path: Path, count: int, *, seed_requires: int = 3) -> Pa
     return path
 
 
-def run_envtui(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-               timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_envtui(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the CLI as a user would (``python -m envtui``), capturing output."""
     return subprocess.run(
         [sys.executable, "-m", "envtui", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=cwd,
-        env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
     )

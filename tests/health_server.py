@@ -22,7 +22,7 @@ ROUTES: dict[str, tuple[int, str, bytes]] = {
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         if self.path == "/hang":
             self.server.stopping.wait(30)  # type: ignore[attr-defined]
             return

@@ -30,7 +30,7 @@ class SlowIndex:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 parts = [p for p in self.path.split("?")[0].split("/") if p]
                 if len(parts) == 2 and parts[0] == "simple":
                     index._project(self, canonicalize_name(parts[1]))
@@ -39,7 +39,7 @@ class SlowIndex:
                 else:
                     self.send_error(404)
 
-            def do_HEAD(self) -> None:  # noqa: N802 - uv asks first (no ranges offered here)
+            def do_HEAD(self) -> None:
                 name = self.path.split("?")[0].rsplit("/", 1)[-1]
                 if name not in index.wheels:
                     self.send_error(404)

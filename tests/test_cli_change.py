@@ -149,7 +149,9 @@ def test_jobs_lists_history(venv_factory, offline_uv) -> None:
     run_envtui("install", "--venv", str(venv), "no-such-package")
     jobs = json.loads(run_envtui("jobs", "--json").stdout)
     assert [(j["description"], j["status"], j["returncode"]) for j in jobs] == [
-        ("install no-such-package", "failed", 1), ("install delta", "succeeded", 0)]
+        ("install no-such-package", "failed", 1),
+        ("install delta", "succeeded", 0),
+    ]
     assert all({"id", "command", "started", "duration", "log", "env"} <= set(j) for j in jobs)
     text = run_envtui("jobs").stdout
     assert "install delta" in text and "succeeded" in text
@@ -159,8 +161,14 @@ def test_jobs_lists_history(venv_factory, offline_uv) -> None:
 
 
 def _popen_envtui(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "envtui", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL, env=dict(os.environ))
+    return subprocess.Popen(
+        [sys.executable, "-m", "envtui", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ),
+    )
 
 
 def test_two_concurrent_installs_on_one_venv_both_succeed_in_turn(venv_factory, offline_uv) -> None:
@@ -173,8 +181,8 @@ def test_two_concurrent_installs_on_one_venv_both_succeed_in_turn(venv_factory, 
     assert first.poll() is None and second.poll() is None
     assert freeze(venv) == ""
     holder.release()
-    out1, err1 = first.communicate(timeout=60)
-    out2, err2 = second.communicate(timeout=60)
+    _out1, err1 = first.communicate(timeout=60)
+    _out2, err2 = second.communicate(timeout=60)
     assert first.returncode == 0, err1
     assert second.returncode == 0, err2
     assert "waiting for another job" in err1 and "waiting for another job" in err2
@@ -202,7 +210,7 @@ def test_ctrl_c_cancels_the_cli_job(venv_factory, slow_index) -> None:
 
 
 #: A PEP 517 backend with no requirements (so it builds offline): editable wheels only.
-_LOCAL_BACKEND = '''
+_LOCAL_BACKEND = """
 import base64, hashlib, os, zipfile
 
 NAME, VERSION = "localproj", "0.1"
@@ -233,7 +241,7 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
     return name
 
 build_wheel = build_editable
-'''
+"""
 
 
 def test_install_editable_local_project(venv_factory, offline_uv, tmp_path: Path) -> None:
@@ -243,14 +251,16 @@ def test_install_editable_local_project(venv_factory, offline_uv, tmp_path: Path
     (project / "local_backend.py").write_text(_LOCAL_BACKEND)
     (project / "pyproject.toml").write_text(
         '[build-system]\nrequires = []\nbuild-backend = "local_backend"\nbackend-path = ["."]\n\n'
-        '[project]\nname = "localproj"\nversion = "0.1"\n')
+        '[project]\nname = "localproj"\nversion = "0.1"\n'
+    )
     venv = venv_factory()
     result = run_envtui("install", "--venv", str(venv), "--editable", str(project))
     assert result.returncode == 0, result.stderr
     listed = {p["name"]: p for p in json.loads(run_envtui("list", "--json", "--venv", str(venv)).stdout)}
     assert listed["localproj"]["editable"] is True
-    check = subprocess.run([str(venv / "bin" / "python"), "-c", "import localproj; print(localproj.VALUE)"],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import localproj; print(localproj.VALUE)"], capture_output=True, text=True
+    )
     assert check.stdout.strip() == "1"
     # a local path given as a spec is refused: editable only by the explicit option
     assert run_envtui("install", "--venv", str(venv), "--", str(project)).returncode == 2
@@ -262,8 +272,13 @@ def test_network_down_exits_1(venv_factory, monkeypatch) -> None:
     venv = venv_factory()
     for name in ("UV_OFFLINE", "UV_FIND_LINKS", "UV_NO_INDEX"):
         monkeypatch.delenv(name, raising=False)
-    result = run_envtui("install", "--venv", str(venv), "delta",
-                        env={"UV_INDEX_URL": f"http://127.0.0.1:{_closed_port()}/simple", "UV_HTTP_RETRIES": "0"})
+    result = run_envtui(
+        "install",
+        "--venv",
+        str(venv),
+        "delta",
+        env={"UV_INDEX_URL": f"http://127.0.0.1:{_closed_port()}/simple", "UV_HTTP_RETRIES": "0"},
+    )
     assert result.returncode == 1
     assert "Failed to fetch" in result.stderr
     assert freeze(venv) == ""

@@ -27,7 +27,10 @@ def test_drift_is_listed_and_exit_1(env_path: Path, tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["ok"] is False
     assert [(d["kind"], d["name"], d["installed"]) for d in data["drift"]] == [
-        ("version", "beta", "1.1"), ("missing", "delta", None), ("extra", "boom", "1.0")]
+        ("version", "beta", "1.1"),
+        ("missing", "delta", None),
+        ("extra", "boom", "1.0"),
+    ]
     assert data["drift"][0]["where"] == f"{req}:2"
 
 
@@ -47,11 +50,14 @@ def _unreadable(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("content, message", [
-    ("alpha\nalpha; rm -rf /\n", "invalid requirement at {path}:2"),
-    ("this is not ===\n", "invalid requirement at {path}:1"),
-    ("-r missing-include.txt\n", "invalid requirement at {path}:1"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("alpha\nalpha; rm -rf /\n", "invalid requirement at {path}:2"),
+        ("this is not ===\n", "invalid requirement at {path}:1"),
+        ("-r missing-include.txt\n", "invalid requirement at {path}:1"),
+    ],
+)
 def test_malformed_lines_exit_2(env_path: Path, tmp_path: Path, content: str, message: str) -> None:
     req = tmp_path / "requirements.txt"
     req.write_text(content)

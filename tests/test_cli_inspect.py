@@ -11,8 +11,19 @@ import pytest
 
 from tests.factory import run_envtui, site_packages
 
-LIST_KEYS = {"name", "version", "summary", "requires", "required_by", "top_level", "category",
-             "installer", "location", "editable", "problems"}
+LIST_KEYS = {
+    "name",
+    "version",
+    "summary",
+    "requires",
+    "required_by",
+    "top_level",
+    "category",
+    "installer",
+    "location",
+    "editable",
+    "problems",
+}
 
 
 def test_version_and_help() -> None:
@@ -70,8 +81,19 @@ def test_tree_forward_reverse_json(env_path: Path) -> None:
     reverse = run_envtui("tree", "beta", "--reverse", "--venv", str(env_path)).stdout.splitlines()
     assert reverse == ["beta v1.1", "└── alpha v2.0", "    └── gamma v1.0"]
     nested = json.loads(run_envtui("tree", "gamma", "--json", "--venv", str(env_path)).stdout)
-    assert nested == [{"name": "gamma", "version": "1.0", "dependencies": [
-        {"name": "alpha", "version": "2.0", "dependencies": [{"name": "beta", "version": "1.1", "dependencies": []}]}]}]
+    assert nested == [
+        {
+            "name": "gamma",
+            "version": "1.0",
+            "dependencies": [
+                {
+                    "name": "alpha",
+                    "version": "2.0",
+                    "dependencies": [{"name": "beta", "version": "1.1", "dependencies": []}],
+                }
+            ],
+        }
+    ]
 
 
 def test_envs_lists_discovered(tmp_path: Path, venv_factory) -> None:
@@ -98,7 +120,9 @@ BAD_TARGETS = {
 
 
 @pytest.mark.parametrize("bad", sorted(BAD_TARGETS))
-@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["info", "alpha"], ["tree"], ["tree", "alpha", "--reverse"]])
+@pytest.mark.parametrize(
+    "command", [["list"], ["list", "--json"], ["info", "alpha"], ["tree"], ["tree", "alpha", "--reverse"]]
+)
 def test_bad_venv_is_one_line_exit_2(tmp_path: Path, venv_factory, bad: str, command: list[str]) -> None:
     target = BAD_TARGETS[bad](tmp_path, venv_factory)
     result = run_envtui(*command, "--venv", str(target))
@@ -108,10 +132,19 @@ def test_bad_venv_is_one_line_exit_2(tmp_path: Path, venv_factory, bad: str, com
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
-@pytest.mark.parametrize("args", [
-    ["list", "--bogus"], ["info"], ["info", "not a name"], ["info", "../etc"], ["tree", "--venv"],
-    ["envs", "/does/not/exist"], ["envs", "--depth", "-1"], ["envs", "--depth", "x"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--bogus"],
+        ["info"],
+        ["info", "not a name"],
+        ["info", "../etc"],
+        ["tree", "--venv"],
+        ["envs", "/does/not/exist"],
+        ["envs", "--depth", "-1"],
+        ["envs", "--depth", "x"],
+    ],
+)
 def test_bad_usage_is_one_line_exit_2(args: list[str]) -> None:
     result = run_envtui(*args)
     assert result.returncode == 2, result
@@ -154,8 +187,15 @@ def test_find_uv_from_many_threads_at_once() -> None:
     assert uv_module.Uv(found.pop()).version().count(".") >= 1
 
 
-@pytest.mark.parametrize("args", [["list", "--venv", ""], ["info", "alpha", "--venv", " "],
-                                  ["install", "--venv", "", "alpha", "--dry-run"], ["verify", "--venv", ""]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--venv", ""],
+        ["info", "alpha", "--venv", " "],
+        ["install", "--venv", "", "alpha", "--dry-run"],
+        ["verify", "--venv", ""],
+    ],
+)
 def test_an_empty_venv_path_is_bad_input_not_the_default(args: list[str]) -> None:
     """``--venv "$UNSET"`` must never fall back to whatever environment is around."""
     result = run_envtui(*args)

@@ -18,6 +18,7 @@ def run_in(cwd: Path, *args: str):
     """Run the CLI from another directory (the source tree on the path, as an install would be)."""
     return run_envtui(*args, cwd=cwd, env={"PYTHONPATH": str(ROOT)})
 
+
 FULL = """\
 venv = ".venv"
 requirements = ["requirements.txt", "deps/dev.txt"]
@@ -112,10 +113,18 @@ def test_a_directory_given_as_config(tmp_path: Path) -> None:
         ('[[services]]\nname = "b"\nurl = "http://x/"\nport = 80\n', ":4: services[1].port: unknown key", ""),
         ('[[services]]\nname = "b"\n', "services[1].url: is required", ""),
         ('[[services]]\nurl = "ftp://x"\n', "services[1].url: must be an http:// or https:// URL", ""),
-        ('[[services]]\nurl = "http://x/"\ntimeout = 0\n', "services[1].timeout: must be a number of seconds above 0", ""),
-        ('[hooks]\nbefore-change = "supervisorctl stop backend"\n', ":2: hooks.before-change: must be an argument list", ""),
+        (
+            '[[services]]\nurl = "http://x/"\ntimeout = 0\n',
+            "services[1].timeout: must be a number of seconds above 0",
+            "",
+        ),
+        (
+            '[hooks]\nbefore-change = "supervisorctl stop backend"\n',
+            ":2: hooks.before-change: must be an argument list",
+            "",
+        ),
         ('[hooks]\nbefore_change = ["x"]\n', ":2: hooks.before_change: unknown key", ""),
-        ('[categories]\nalpha = 1\n', ":2: categories.alpha: must be a category name", ""),
+        ("[categories]\nalpha = 1\n", ":2: categories.alpha: must be a category name", ""),
         ('services = "http://x"\n', "services: must be an array of tables", ""),
     ],
 )
@@ -136,7 +145,7 @@ def test_keys_in_pyproject_are_named_with_their_table(tmp_path: Path) -> None:
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    (tmp_path / "envtui.toml").write_text('venv = 1\nfoo = 2\n[hooks]\nafter-change = 3\n')
+    (tmp_path / "envtui.toml").write_text("venv = 1\nfoo = 2\n[hooks]\nafter-change = 3\n")
     with pytest.raises(UsageError) as caught:
         load_config(cwd=tmp_path)
     assert ":1: venv" in caught.value.message
@@ -165,7 +174,7 @@ def test_an_explicit_pyproject_without_the_table(tmp_path: Path) -> None:
     ("text", "args"),
     [
         ("venv = [\n", ()),
-        ('venv = 3\n', ()),
+        ("venv = 3\n", ()),
         ("", ("--config", "missing.toml")),
     ],
 )

@@ -74,9 +74,10 @@ def terminal() -> Iterator[Callable[..., Terminal]]:
         # size for Textual, as they do for Rich: the app must see what tmux says.
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         result = subprocess.run(
-            ["tmux", "-L", socket, "new-session", "-d", "-s", session, "-x", str(width), "-y", str(height),
-             command],
-            capture_output=True, text=True, env=env,
+            ["tmux", "-L", socket, "new-session", "-d", "-s", session, "-x", str(width), "-y", str(height), command],
+            capture_output=True,
+            text=True,
+            env=env,
         )
         assert result.returncode == 0, result.stderr
         return Terminal(socket, session)
@@ -102,8 +103,12 @@ def test_open_filter_resize_and_quit(env_path: Path, tmp_path: Path, terminal, t
     assert len(rows) == 1 and "alpha" in rows[0]
     term.tmux("resize-window", "-t", term.session, "-x", "80", "-y", "24")
     # Redrawn for 80 columns: the table's right border is back inside the window.
-    text = term.wait_for(lambda t: "1 of 4 packages" in t and any(line.rstrip().endswith("╮") and len(line.rstrip()) <= 80
-                                                                  for line in t.splitlines()[1:3]))
+    text = term.wait_for(
+        lambda t: (
+            "1 of 4 packages" in t
+            and any(line.rstrip().endswith("╮") and len(line.rstrip()) <= 80 for line in t.splitlines()[1:3])
+        )
+    )
     assert "alpha" in text and len(text.splitlines()) <= 24
     term.keys("Escape")
     term.wait_for("─ 4 packages")  # the table's title, not the status line

@@ -69,11 +69,14 @@ def _plain_file(base: Path) -> Path:
     return base / "file.txt"
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: p / "missing", "no such file or directory"),
-    (_plain_dir, "not a virtual environment"),
-    (_plain_file, "not a virtual environment or a python"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p / "missing", "no such file or directory"),
+        (_plain_dir, "not a virtual environment"),
+        (_plain_file, "not a virtual environment or a python"),
+    ],
+)
 def test_bad_targets_are_usage_errors(tmp_path: Path, make, message: str) -> None:
     with pytest.raises(UsageError, match=message) as info:
         resolve_environment(make(tmp_path))

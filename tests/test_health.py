@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core.health import checks as health
 from envtui.core.config import Config, Service
 from envtui.core.env.environment import resolve_environment
+from envtui.core.health import checks as health
 from tests.factory import WheelSpec, build_wheel, install_into, site_packages
 from tests.health_server import health_server, refused_url
 
@@ -41,8 +41,15 @@ def test_a_healthy_environment_passes(healthy) -> None:
         report = health.run_checks(resolve_environment(venv), config)
     assert report.ok and report.status == health.OK, not_ok(report)
     found = by_name(report)
-    assert {"interpreter", "dependencies", "import alpha", "import gamma", "drift", "service backend",
-            "metadata"} <= set(found)
+    assert {
+        "interpreter",
+        "dependencies",
+        "import alpha",
+        "import gamma",
+        "drift",
+        "service backend",
+        "metadata",
+    } <= set(found)
     assert found["interpreter"].detail.startswith("Python 3.")
     assert found["import alpha"].package == "alpha" and "version 2.0" in found["import alpha"].detail
     assert found["service backend"].data["version"] == "1.0.0"
@@ -169,8 +176,13 @@ def test_checks_run_concurrently(venv_factory) -> None:
     """Two dead services and a hanging import cost about one timeout, not their sum."""
     venv = venv_factory(["alpha"])
     with health_server() as base:
-        config = Config(services=(Service("a", f"{base}/hang", 2.0), Service("b", f"{base}/hang", 2.0),
-                                  Service("c", refused_url(), 2.0)))
+        config = Config(
+            services=(
+                Service("a", f"{base}/hang", 2.0),
+                Service("b", f"{base}/hang", 2.0),
+                Service("c", refused_url(), 2.0),
+            )
+        )
         started = time.monotonic()
         report = health.run_checks(resolve_environment(venv), config)
         elapsed = time.monotonic() - started
@@ -199,7 +211,7 @@ def test_a_pyvenv_cfg_for_another_python_is_found(venv_factory) -> None:
     venv = venv_factory()
     cfg = venv / "pyvenv.cfg"
     lines = [line for line in cfg.read_text().splitlines() if not line.startswith(("version", "version_info"))]
-    cfg.write_text("\n".join(lines + ["version_info = 2.7.18"]) + "\n")
+    cfg.write_text("\n".join([*lines, "version_info = 2.7.18"]) + "\n")
     finding = health.check_interpreter(resolve_environment(venv))
     assert finding.status == health.FAIL and "pyvenv.cfg says Python 2.7.18" in finding.detail
 

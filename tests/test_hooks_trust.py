@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core.health import trust
 from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
-from envtui.core.health.hooks import HookStep, hook_provider, hook_steps
+from envtui.core.health import trust
+from envtui.core.health.hooks import hook_provider, hook_steps
 from envtui.core.jobs.steps import StepContext, StepFailed
 from tests.health_server import health_server
 from tests.test_config import run_in
@@ -47,8 +47,13 @@ class Log:
 
 
 def context(env_path: Path, phase: str, log: Log) -> StepContext:
-    return StepContext(job=None, env=resolve_environment(env_path), emit=log, phase=phase,
-                       outcome="succeeded" if phase == "after" else None)
+    return StepContext(
+        job=None,
+        env=resolve_environment(env_path),
+        emit=log,
+        phase=phase,
+        outcome="succeeded" if phase == "after" else None,
+    )
 
 
 @pytest.fixture
@@ -150,8 +155,12 @@ async def test_a_hanging_hook_is_stopped_at_its_timeout(project: Path, env_path:
 
 async def test_after_hooks_recheck_health_into_the_log(project: Path, env_path: Path) -> None:
     with health_server() as base:
-        file = write_config(project, ["true"], ["echo", "backend started"],
-                            extra=f'imports = ["boom"]\n[[services]]\nname = "backend"\nurl = "{base}/ok"\n')
+        file = write_config(
+            project,
+            ["true"],
+            ["echo", "backend started"],
+            extra=f'imports = ["boom"]\n[[services]]\nname = "backend"\nurl = "{base}/ok"\n',
+        )
         trust.trust(file)
         _, [step] = hook_steps(load_config(file))
         log = Log()
@@ -209,7 +218,8 @@ def test_hooks_through_a_real_install(project: Path, venv_factory, offline_uv: P
 
 
 def test_trusted_hooks_do_not_run_when_uv_cannot_resolve_or_nothing_changes(
-        project: Path, venv_factory, offline_uv: Path) -> None:
+    project: Path, venv_factory, offline_uv: Path
+) -> None:
     """Stopping a service is an outage: not for a typo, not for a no-op."""
     venv = venv_factory(["beta==1.1"])
     before, after = project / "before-ran", project / "after-ran"
@@ -249,22 +259,27 @@ def test_cancel_stops_a_running_hook(project: Path, venv_factory, offline_uv: Pa
 
     venv = venv_factory()
     started = project / "hook-started"
-    slow = [sys.executable, "-c",
-            f"import pathlib, time; pathlib.Path({str(started)!r}).touch(); time.sleep(60)"]
+    slow = [sys.executable, "-c", f"import pathlib, time; pathlib.Path({str(started)!r}).touch(); time.sleep(60)"]
     write_config(project, slow, ["true"])
     assert run_in(project, "trust").returncode == 0
-    proc = subprocess.Popen([sys.executable, "-m", "envtui", "install", "--venv", str(venv), "delta"],
-                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "envtui", "install", "--venv", str(venv), "delta"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not started.exists():
         assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGINT)
     sent = time.monotonic()
-    out, err = proc.communicate(timeout=30)
+    _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert time.monotonic() - sent < 10
     assert "cancelled during step 'before-change hooks'" in err
-    freeze = subprocess.run([sys.executable, "-m", "envtui", "list", "--venv", str(venv), "--json"],
-                            capture_output=True, text=True)
+    freeze = subprocess.run(
+        [sys.executable, "-m", "envtui", "list", "--venv", str(venv), "--json"], capture_output=True, text=True
+    )
     assert "delta" not in freeze.stdout

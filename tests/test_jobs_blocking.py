@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core.jobs import history
-from envtui.core.jobs.change import ChangeRequest
 from envtui.core.env.environment import resolve_environment
 from envtui.core.errors import UsageError
+from envtui.core.jobs import history
+from envtui.core.jobs.change import ChangeRequest
 from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED, JobEngine
 from envtui.core.jobs.steps import StepContext, StepFailed
 from tests.test_jobs_engine import Recorder, freeze
@@ -86,7 +86,8 @@ def test_blocking_job_streams_while_uv_runs(venv_factory, slow_index) -> None:
 
     threading.Thread(target=release_when_seen, daemon=True).start()
     job = JobEngine(listener=recorder, flush_interval=0.01).run_blocking(
-        resolve_environment(venv, probe=False), ChangeRequest.install(["slowpkg"]))
+        resolve_environment(venv, probe=False), ChangeRequest.install(["slowpkg"])
+    )
     assert job.status == SUCCEEDED, job.message
     # uv names the environment first, then stalls in the download: that line came while uv ran
     assert any(line.startswith("Using Python") for line in recorder.early), recorder.lines
@@ -100,8 +101,9 @@ def test_blocking_job_streams_while_uv_runs(venv_factory, slow_index) -> None:
 def test_blocking_job_records_failure_like_the_loop_driver(venv_factory, offline_uv) -> None:
     venv = venv_factory(["alpha==1.0", "beta==1.0"])
     before = freeze(venv)
-    job = JobEngine().run_blocking(resolve_environment(venv, probe=False),
-                                   ChangeRequest.install(["clash", "alpha==2.0"]))
+    job = JobEngine().run_blocking(
+        resolve_environment(venv, probe=False), ChangeRequest.install(["clash", "alpha==2.0"])
+    )
     assert job.status == FAILED and job.returncode == 1
     assert job.message.startswith("error:") and any("No solution" in line for line in job.error_lines)
     assert freeze(venv) == before
@@ -111,12 +113,20 @@ def test_blocking_job_records_failure_like_the_loop_driver(venv_factory, offline
 def test_sync_and_async_steps_both_run_in_order(venv_factory, offline_uv) -> None:
     venv = venv_factory()
     seen: list = []
-    engine = JobEngine(steps=lambda e: ([SyncStep("sync-before", seen), AsyncStep("async-before", seen)],
-                                        [AsyncStep("async-after", seen), SyncStep("sync-after", seen)]))
+    engine = JobEngine(
+        steps=lambda e: (
+            [SyncStep("sync-before", seen), AsyncStep("async-before", seen)],
+            [AsyncStep("async-after", seen), SyncStep("sync-after", seen)],
+        )
+    )
     job = engine.run_blocking(resolve_environment(venv, probe=False), ChangeRequest.install(["delta"]))
     assert job.status == SUCCEEDED, job.message
-    assert [s[:3] for s in seen] == [("sync-before", "before", None), ("async-before", "before", None),
-                                     ("async-after", "after", "succeeded"), ("sync-after", "after", "succeeded")]
+    assert [s[:3] for s in seen] == [
+        ("sync-before", "before", None),
+        ("async-before", "before", None),
+        ("async-after", "after", "succeeded"),
+        ("sync-after", "after", "succeeded"),
+    ]
     assert job.step_data["order"] == ["sync-before", "async-before", "async-after", "sync-after"]
     assert "delta==1.0" in freeze(venv)
     log = history.read_log(job.id)
@@ -168,9 +178,15 @@ def test_ctrl_c_in_process_cancels_and_restores_the_handler(venv_factory, slow_i
 
 
 def _envtui(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "envtui", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL, cwd=cwd,
-                            env=_env())
+    return subprocess.Popen(
+        [sys.executable, "-m", "envtui", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        env=_env(),
+    )
 
 
 def test_cli_streams_before_uv_finishes(venv_factory, slow_index, tmp_path: Path) -> None:

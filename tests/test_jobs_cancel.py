@@ -6,9 +6,9 @@ import asyncio
 import time
 from pathlib import Path
 
+from envtui.core.env.environment import resolve_environment
 from envtui.core.jobs import history
 from envtui.core.jobs.change import ChangeRequest
-from envtui.core.env.environment import resolve_environment
 from envtui.core.jobs.engine import CANCELLED, RUNNING, SUCCEEDED, JobEngine
 from envtui.core.jobs.lock import EnvLock
 from tests.test_jobs_engine import Recorder, freeze
@@ -111,9 +111,13 @@ async def test_a_cancelled_stream_does_not_leave_its_program_running(tmp_path) -
     from envtui.core import process
 
     started: list = []
-    task = asyncio.ensure_future(process.stream(
-        [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(60)"],
-        lambda stream, line: None, on_start=started.append))
+    task = asyncio.ensure_future(
+        process.stream(
+            [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(60)"],
+            lambda stream, line: None,
+            on_start=started.append,
+        )
+    )
     while not started:
         await asyncio.sleep(0.01)
     await asyncio.sleep(0.3)

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from envtui.core.env.environment import resolve_environment
 from envtui.core.jobs import history
-
 from envtui.core.jobs import providers as job_steps
 from envtui.core.jobs.change import ChangeRequest
-from envtui.core.env.environment import resolve_environment
 from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED, JobEngine, JobListener, preview
 from envtui.core.jobs.steps import StepContext, StepFailed
 from tests.factory import uv_bin
@@ -20,8 +19,12 @@ from tests.factory import uv_bin
 
 def freeze(venv: Path) -> str:
     """``uv pip freeze`` of a venv: compared byte for byte before and after a job."""
-    return subprocess.run([uv_bin(), "pip", "freeze", "--python", str(venv / "bin" / "python")],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [uv_bin(), "pip", "freeze", "--python", str(venv / "bin" / "python")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 class Recorder(JobListener):
@@ -72,7 +75,10 @@ async def test_preview_matches_what_the_job_then_does(venv_factory, offline_uv) 
     assert freeze(venv) == freeze(venv)  # the preview changed nothing
     assert "alpha==1.0" in freeze(venv)
     assert {(c.name, c.old, c.new) for c in predicted.changes} == {
-        ("alpha", "1.0", "2.0"), ("beta", "1.0", "1.1"), ("delta", None, "1.0")}
+        ("alpha", "1.0", "2.0"),
+        ("beta", "1.0", "1.1"),
+        ("delta", None, "1.0"),
+    }
     job = await JobEngine().run(env, request)
     assert job.status == SUCCEEDED
     assert job.changes.to_json() == predicted.to_json()
@@ -88,8 +94,12 @@ async def test_uninstall_and_sync_previews(env_path: Path, tmp_path: Path, offli
     req.write_text("alpha==1.0\ndelta\n")
     synced = await preview(env, ChangeRequest.sync(req))
     assert {(c.name, c.old, c.new) for c in synced.changes} == {
-        ("alpha", "2.0", "1.0"), ("beta", "1.1", None), ("gamma", "1.0", None), ("boom", "1.0", None),
-        ("delta", None, "1.0")}
+        ("alpha", "2.0", "1.0"),
+        ("beta", "1.1", None),
+        ("gamma", "1.0", None),
+        ("boom", "1.0", None),
+        ("delta", None, "1.0"),
+    }
     job = await JobEngine().run(env, ChangeRequest.sync(req))
     assert job.status == SUCCEEDED
     assert freeze(env_path).split() == ["alpha==1.0", "delta==1.0"]
@@ -97,8 +107,11 @@ async def test_uninstall_and_sync_previews(env_path: Path, tmp_path: Path, offli
 
 @pytest.mark.parametrize(
     ("specs", "expected"),
-    [(["no-such-package"], "no-such-package"), (["clash", "alpha==2.0"], "No solution"),
-     (["alpha==9.9"], "alpha==9.9")],
+    [
+        (["no-such-package"], "no-such-package"),
+        (["clash", "alpha==2.0"], "No solution"),
+        (["alpha==9.9"], "alpha==9.9"),
+    ],
     ids=["missing", "conflict", "no-such-version"],
 )
 async def test_a_failed_job_leaves_the_environment_as_it_was(venv_factory, offline_uv, specs, expected) -> None:
@@ -127,8 +140,14 @@ async def test_jobs_on_one_environment_run_one_at_a_time_in_order(venv_factory, 
     await asyncio.gather(first.wait(), second.wait(), third.wait())
     assert [j.status for j in (first, second, third)] == [SUCCEEDED] * 3
     order = [(e, i) for e, i in recorder.events if e != "queued"]
-    assert order == [("started", first.id), ("finished", first.id), ("started", second.id),
-                     ("finished", second.id), ("started", third.id), ("finished", third.id)]
+    assert order == [
+        ("started", first.id),
+        ("finished", first.id),
+        ("started", second.id),
+        ("finished", second.id),
+        ("started", third.id),
+        ("finished", third.id),
+    ]
     assert freeze(venv).split() == ["alpha==2.0", "beta==1.1", "delta==1.0"]
 
 
@@ -193,8 +212,13 @@ async def test_a_failing_after_step_fails_the_job(venv_factory, offline_uv) -> N
 def test_collect_steps_stacks_providers(env_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = resolve_environment(env_path)
     seen: list = []
-    hooks = (lambda e, c: ([NoteStep("stop", seen)], [NoteStep("start", seen)]))
-    snapshots = (lambda e, c: ([NoteStep("snapshot", seen)], [NoteStep("rollback", seen)]))
+
+    def hooks(e, c):
+        return ([NoteStep("stop", seen)], [NoteStep("start", seen)])
+
+    def snapshots(e, c):
+        return ([NoteStep("snapshot", seen)], [NoteStep("rollback", seen)])
+
     monkeypatch.setattr(job_steps, "STEP_PROVIDERS", [hooks, snapshots])
     before, after = job_steps.collect_steps(env)
     assert [s.name for s in before] == ["stop", "snapshot"]
@@ -239,8 +263,11 @@ async def test_a_non_venv_is_refused_without_system(offline_uv) -> None:
 
 def test_history_keeps_the_newest_jobs() -> None:
     for i in range(5):
-        history.save(history.JobRecord(id=f"20260101-00000{i}-000aaaa", kind="install", env="/v",
-                                       command=["uv"], status="succeeded"))
+        history.save(
+            history.JobRecord(
+                id=f"20260101-00000{i}-000aaaa", kind="install", env="/v", command=["uv"], status="succeeded"
+            )
+        )
         history.log_path(f"20260101-00000{i}-000aaaa").write_text("log\n")
     assert history.prune(keep=2) == 3
     assert [r.id for r in history.load_all()] == ["20260101-000004-000aaaa", "20260101-000003-000aaaa"]

@@ -57,8 +57,8 @@ def test_editable_install_is_marked(tmp_path: Path, venv_factory, wheelhouse: Pa
         "import base64, hashlib, os, zipfile\n"
         "def _whl(d, editable):\n"
         "    name = 'localpkg-0.3-py3-none-any.whl'\n"
-        "    files = {'localpkg-0.3.dist-info/METADATA': 'Metadata-Version: 2.1\\nName: localpkg\\nVersion: 0.3\\n\\n',\n"
-        "             'localpkg-0.3.dist-info/WHEEL': 'Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n'}\n"
+        "    files = {'localpkg-0.3.dist-info/METADATA': 'Metadata-Version: 2.1\\nName: localpkg\\nVersion: 0.3\\n\\n',\n"  # noqa: E501
+        "             'localpkg-0.3.dist-info/WHEEL': 'Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n'}\n"  # noqa: E501
         "    if editable: files['localpkg.pth'] = os.path.dirname(os.path.abspath(__file__)) + '\\n'\n"
         "    rec = [f'{p},,' for p in files] + ['localpkg-0.3.dist-info/RECORD,,']\n"
         "    files['localpkg-0.3.dist-info/RECORD'] = '\\n'.join(rec) + '\\n'\n"
@@ -95,7 +95,9 @@ def test_walk_forward_and_reverse(env_path: Path) -> None:
 
 
 def test_parse_metadata_handles_continuations_and_repeats() -> None:
-    fields = parse_metadata("Name: x\nVersion: 1\nLicense: line one\n        line two\nClassifier: a\nClassifier: b\n\nbody: not a field\n")
+    fields = parse_metadata(
+        "Name: x\nVersion: 1\nLicense: line one\n        line two\nClassifier: a\nClassifier: b\n\nbody: not a field\n"
+    )
     assert fields["license"] == ["line one\nline two"]
     assert fields["classifier"] == ["a", "b"]
     assert "body" not in fields

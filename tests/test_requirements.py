@@ -6,13 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core.errors import UsageError
 from envtui.core.env.requirements import compare, read_pyproject, read_requirements, read_requirements_file
+from envtui.core.errors import UsageError
 
-MARKERS = {"python_version": "3.11", "sys_platform": "linux", "platform_system": "Linux",
-           "os_name": "posix", "implementation_name": "cpython", "platform_machine": "x86_64",
-           "python_full_version": "3.11.7", "platform_release": "", "platform_version": "",
-           "platform_python_implementation": "CPython", "implementation_version": "3.11.7"}
+MARKERS = {
+    "python_version": "3.11",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_machine": "x86_64",
+    "python_full_version": "3.11.7",
+    "platform_release": "",
+    "platform_version": "",
+    "platform_python_implementation": "CPython",
+    "implementation_version": "3.11.7",
+}
 
 
 def test_requirements_file_features(tmp_path: Path, monkeypatch) -> None:
@@ -26,7 +35,7 @@ def test_requirements_file_features(tmp_path: Path, monkeypatch) -> None:
         "-r base.txt\n"
         "-c constraints.txt\n"
         "--index-url https://example.invalid/simple\n"
-        "gamma[more]==1.0 ; python_version >= \"3.8\" \\\n"
+        'gamma[more]==1.0 ; python_version >= "3.8" \\\n'
         "    --hash=sha256:aaa \\\n"
         "    --hash=sha256:bbb\n"
         "-e ./somewhere#egg=localthing\n"
@@ -35,8 +44,11 @@ def test_requirements_file_features(tmp_path: Path, monkeypatch) -> None:
     result = read_requirements(req)
     entries = {(e.key, e.line, e.constraint, e.editable) for e in result.entries}
     assert entries == {
-        ("alpha", 2, False, False), ("beta", 1, False, False), ("delta", 1, True, False),
-        ("gamma", 6, False, False), ("localthing", 9, False, True),
+        ("alpha", 2, False, False),
+        ("beta", 1, False, False),
+        ("delta", 1, True, False),
+        ("gamma", 6, False, False),
+        ("localthing", 9, False, True),
     }
     gamma = next(e for e in result.entries if e.key == "gamma")
     assert gamma.hashes == ("sha256:aaa", "sha256:bbb")
@@ -51,7 +63,10 @@ def test_malformed_lines_reported_with_file_and_line(tmp_path: Path) -> None:
     req.write_text("alpha\nthis is not ===\nalpha; rm -rf /\n-r missing.txt\n")
     result = read_requirements_file(req)
     assert [(e.line, e.text) for e in result.errors] == [
-        (2, "this is not ==="), (3, "alpha; rm -rf /"), (4, "-r missing.txt")]
+        (2, "this is not ==="),
+        (3, "alpha; rm -rf /"),
+        (4, "-r missing.txt"),
+    ]
     assert str(result.errors[0]).startswith(f"{req}:2: ")
 
 
@@ -74,14 +89,16 @@ def test_include_cycle_is_reported(tmp_path: Path) -> None:
 
 def test_pyproject_dependencies(tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
-    pyproject.write_text('[project]\nname = "x"\ndependencies = [\n  "alpha>=2",\n  "not valid ===",\n]\n'
-                         '[project.optional-dependencies]\ndev = ["beta"]\n')
+    pyproject.write_text(
+        '[project]\nname = "x"\ndependencies = [\n  "alpha>=2",\n  "not valid ===",\n]\n'
+        '[project.optional-dependencies]\ndev = ["beta"]\n'
+    )
     result = read_requirements(pyproject)
     assert [e.key for e in result.entries] == ["alpha"]
     assert result.entries[0].line == 4
     assert result.errors[0].line == 5
     assert [e.key for e in read_pyproject(pyproject, extras=("dev",)).entries] == ["alpha", "beta"]
-    (tmp_path / "broken" ).mkdir()
+    (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "pyproject.toml").write_text("[project\n")
     with pytest.raises(UsageError, match="malformed TOML"):
         read_requirements(tmp_path / "broken" / "pyproject.toml")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from envtui.core.jobs.change import ChangeRequest, build_argv
 from envtui.core.env.environment import resolve_environment
-from envtui.core.errors import UsageError
-from envtui.core.jobs.preview import parse_dry_run
 from envtui.core.env.specs import validate_editable, validate_name, validate_spec
+from envtui.core.errors import UsageError
+from envtui.core.jobs.change import ChangeRequest, build_argv
+from envtui.core.jobs.preview import parse_dry_run
 from envtui.core.uv import Uv
 
 #: Every kind of bad spec the issue names, and a few more of each kind.
@@ -96,8 +96,9 @@ def test_requests_refuse_to_be_empty(tmp_path: Path) -> None:
         ChangeRequest.uninstall([])
 
 
-def test_argv_puts_specs_after_double_dash_and_files_as_absolute_paths(env_path: Path, tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_argv_puts_specs_after_double_dash_and_files_as_absolute_paths(
+    env_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env = resolve_environment(env_path)
     uv = Uv("uv")
     (tmp_path / "req.txt").write_text("alpha\n")
@@ -107,7 +108,7 @@ def test_argv_puts_specs_after_double_dash_and_files_as_absolute_paths(env_path:
     request = ChangeRequest.install(["beta==1.1"], requirements=["req.txt"], editables=["proj"])
     argv = build_argv(uv, env, request, dry_run=True)
     assert argv[:5] == ["uv", "pip", "install", "--python", str(env.python)]
-    assert argv[argv.index("--") + 1:] == ["beta==1.1"]
+    assert argv[argv.index("--") + 1 :] == ["beta==1.1"]
     assert argv[argv.index("--requirement") + 1] == str((tmp_path / "req.txt").resolve())
     assert argv[argv.index("--editable") + 1] == str((tmp_path / "proj").resolve())
     assert "--dry-run" in argv
@@ -131,8 +132,10 @@ def test_preview_parser_reads_uv_summary_lines() -> None:
         "  - not a change line\n"
     )
     preview = parse_dry_run(text)
-    assert [c.to_json() for c in preview.added] == [{"name": "delta", "old": None, "new": "1.0"},
-                                                    {"name": "proj", "old": None, "new": "0.1.0"}]
+    assert [c.to_json() for c in preview.added] == [
+        {"name": "delta", "old": None, "new": "1.0"},
+        {"name": "proj", "old": None, "new": "0.1.0"},
+    ]
     assert [c.to_json() for c in preview.removed] == [{"name": "gamma", "old": "1.0", "new": None}]
     assert [(c.name, c.old, c.new) for c in preview.changed] == [("alpha", "1.0", "2.0"), ("beta", "1.1", "1.1")]
     assert preview.summary() == "2 added, 2 changed, 1 removed"

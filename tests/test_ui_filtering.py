@@ -6,23 +6,41 @@ import subprocess
 import sys
 
 from envtui.core.env.filtering import (
-    ALL, CATEGORY, OUTDATED, PROBLEMS, TOP_LEVEL, PackageIndex, View, count_text, next_sort, standard_views,
+    ALL,
+    CATEGORY,
+    OUTDATED,
+    PROBLEMS,
+    TOP_LEVEL,
+    PackageIndex,
+    View,
+    count_text,
+    next_sort,
+    standard_views,
 )
 from envtui.core.env.packages import Package
 
 
-def pkg(name: str, version: str, summary: str = "", category: str = "Utilities", top_level: bool = True,
-        problems: list[str] | None = None) -> Package:
-    return Package(name=name, version=version, summary=summary, category=category, top_level=top_level,
-                   problems=problems or [])
+def pkg(
+    name: str,
+    version: str,
+    summary: str = "",
+    category: str = "Utilities",
+    top_level: bool = True,
+    problems: list[str] | None = None,
+) -> Package:
+    return Package(
+        name=name, version=version, summary=summary, category=category, top_level=top_level, problems=problems or []
+    )
 
 
-INDEX = PackageIndex([
-    pkg("Zeta_Pkg", "1.10", "Last of all", "Database"),
-    pkg("alpha", "2.0", "The first letter", "Core Web", top_level=False),
-    pkg("beta", "1.9", "The second letter", problems=["METADATA lacks a Version field"]),
-    pkg("gamma", "not-a-version", "Third"),
-])
+INDEX = PackageIndex(
+    [
+        pkg("Zeta_Pkg", "1.10", "Last of all", "Database"),
+        pkg("alpha", "2.0", "The first letter", "Core Web", top_level=False),
+        pkg("beta", "1.9", "The second letter", problems=["METADATA lacks a Version field"]),
+        pkg("gamma", "not-a-version", "Third"),
+    ]
+)
 
 
 def test_query_matches_name_and_summary_case_insensitively_in_name_order() -> None:
@@ -70,6 +88,8 @@ def test_select_on_10000_packages_is_a_list_comprehension_not_a_rebuild() -> Non
 
 
 def test_the_filter_module_imports_no_textual() -> None:
-    code = "import sys, envtui.core.env.filtering; print(any(m.split('.')[0] in ('textual', 'rich') for m in sys.modules))"
+    code = (
+        "import sys, envtui.core.env.filtering; print(any(m.split('.')[0] in ('textual', 'rich') for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

@@ -175,8 +175,10 @@ async def test_the_health_table_uses_the_width_the_details_pane_would_take(env_p
         view = screen.query_one(HealthView)
         table = view.table
         detail = table.ordered_columns[-1]
-        assert detail.get_render_width(table) + sum(
-            c.get_render_width(table) for c in table.ordered_columns[:-1]) == table.scrollable_content_region.width
+        assert (
+            detail.get_render_width(table) + sum(c.get_render_width(table) for c in table.ordered_columns[:-1])
+            == table.scrollable_content_region.width
+        )
         assert table.virtual_size.width <= table.size.width  # no sideways scrolling
         assert "no conflicts (uv pip check)" in screen_text(app)
         await pilot.resize_terminal(90, 30)  # narrower: the last column gives way, still no sideways scroll

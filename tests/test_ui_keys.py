@@ -172,7 +172,10 @@ async def test_q_quits_with_exit_code_0_from_anywhere_but_a_text_field(env_path:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         target = {
-            "table": PackageTable, "views": ViewList, "environments": EnvironmentList, "details": DetailsPane,
+            "table": PackageTable,
+            "views": ViewList,
+            "environments": EnvironmentList,
+            "details": DetailsPane,
         }[where]
         app.screen.query_one(target).focus()
         await pilot.pause()
@@ -187,9 +190,15 @@ async def test_question_mark_opens_help_listing_the_keys(env_path: Path) -> None
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for words in ("Narrow the table by name or summary", "Sort by name, version, category",
-                      "List the environment again", "Quit envtui", "Show this package's details",
-                      "Next / previous pane", "broken dependency"):
+        for words in (
+            "Narrow the table by name or summary",
+            "Sort by name, version, category",
+            "List the environment again",
+            "Quit envtui",
+            "Show this package's details",
+            "Next / previous pane",
+            "broken dependency",
+        ):
             assert words in text, words
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -220,7 +229,7 @@ async def test_l_shows_and_hides_the_job_log_which_batches_lines(env_path: Path)
         await settle(pilot)
         pane = app.screen.query_one(JobLogPane)
         log = app.screen.query_one(JobLog)
-        assert pane.collapsed and not log.display or pane.collapsed
+        assert (pane.collapsed and not log.display) or pane.collapsed
         assert "Job log · l to show" in screen_text(app)
         await pilot.press("l")
         assert not pane.collapsed and pane.size.height > 3

@@ -109,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
-    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+    except Exception as exc:
         if os.environ.get("ENVTUI_DEBUG"):
             raise
-        return fail(EnvtuiError(f"internal error: {type(exc).__name__}: {exc}", cause="set ENVTUI_DEBUG=1 for a traceback"))
+        return fail(
+            EnvtuiError(f"internal error: {type(exc).__name__}: {exc}", cause="set ENVTUI_DEBUG=1 for a traceback")
+        )

@@ -27,37 +27,58 @@ def _common(p: argparse.ArgumentParser) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the commands that change an environment."""
     p = subparsers.add_parser(
-        "install", help="install packages",
+        "install",
+        help="install packages",
         description="Install requirement specs (name, name==1.2, name[extra]>=2, 'name @ URL'), "
-                    "requirements files (-r) or local projects (--editable). Put specs after '--' "
-                    "when in doubt.")
+        "requirements files (-r) or local projects (--editable). Put specs after '--' "
+        "when in doubt.",
+    )
     p.add_argument("specs", nargs="*", metavar="SPEC", help="a requirement spec (one per argument)")
-    p.add_argument("-r", "--requirement", action="append", default=[], metavar="FILE",
-                   help="install from a requirements file (repeatable)")
-    p.add_argument("-e", "--editable", action="append", default=[], metavar="PATH",
-                   help="install a local project directory in editable mode (repeatable)")
+    p.add_argument(
+        "-r",
+        "--requirement",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="install from a requirements file (repeatable)",
+    )
+    p.add_argument(
+        "-e",
+        "--editable",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="install a local project directory in editable mode (repeatable)",
+    )
     _common(p)
     p.set_defaults(run=run_install)
 
     p = subparsers.add_parser(
-        "upgrade", help="upgrade packages",
-        description="Upgrade installed packages by name, or every outdated top-level package (--all).")
+        "upgrade",
+        help="upgrade packages",
+        description="Upgrade installed packages by name, or every outdated top-level package (--all).",
+    )
     p.add_argument("names", nargs="*", metavar="NAME", help="an installed package")
-    p.add_argument("--all", action="store_true",
-                   help="every outdated top-level package (asks the index; lists them first)")
+    p.add_argument(
+        "--all", action="store_true", help="every outdated top-level package (asks the index; lists them first)"
+    )
     _common(p)
     p.set_defaults(run=run_upgrade)
 
     p = subparsers.add_parser(
-        "uninstall", help="remove packages",
-        description="Remove packages; warns, naming them, when installed packages require them.")
+        "uninstall",
+        help="remove packages",
+        description="Remove packages; warns, naming them, when installed packages require them.",
+    )
     p.add_argument("names", nargs="+", metavar="NAME", help="an installed package")
     _common(p)
     p.set_defaults(run=run_uninstall)
 
     p = subparsers.add_parser(
-        "sync", help="make the environment match a requirements file exactly",
-        description="Install what FILE lists and remove everything else (uv pip sync).")
+        "sync",
+        help="make the environment match a requirements file exactly",
+        description="Install what FILE lists and remove everything else (uv pip sync).",
+    )
     p.add_argument("file", metavar="FILE", help="a requirements file (e.g. requirements.txt)")
     _common(p)
     p.set_defaults(run=run_sync)
@@ -74,8 +95,9 @@ def _writable_env(args: argparse.Namespace, *, probe: bool = True):
     config = config_from(args)
     env = environment_for(args, config, probe=probe)
     if not env.writable:
-        raise UsageError(f"not a virtual environment: {env.path}",
-                         cause="envtui changes a system interpreter only with --system")
+        raise UsageError(
+            f"not a virtual environment: {env.path}", cause="envtui changes a system interpreter only with --system"
+        )
     return env, config
 
 
@@ -91,9 +113,9 @@ def run_upgrade(args: argparse.Namespace) -> int:
     """``envtui upgrade NAME...`` or ``envtui upgrade --all``."""
     from packaging.utils import canonicalize_name
 
-    from envtui.core.jobs.change import ChangeRequest
     from envtui.core.env.packages import fetch_outdated, list_packages
     from envtui.core.env.specs import validate_names
+    from envtui.core.jobs.change import ChangeRequest
 
     if args.all and args.names:
         raise UsageError("give package names or --all, not both")
@@ -108,8 +130,17 @@ def run_upgrade(args: argparse.Namespace) -> int:
         if not outdated:
             _say(args, "every top-level package is up to date")
             if args.json:
-                emit_json({"dry_run": args.dry_run, "kind": "upgrade", "venv": str(env.path),
-                           "packages": [], "added": [], "removed": [], "changed": []})
+                emit_json(
+                    {
+                        "dry_run": args.dry_run,
+                        "kind": "upgrade",
+                        "venv": str(env.path),
+                        "packages": [],
+                        "added": [],
+                        "removed": [],
+                        "changed": [],
+                    }
+                )
             return 0
         _say(args, f"outdated top-level packages ({len(outdated)}):")
         for package in outdated:
@@ -118,8 +149,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
     else:
         missing = [n for n in names if canonicalize_name(n) not in inventory.packages]
         if missing:
-            raise UsageError(f"not installed: {', '.join(missing)}",
-                             cause="use 'envtui install' to add a package")
+            raise UsageError(f"not installed: {', '.join(missing)}", cause="use 'envtui install' to add a package")
     return _apply(args, env, config, ChangeRequest.upgrade(names))
 
 
@@ -127,9 +157,9 @@ def run_uninstall(args: argparse.Namespace) -> int:
     """``envtui uninstall NAME...``: warns about installed packages that need them."""
     from packaging.utils import canonicalize_name
 
-    from envtui.core.jobs.change import ChangeRequest
     from envtui.core.env.packages import list_packages
     from envtui.core.env.specs import validate_names
+    from envtui.core.jobs.change import ChangeRequest
 
     names = validate_names(args.names)
     env, config = _writable_env(args)
@@ -148,8 +178,16 @@ def run_uninstall(args: argparse.Namespace) -> int:
     if not present:
         _say(args, "nothing to uninstall")
         if args.json:
-            emit_json({"dry_run": args.dry_run, "kind": "uninstall", "venv": str(env.path),
-                       "added": [], "removed": [], "changed": []})
+            emit_json(
+                {
+                    "dry_run": args.dry_run,
+                    "kind": "uninstall",
+                    "venv": str(env.path),
+                    "added": [],
+                    "removed": [],
+                    "changed": [],
+                }
+            )
         return 0
     return _apply(args, env, config, ChangeRequest.uninstall(present))
 

@@ -12,9 +12,7 @@ def add_env_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="venv dir, project dir with .venv, or python executable (default: $VIRTUAL_ENV, ./.venv, this python)",
     )
-    parser.add_argument(
-        "--system", action="store_true", help="allow changing an interpreter that is not a venv"
-    )
+    parser.add_argument("--system", action="store_true", help="allow changing an interpreter that is not a venv")
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:

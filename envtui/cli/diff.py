@@ -43,16 +43,22 @@ def run_diff(args: argparse.Namespace) -> int:
     installed = {key: package.version for key, package in inventory.packages.items()}
     drift = compare(wanted, installed, inventory.env.markers, complete=True if args.exact else None)
     if args.json:
-        emit_json({
-            "ok": not drift,
-            "drift": [
-                {"kind": d.kind, "name": d.name, "wanted": d.wanted, "installed": d.installed, "where": d.where}
-                for d in drift
-            ],
-        })
+        emit_json(
+            {
+                "ok": not drift,
+                "drift": [
+                    {"kind": d.kind, "name": d.name, "wanted": d.wanted, "installed": d.installed, "where": d.where}
+                    for d in drift
+                ],
+            }
+        )
     elif drift:
-        print(table(["Kind", "Package", "Wanted", "Installed", "Where"],
-                    [[d.kind, d.name, d.wanted or "-", d.installed or "-", d.where or "-"] for d in drift]))
+        print(
+            table(
+                ["Kind", "Package", "Wanted", "Installed", "Where"],
+                [[d.kind, d.name, d.wanted or "-", d.installed or "-", d.where or "-"] for d in drift],
+            )
+        )
     else:
         print(f"{len(wanted.entries)} requirements satisfied in {inventory.env.path}")
     return 1 if drift else 0

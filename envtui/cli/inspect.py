@@ -36,8 +36,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_option(p)
     p.set_defaults(run=run_tree)
 
-    p = subparsers.add_parser("envs", help="find virtual environments under a directory",
-                              description="Find virtual environments under a directory.")
+    p = subparsers.add_parser(
+        "envs",
+        help="find virtual environments under a directory",
+        description="Find virtual environments under a directory.",
+    )
     p.add_argument("dir", nargs="?", default=".", help="where to look (default: here)")
     p.add_argument("--depth", type=int, default=4, help="how many levels down to look (default: 4)")
     add_json_option(p)
@@ -55,8 +58,9 @@ def _inventory(args: argparse.Namespace):
 
 
 def _valid_name(name: str) -> str:
-    from packaging.utils import canonicalize_name
     import re
+
+    from packaging.utils import canonicalize_name
 
     if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?", name):
         raise UsageError(f"not a valid package name: {name!r}")
@@ -91,7 +95,7 @@ def run_list(args: argparse.Namespace) -> int:
         row = [package.name + marks, package.version]
         if args.outdated:
             row.append(latest[package.key])
-        rows.append(row + [package.category, package.summary])
+        rows.append([*row, package.category, package.summary])
     print(inventory.env.label)  # which environment this is: the default rule can surprise
     if rows:
         print(table(headers, rows))
@@ -209,13 +213,15 @@ def run_envs(args: argparse.Namespace) -> int:
         except UsageError:
             cfg = {}
         python = venv_python(root)
-        found.append({
-            "path": str(root.resolve()),
-            "python": str(python),
-            "version": cfg.get("version_info") or cfg.get("version") or "",
-            "creator": _creator(cfg),
-            "broken": not python.exists(),
-        })
+        found.append(
+            {
+                "path": str(root.resolve()),
+                "python": str(python),
+                "version": cfg.get("version_info") or cfg.get("version") or "",
+                "creator": _creator(cfg),
+                "broken": not python.exists(),
+            }
+        )
     if args.json:
         emit_json(found)
         return 0

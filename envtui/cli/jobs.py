@@ -13,9 +13,11 @@ from envtui.core.errors import UsageError
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``envtui jobs``."""
     p = subparsers.add_parser(
-        "jobs", help="show the history of change jobs",
+        "jobs",
+        help="show the history of change jobs",
         description="Show past install/upgrade/uninstall/sync jobs, newest first; "
-                    "with an ID, that job and its full log.")
+        "with an ID, that job and its full log.",
+    )
     p.add_argument("id", nargs="?", metavar="ID", help="show this job and its full log")
     p.add_argument("--venv", metavar="PATH", help="only jobs on this environment")
     p.add_argument("--limit", type=int, default=50, help="at most this many jobs (default: 50)")
@@ -45,8 +47,10 @@ def run_jobs(args: argparse.Namespace) -> int:
             return 0
         print(f"job {record.id}: {record.description or record.kind} — {record.status}")
         print(f"  environment: {record.env}")
-        print(f"  started:     {_when(record.started)}   took {_took(record.duration)}"
-              f"   exit status {record.returncode if record.returncode is not None else '-'}")
+        print(
+            f"  started:     {_when(record.started)}   took {_took(record.duration)}"
+            f"   exit status {record.returncode if record.returncode is not None else '-'}"
+        )
         print(f"  command:     {' '.join(record.command)}")
         print(f"  log:         {record.log}")
         for line in log:
@@ -64,7 +68,6 @@ def run_jobs(args: argparse.Namespace) -> int:
     if not records:
         print("no jobs yet")
         return 0
-    rows = [[r.id, r.status, _when(r.started), _took(r.duration), r.env, r.description or r.kind]
-            for r in records]
+    rows = [[r.id, r.status, _when(r.started), _took(r.duration), r.env, r.description or r.kind] for r in records]
     print(table(["ID", "Status", "Started", "Took", "Environment", "Job"], rows))
     return 0

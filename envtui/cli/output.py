@@ -32,7 +32,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, stretch: int
     """Rows in aligned columns; column ``stretch`` (the last by default) is cut to the terminal width."""
     if not rows:
         return ""
-    columns = list(zip(*([list(headers)] + [list(r) for r in rows])))
+    columns = list(zip(*([list(headers)] + [list(r) for r in rows]), strict=False))
     widths = [max(len(cell) for cell in column) for column in columns]
     stretch = len(headers) - 1 if stretch is None else stretch
     import shutil

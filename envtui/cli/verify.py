@@ -18,10 +18,11 @@ _MARKS = {"ok": "ok", "warn": "WARN", "fail": "FAIL"}
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``verify`` and ``trust``."""
     p = subparsers.add_parser(
-        "verify", help="check the environment and its services (exit 1 when a check fails)",
+        "verify",
+        help="check the environment and its services (exit 1 when a check fails)",
         description="Check the interpreter, dependencies, configured imports, requirements drift, "
-                    "services and metadata. Exit 0 when nothing fails (warnings allowed), 1 when a "
-                    "check fails, 2 for bad usage or configuration.",
+        "services and metadata. Exit 0 when nothing fails (warnings allowed), 1 when a "
+        "check fails, 2 for bad usage or configuration.",
     )
     add_env_options(p)
     add_config_option(p)
@@ -30,12 +31,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_verify)
 
     p = subparsers.add_parser(
-        "trust", help="allow a project's configuration file to run its hooks",
+        "trust",
+        help="allow a project's configuration file to run its hooks",
         description="Record a configuration file's current content as trusted, so its [hooks] run "
-                    "around change jobs. Any later edit needs trusting again.",
+        "around change jobs. Any later edit needs trusting again.",
     )
-    p.add_argument("path", nargs="?", help="envtui.toml, pyproject.toml, or a directory holding one "
-                                           "(default: the file found from here upwards)")
+    p.add_argument(
+        "path",
+        nargs="?",
+        help="envtui.toml, pyproject.toml, or a directory holding one (default: the file found from here upwards)",
+    )
     p.add_argument("--revoke", action="store_true", help="forget the file's trust instead")
     add_json_option(p)
     p.set_defaults(run=run_trust)
@@ -78,8 +83,10 @@ def run_verify(args: argparse.Namespace) -> int:
             print(table(["Status", "Check", "Detail"], rows))
         counts = report.counts()
         total = len(report.findings)
-        print(f"{total} check{'s' if total != 1 else ''}: {counts['ok']} ok, {counts['warn']} warn, {counts['fail']} fail"
-              f" ({report.duration:.1f} s)")
+        print(
+            f"{total} check{'s' if total != 1 else ''}: {counts['ok']} ok, {counts['warn']} warn, {counts['fail']} fail"
+            f" ({report.duration:.1f} s)"
+        )
     return 0 if report.ok else 1
 
 
@@ -93,8 +100,10 @@ def run_trust(args: argparse.Namespace) -> int:
     else:
         found = find_config()
         if found is None:
-            raise UsageError("no envtui.toml or pyproject.toml with [tool.envtui] here or in a parent directory",
-                             cause="name the file: envtui trust PATH")
+            raise UsageError(
+                "no envtui.toml or pyproject.toml with [tool.envtui] here or in a parent directory",
+                cause="name the file: envtui trust PATH",
+            )
         config = load_config(found)
     assert config.path is not None
     if args.revoke:
@@ -108,8 +117,14 @@ def run_trust(args: argparse.Namespace) -> int:
     hooks = config.hooks
     commands = [("before-change", c) for c in hooks.before_change] + [("after-change", c) for c in hooks.after_change]
     if args.json:
-        emit_json({"path": str(config.path), "trusted": True, "sha256": state.digest,
-                   "hooks": [{"phase": phase, "argv": list(cmd)} for phase, cmd in commands]})
+        emit_json(
+            {
+                "path": str(config.path),
+                "trusted": True,
+                "sha256": state.digest,
+                "hooks": [{"phase": phase, "argv": list(cmd)} for phase, cmd in commands],
+            }
+        )
         return 0
     print(f"trusted: {config.path} (sha256 {state.digest[:12]})")
     if commands:

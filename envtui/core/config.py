@@ -24,6 +24,7 @@ from packaging.utils import canonicalize_name
 
 from envtui.core.errors import UsageError
 
+
 def _toml():
     """The TOML parser, imported only when there is a file to read (it costs start-up time)."""
     if sys.version_info >= (3, 11):
@@ -44,8 +45,7 @@ DEFAULT_HOOK_SETTLE = 10.0
 
 _MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _TOML_LINE = re.compile(r"at line (\d+)")
-_TOP_KEYS = ("venv", "requirements", "imports", "import-timeout", "service-interval", "services",
-             "hooks", "categories")
+_TOP_KEYS = ("venv", "requirements", "imports", "import-timeout", "service-interval", "services", "hooks", "categories")
 _SERVICE_KEYS = ("name", "url", "timeout")
 _HOOK_KEYS = ("before-change", "after-change", "timeout", "settle")
 
@@ -251,8 +251,9 @@ class _Checker:
     def unknown(self, data: dict, allowed: tuple[str, ...], *path: str | int) -> None:
         for name in data:
             if name not in allowed:
-                self.problem(self.key(*path, name), f"unknown key (expected one of: {', '.join(allowed)})",
-                             line_key=name)
+                self.problem(
+                    self.key(*path, name), f"unknown key (expected one of: {', '.join(allowed)})", line_key=name
+                )
 
     # ---- typed getters: a wrong type is recorded and the default returned
 
@@ -271,8 +272,13 @@ class _Checker:
         value = data.get(name)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or value < 0 or (value == 0 and not zero_ok):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value < 0
+            or (value == 0 and not zero_ok)
+        ):
             wanted = "a number of seconds, 0 or more" if zero_ok else "a number of seconds above 0"
             # A number out of range is named as written (-1, inf); anything else by its type.
             given = repr(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else _describe(value)
@@ -287,8 +293,9 @@ class _Checker:
         if allow_single and isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.problem(self.key(*path, name), f"must be a list of non-empty strings, not {_describe(value)}",
-                         line_key=name)
+            self.problem(
+                self.key(*path, name), f"must be a list of non-empty strings, not {_describe(value)}", line_key=name
+            )
             return []
         return list(value)
 
@@ -299,13 +306,17 @@ class _Checker:
             return ()
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             value = [value]
-        if not isinstance(value, list) or not value or not all(
-            isinstance(cmd, list) and cmd and all(isinstance(a, str) for a in cmd) and cmd[0].strip()
-            for cmd in value
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(
+                isinstance(cmd, list) and cmd and all(isinstance(a, str) for a in cmd) and cmd[0].strip()
+                for cmd in value
+            )
         ):
             self.problem(
                 self.key(*path, name),
-                "must be an argument list like [\"supervisorctl\", \"stop\", \"backend\"] "
+                'must be an argument list like ["supervisorctl", "stop", "backend"] '
                 f"or a list of them, not {_describe(value)}",
                 line_key=name,
             )
@@ -341,8 +352,9 @@ class _Checker:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.problem(self.key("services"), "must be an array of tables ([[services]] sections)",
-                         line_key="services")
+            self.problem(
+                self.key("services"), "must be an array of tables ([[services]] sections)", line_key="services"
+            )
             return ()
         found: list[Service] = []
         names: set[str] = set()
@@ -352,8 +364,11 @@ class _Checker:
             name = self.string(entry, "name", "services", index) or (url or f"service {index + 1}")
             timeout = self.number(entry, "timeout", DEFAULT_SERVICE_TIMEOUT, "services", index)
             if url is not None and not re.match(r"https?://[^/\s]+", url):
-                self.problem(self.key("services", index, "url"), f"must be an http:// or https:// URL, not {url!r}",
-                             line_key="url")
+                self.problem(
+                    self.key("services", index, "url"),
+                    f"must be an http:// or https:// URL, not {url!r}",
+                    line_key="url",
+                )
                 url = None
             if name in names:
                 self.problem(self.key("services", index, "name"), f"another service is already named {name!r}")
@@ -380,14 +395,16 @@ class _Checker:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.problem(self.key("categories"), f"must be a table ([categories]), not {_describe(value)}",
-                         line_key="categories")
+            self.problem(
+                self.key("categories"), f"must be a table ([categories]), not {_describe(value)}", line_key="categories"
+            )
             return {}
         result: dict[str, str] = {}
         for name, category in value.items():
             if not isinstance(category, str) or not category.strip():
-                self.problem(self.key("categories", name), f"must be a category name, not {_describe(category)}",
-                             line_key=name)
+                self.problem(
+                    self.key("categories", name), f"must be a category name, not {_describe(category)}", line_key=name
+                )
                 continue
             result[canonicalize_name(name)] = category.strip()
         return result
@@ -395,8 +412,14 @@ class _Checker:
 
 def _describe(value: Any) -> str:
     """A short description of a TOML value's type, for messages."""
-    kinds = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array",
-             dict: "a table"}
+    kinds = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }
     for kind, text in kinds.items():
         if isinstance(value, kind):
             if kind is str:

@@ -210,8 +210,11 @@ def stream_blocking(
     selector = selectors.DefaultSelector()
     try:
         for pipe, name in ((proc.stdout, "stdout"), (proc.stderr, "stderr")):
-            selector.register(pipe.fileno(), selectors.EVENT_READ,
-                              _LineSplitter(name, on_line, kept[name].append if collect else None))
+            selector.register(
+                pipe.fileno(),
+                selectors.EVENT_READ,
+                _LineSplitter(name, on_line, kept[name].append if collect else None),
+            )
         if wake_fd is not None:
             selector.register(wake_fd, selectors.EVENT_READ, None)
         open_pipes = 2
@@ -253,7 +256,7 @@ def stream_blocking(
 class _LineSplitter:
     """Bytes read from one pipe in chunks, handed on as lines (decoded, without line endings)."""
 
-    __slots__ = ("name", "on_line", "keep", "pending")
+    __slots__ = ("keep", "name", "on_line", "pending")
 
     def __init__(self, name: str, on_line: LineCallback, keep: Callable[[str], None] | None) -> None:
         self.name = name

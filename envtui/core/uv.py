@@ -19,7 +19,6 @@ from envtui.core import process
 from envtui.core.errors import EnvtuiError, UvNotFound
 from envtui.core.process import LineCallback, ProcessResult
 
-
 _FIND_LOCK = threading.Lock()
 _FOUND: dict[tuple[str, str], str] = {}
 

@@ -34,8 +34,7 @@ def run_app(
     listing = preload.start(env, uv, category_overrides)
     from envtui.ui.envtui_app import EnvtuiApp
 
-    app = EnvtuiApp(env, config_path=config_path, uv=uv, preloaded=listing,
-                    category_overrides=category_overrides)
+    app = EnvtuiApp(env, config_path=config_path, uv=uv, preloaded=listing, category_overrides=category_overrides)
     result = app.run()
     if app.return_code not in (None, 0):
         return app.return_code

@@ -16,8 +16,9 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 #: Actions that are plumbing, not something to offer by name.
-_HIDDEN_ACTIONS = frozenset({"app.focus_next", "app.focus_previous", "focus_next", "focus_previous",
-                             "command_palette", "app.command_palette"})
+_HIDDEN_ACTIONS = frozenset(
+    {"app.focus_next", "app.focus_previous", "focus_next", "focus_previous", "command_palette", "app.command_palette"}
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Action:
 def _key_display(node: DOMNode, key: str) -> str:
     try:
         return node.app.get_key_display(Binding(key, ""))
-    except Exception:  # noqa: BLE001 - display only
+    except Exception:
         return key
 
 
@@ -63,7 +64,7 @@ def screen_actions(screen: Screen) -> list[Action]:
         from envtui.ui.widgets.package_table import PackageTable
 
         owners.append(("Package table", screen.query_one(PackageTable)))
-    except Exception:  # noqa: BLE001 - screens without a table
+    except Exception:
         pass
     actions: list[Action] = []
     for group, owner in owners:
@@ -75,14 +76,16 @@ def screen_actions(screen: Screen) -> list[Action]:
         for action, binding in declared.items():
             if not binding.description or action in _HIDDEN_ACTIONS or action not in keys:
                 continue
-            actions.append(Action(
-                title=binding.description,
-                help=binding.tooltip or binding.description,
-                keys=", ".join(dict.fromkeys(keys[action])),
-                action=action,
-                namespace=owner,
-                group=group,
-            ))
+            actions.append(
+                Action(
+                    title=binding.description,
+                    help=binding.tooltip or binding.description,
+                    keys=", ".join(dict.fromkeys(keys[action])),
+                    action=action,
+                    namespace=owner,
+                    group=group,
+                )
+            )
     return actions
 
 

@@ -13,8 +13,8 @@ from textual.binding import Binding, BindingType
 from envtui.core.env.environment import Environment
 from envtui.core.env.filtering import PackageIndex
 from envtui.core.env.packages import Inventory
-from envtui.core.uv import Uv
 from envtui.core.locations import styles_dir
+from envtui.core.uv import Uv
 from envtui.ui.commands import EnvtuiCommands
 from envtui.ui.screens.help import HelpScreen
 from envtui.ui.screens.main import MainScreen
@@ -54,8 +54,7 @@ class EnvtuiApp(App[int]):
 
     def get_default_screen(self) -> MainScreen:
         """The main screen on the environment given."""
-        return MainScreen(self.env, uv=self.uv, preloaded=self.preloaded,
-                          category_overrides=self.category_overrides)
+        return MainScreen(self.env, uv=self.uv, preloaded=self.preloaded, category_overrides=self.category_overrides)
 
     @property
     def main_screen(self) -> MainScreen:

@@ -25,10 +25,10 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from envtui.core.health import checks as health
 from envtui.core.config import Config, load_config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
+from envtui.core.health import checks as health
 from envtui.ui.widgets.view_table import ViewTable
 
 if TYPE_CHECKING:
@@ -69,11 +69,15 @@ def badge_text(report: health.HealthReport) -> tuple[str, str, str]:
 class HealthView(Vertical):
     """Every health check with its status, detail and time; the badge follows the worst."""
 
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "check_now", "Check now", tooltip="Run every health check again", id="health.check_now"),
-        Binding("enter", "open_package", "Go to package", tooltip="Show the package this check concerns",
-                id="health.open_package"),
+        Binding(
+            "enter",
+            "open_package",
+            "Go to package",
+            tooltip="Show the package this check concerns",
+            id="health.open_package",
+        ),
     ]
 
     report: Reactive[health.HealthReport | None] = reactive(None, init=False, always_update=True)
@@ -112,8 +116,13 @@ class HealthView(Vertical):
 
     # ------------------------------------------------------------------ starting checks
 
-    def recheck(self, env: Environment, inventory: Inventory | None = None,
-                issues: list[DependencyIssue] | None = None, outdated: dict[str, str] | None = None) -> None:
+    def recheck(
+        self,
+        env: Environment,
+        inventory: Inventory | None = None,
+        issues: list[DependencyIssue] | None = None,
+        outdated: dict[str, str] | None = None,
+    ) -> None:
         """Run every check on ``env``, reusing a listing, ``uv pip check`` and newer versions already known."""
         self.env = env
         self._set_summary("checking…")
@@ -124,17 +133,22 @@ class HealthView(Vertical):
         self.recheck(self.env)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="health", description="Checking health")
-    def _run_all(self, env: Environment, inventory: Inventory | None, issues: list[DependencyIssue] | None,
-                 outdated: dict[str, str] | None) -> None:
+    def _run_all(
+        self,
+        env: Environment,
+        inventory: Inventory | None,
+        issues: list[DependencyIssue] | None,
+        outdated: dict[str, str] | None,
+    ) -> None:
         """Every check, in a thread; posts HealthChecked."""
         config = self._read_config()
-        report = health.run_checks(env, config, uv=self._uv, inventory=inventory, dependency_issues=issues,
-                                   outdated=outdated)
+        report = health.run_checks(
+            env, config, uv=self._uv, inventory=inventory, dependency_issues=issues, outdated=outdated
+        )
         if not get_current_worker().is_cancelled:
             self.post_message(HealthChecked(env, report, full=True))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="health-services",
-          description="Checking services")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="health-services", description="Checking services")
     def _run_services(self, env: Environment) -> None:
         """Only the services (on the timer); posts HealthChecked."""
         report = health.run_checks(env, self.config, groups=[health.SERVICES])
@@ -171,8 +185,9 @@ class HealthView(Vertical):
         report = message.report
         if self.config_error is not None and message.full:
             config_finding = health.Finding(health.CONFIG, "configuration", health.FAIL, self.config_error)
-            report = health.HealthReport((config_finding, *report.findings), report.groups,
-                                         report.started, report.finished)
+            report = health.HealthReport(
+                (config_finding, *report.findings), report.groups, report.started, report.finished
+            )
         if not message.full and self.report is not None:
             report = self.report.merged(report)
         self.report = report
@@ -228,7 +243,7 @@ class HealthView(Vertical):
         current = [row.key.value for row in table.ordered_rows]
         if names == current:
             for finding in report.findings:
-                for column, cell in zip(table.ordered_columns, self._cells(finding)):
+                for column, cell in zip(table.ordered_columns, self._cells(finding), strict=False):
                     table.update_cell(finding.name, column.key, cell)
             return
         keep = current[table.cursor_row] if current and 0 <= table.cursor_row < len(current) else None

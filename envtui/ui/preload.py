@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from concurrent.futures import Future
 
 from envtui.core.env.environment import Environment
-from envtui.core.errors import EnvtuiError
 from envtui.core.env.filtering import PackageIndex
 from envtui.core.env.packages import Inventory, list_packages
+from envtui.core.errors import EnvtuiError
 from envtui.core.uv import Uv
 
 Loaded = tuple[Inventory, PackageIndex]
@@ -48,7 +48,7 @@ def _run_in_thread(future: Future[Loaded], work) -> None:
             return
         try:
             future.set_result(work())
-        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
+        except BaseException as exc:
             future.set_exception(exc)
 
     threading.Thread(target=run, name="envtui-preload", daemon=True).start()
@@ -74,7 +74,7 @@ def _start_forked(env: Environment, uv: Uv, overrides: Mapping[str, str] | None)
                 payload = pickle.dumps(("error", exc.message, exc.cause))
             with os.fdopen(write_fd, "wb") as pipe:
                 pipe.write(payload)
-        except BaseException:  # noqa: BLE001 - the parent falls back to listing itself
+        except BaseException:
             status = 1
         finally:
             os._exit(status)
@@ -86,7 +86,7 @@ def _start_forked(env: Environment, uv: Uv, overrides: Mapping[str, str] | None)
         os.waitpid(pid, 0)
         try:
             kind, *rest = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - the child died: list here instead
+        except Exception:
             return load(env, uv, overrides)
         if kind == "error":
             raise EnvtuiError(rest[0], cause=rest[1])

@@ -54,8 +54,21 @@ print(json.dumps({
 }))
 """
 
-_SKIP_DIRS = frozenset({"node_modules", ".git", "__pycache__", ".hg", ".svn", ".tox", ".mypy_cache",
-                        ".pytest_cache", ".ruff_cache", "site-packages", "dist-packages"})
+_SKIP_DIRS = frozenset(
+    {
+        "node_modules",
+        ".git",
+        "__pycache__",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "site-packages",
+        "dist-packages",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -203,8 +216,9 @@ def resolve_environment(
             )
         if not probe:
             if not os.access(python, os.X_OK):
-                raise UsageError(f"broken virtual environment: {root}",
-                                 cause=f"its interpreter {python} cannot be executed")
+                raise UsageError(
+                    f"broken virtual environment: {root}", cause=f"its interpreter {python} cannot be executed"
+                )
             env = _from_layout(root, python)
             if env is not None:
                 return env

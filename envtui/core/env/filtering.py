@@ -73,9 +73,7 @@ class PackageIndex:
         by_name = sorted(packages, key=lambda p: p.key)
         self.packages: dict[str, Package] = {p.key: p for p in by_name}
         """All packages by canonical name, in name order."""
-        self._haystack: dict[str, str] = {
-            p.key: f"{p.name}\n{p.key}\n{p.summary}".lower() for p in by_name
-        }
+        self._haystack: dict[str, str] = {p.key: f"{p.name}\n{p.key}\n{p.summary}".lower() for p in by_name}
         self._by_name = by_name
         self._orders: dict[str, list[str]] = {"name": [p.key for p in by_name]}
 

@@ -393,9 +393,7 @@ def list_packages(
                 package = Package(name=entry.get("name", key), version=entry.get("version", "?"))
                 package.problems.append("no .dist-info metadata found in site-packages")
             elif package.version != entry.get("version", package.version):
-                package.problems.append(
-                    f"uv lists version {entry.get('version')}, metadata says {package.version}"
-                )
+                package.problems.append(f"uv lists version {entry.get('version')}, metadata says {package.version}")
             location = entry.get("editable_project_location")
             if location:
                 package.editable = True

@@ -175,16 +175,22 @@ def read_requirements_file(
         try:
             requirement = Requirement(spec)
         except InvalidRequirement as exc:
-            if spec.startswith((".", "/", "http://", "https://", "file:", "git+")) or spec.endswith((".whl", ".tar.gz", ".zip")):
+            if spec.startswith((".", "/", "http://", "https://", "file:", "git+")) or spec.endswith(
+                (".whl", ".tar.gz", ".zip")
+            ):
                 name = _name_from_location(spec)
                 result.entries.append(
-                    RequirementEntry(Requirement(name) if name else None, str(file), number, line, constraint=constraint)
+                    RequirementEntry(
+                        Requirement(name) if name else None, str(file), number, line, constraint=constraint
+                    )
                 )
                 continue
             message = str(exc).splitlines()[0] if str(exc) else "invalid requirement"
             result.errors.append(RequirementError(str(file), number, line, message))
             continue
-        result.entries.append(RequirementEntry(requirement, str(file), number, line, constraint=constraint, hashes=hashes))
+        result.entries.append(
+            RequirementEntry(requirement, str(file), number, line, constraint=constraint, hashes=hashes)
+        )
     return result
 
 

@@ -22,8 +22,9 @@ from packaging.utils import canonicalize_name
 from envtui.core.errors import UsageError
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
-_URL_SCHEMES = frozenset({"http", "https", "file", "git+https", "git+ssh", "git+http", "git+file",
-                          "hg+https", "svn+https", "bzr+https"})
+_URL_SCHEMES = frozenset(
+    {"http", "https", "file", "git+https", "git+ssh", "git+http", "git+file", "hg+https", "svn+https", "bzr+https"}
+)
 
 
 def _reject(text: str, why: str) -> UsageError:
@@ -76,8 +77,11 @@ def validate_name(text: str) -> str:
     if stripped.startswith("-"):
         raise UsageError(f"not a valid package name: {text!r}", cause="it starts with '-'")
     if not _NAME.fullmatch(stripped):
-        cause = "give a bare name, without a version or extras" if _looks_like_spec(stripped) else (
-            "letters, digits, '.', '_' and '-' only")
+        cause = (
+            "give a bare name, without a version or extras"
+            if _looks_like_spec(stripped)
+            else ("letters, digits, '.', '_' and '-' only")
+        )
         raise UsageError(f"not a valid package name: {text!r}", cause=cause)
     return stripped
 
@@ -114,8 +118,7 @@ def validate_editable(path: str | os.PathLike[str], *, cwd: Path | None = None) 
     return resolved
 
 
-def validate_file(path: str | os.PathLike[str], *, what: str = "requirements file",
-                  cwd: Path | None = None) -> Path:
+def validate_file(path: str | os.PathLike[str], *, what: str = "requirements file", cwd: Path | None = None) -> Path:
     """A readable requirements file, made absolute (so it can never look like an option)."""
     if not str(path).strip():
         raise UsageError(f"not a valid {what}: ''", cause="it is empty")

@@ -119,8 +119,7 @@ class Finding:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of ``envtui verify --json``: name, status, detail, then the rest."""
-        out: dict[str, Any] = {"name": self.name, "status": self.status, "detail": self.detail,
-                               "check": self.check}
+        out: dict[str, Any] = {"name": self.name, "status": self.status, "detail": self.detail, "check": self.check}
         if self.long:
             out["details"] = self.long
         if self.package:
@@ -173,8 +172,9 @@ class HealthReport:
         kept = [f for f in self.findings if f.check not in newer.groups]
         findings = _ordered(kept + list(newer.findings))
         groups = tuple(g for g in GROUPS if g in self.groups or g in newer.groups)
-        return HealthReport(findings, groups, min(self.started, newer.started) or newer.started,
-                            max(self.finished, newer.finished))
+        return HealthReport(
+            findings, groups, min(self.started, newer.started) or newer.started, max(self.finished, newer.finished)
+        )
 
     def to_json(self) -> dict[str, Any]:
         """``{"ok": bool, "status": ..., "checks": [...]}``."""
@@ -210,8 +210,14 @@ def _run_bounded(argv: list[str], timeout: float, cwd: str | None = None) -> _Ra
     """Run with a hard timeout: on expiry the whole process group is killed, so nothing lingers."""
     started = time.perf_counter()
     try:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                cwd=cwd, start_new_session=True)
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            start_new_session=True,
+        )
     except OSError as exc:
         return _Ran(-1, "", exc.strerror or str(exc), 0.0)
     try:
@@ -299,8 +305,7 @@ def check_interpreter(env: Environment) -> Finding:
     status = FAIL if problems else WARN if doubts else OK
     said = problems + doubts
     detail = said[0] if said else f"Python {version} at {python}"
-    return Finding(INTERPRETER, "interpreter", status, detail, long="\n".join(said) if len(said) > 1 else "",
-                   data=data)
+    return Finding(INTERPRETER, "interpreter", status, detail, long="\n".join(said) if len(said) > 1 else "", data=data)
 
 
 def broken_interpreter(root: Path, why: str) -> Finding:
@@ -308,8 +313,14 @@ def broken_interpreter(root: Path, why: str) -> Finding:
     problems, _, cfg = _check_pyvenv(Path(root), None)
     detail = problems[0] if problems and "base interpreter" in problems[0] else why
     long = "\n".join(dict.fromkeys([why, *problems]))
-    return Finding(INTERPRETER, "interpreter", FAIL, detail, long=long if long != detail else "",
-                   data={"python": str(venv_python(Path(root))), "base": cfg.get("home", "")})
+    return Finding(
+        INTERPRETER,
+        "interpreter",
+        FAIL,
+        detail,
+        long=long if long != detail else "",
+        data={"python": str(venv_python(Path(root))), "base": cfg.get("home", "")},
+    )
 
 
 # --------------------------------------------------------------------------- dependencies
@@ -333,10 +344,18 @@ def dependency_findings(issues: Iterable[Any]) -> list[Finding]:
     if not issues:
         return [Finding(DEPENDENCIES, "dependencies", OK, "no conflicts (uv pip check)")]
     return [
-        Finding(DEPENDENCIES, f"dependency {issue.package} -> {issue.required}", FAIL, str(issue),
-                package=canonicalize_name(issue.package),
-                data={"requires": issue.requirement, "required": canonicalize_name(issue.required),
-                      "installed": issue.installed})
+        Finding(
+            DEPENDENCIES,
+            f"dependency {issue.package} -> {issue.required}",
+            FAIL,
+            str(issue),
+            package=canonicalize_name(issue.package),
+            data={
+                "requires": issue.requirement,
+                "required": canonicalize_name(issue.required),
+                "installed": issue.installed,
+            },
+        )
         for issue in issues
     ]
 
@@ -349,11 +368,23 @@ def check_import(env: Environment, module: str, timeout: float) -> Finding:
     name = f"import {module}"
     ran = _run_bounded([os.path.abspath(env.python), "-I", "-c", _IMPORT_PROBE, module], timeout)
     if ran.returncode is None:
-        return Finding(IMPORTS, name, FAIL, f"import {module} did not finish within {timeout:g} s (it hangs)",
-                       long=_tail(ran.stderr), data={"module": module, "timeout": timeout})
+        return Finding(
+            IMPORTS,
+            name,
+            FAIL,
+            f"import {module} did not finish within {timeout:g} s (it hangs)",
+            long=_tail(ran.stderr),
+            data={"module": module, "timeout": timeout},
+        )
     if ran.returncode != 0:
-        return Finding(IMPORTS, name, FAIL, _last_line(ran.stderr, ran.stdout) or f"exit status {ran.returncode}",
-                       long=_tail(ran.stderr), data={"module": module})
+        return Finding(
+            IMPORTS,
+            name,
+            FAIL,
+            _last_line(ran.stderr, ran.stdout) or f"exit status {ran.returncode}",
+            long=_tail(ran.stderr),
+            data={"module": module},
+        )
     try:
         facts = json.loads(ran.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -361,8 +392,9 @@ def check_import(env: Environment, module: str, timeout: float) -> Finding:
     seconds = facts.get("seconds") or ran.seconds
     version = facts.get("version")
     detail = f"imports in {seconds:.2f} s" + (f" (version {version})" if version else "")
-    return Finding(IMPORTS, name, OK, detail,
-                   data={"module": module, "seconds": round(seconds, 3), "file": facts.get("file")})
+    return Finding(
+        IMPORTS, name, OK, detail, data={"module": module, "seconds": round(seconds, 3), "file": facts.get("file")}
+    )
 
 
 def _import_owner(module: str, inventory: Any) -> str | None:
@@ -396,8 +428,14 @@ def check_drift(env: Environment, requirements: Iterable[Path], installed: Mappi
         try:
             wanted.extend(read_requirements(file))
         except EnvtuiError as exc:
-            findings.append(Finding(DRIFT, f"requirements {file.name}", FAIL,
-                                    f"{exc.message}: {exc.cause}" if exc.cause else exc.message))
+            findings.append(
+                Finding(
+                    DRIFT,
+                    f"requirements {file.name}",
+                    FAIL,
+                    f"{exc.message}: {exc.cause}" if exc.cause else exc.message,
+                )
+            )
     for error in wanted.errors:
         findings.append(Finding(DRIFT, f"requirements {Path(error.source).name}:{error.line}", WARN, str(error)))
     if not wanted.files:
@@ -406,11 +444,16 @@ def check_drift(env: Environment, requirements: Iterable[Path], installed: Mappi
         if item.kind == "extra" and item.name in _TOOLING:
             continue
         key = canonicalize_name(item.name)
-        findings.append(Finding(
-            DRIFT, f"drift {item.name}", WARN if item.kind == "extra" else FAIL, str(item),
-            package=key if key in installed else None,
-            data={"kind": item.kind, "wanted": item.wanted, "installed": item.installed, "where": item.where},
-        ))
+        findings.append(
+            Finding(
+                DRIFT,
+                f"drift {item.name}",
+                WARN if item.kind == "extra" else FAIL,
+                str(item),
+                package=key if key in installed else None,
+                data={"kind": item.kind, "wanted": item.wanted, "installed": item.installed, "where": item.where},
+            )
+        )
     if not any(f.status != OK for f in findings):
         names = ", ".join(Path(f).name for f in wanted.files)
         count = len([e for e in wanted.entries if not e.constraint])
@@ -435,22 +478,33 @@ def _fetch(service: Service) -> dict[str, Any]:
     """One GET; returns what happened (never raises)."""
     handlers: list[Any] = [urllib.request.ProxyHandler({})] if _is_loopback(service.url) else []
     opener = urllib.request.build_opener(*handlers)
-    request = urllib.request.Request(service.url, headers={
-        "User-Agent": f"envtui/{__version__} health check", "Accept": "application/json, */*;q=0.5"})
+    request = urllib.request.Request(
+        service.url,
+        headers={"User-Agent": f"envtui/{__version__} health check", "Accept": "application/json, */*;q=0.5"},
+    )
     started = time.perf_counter()
     try:
         with opener.open(request, timeout=service.timeout) as response:
             body = response.read(_BODY_LIMIT)
-            return {"code": response.status, "reason": response.reason, "body": body,
-                    "type": response.headers.get("Content-Type", ""), "seconds": time.perf_counter() - started}
+            return {
+                "code": response.status,
+                "reason": response.reason,
+                "body": body,
+                "type": response.headers.get("Content-Type", ""),
+                "seconds": time.perf_counter() - started,
+            }
     except urllib.error.HTTPError as exc:
         try:
             body = exc.read(_BODY_LIMIT)
-        except Exception:  # noqa: BLE001 - the body of an error is a bonus
+        except Exception:
             body = b""
-        return {"code": exc.code, "reason": exc.reason, "body": body,
-                "type": exc.headers.get("Content-Type", "") if exc.headers else "",
-                "seconds": time.perf_counter() - started}
+        return {
+            "code": exc.code,
+            "reason": exc.reason,
+            "body": body,
+            "type": exc.headers.get("Content-Type", "") if exc.headers else "",
+            "seconds": time.perf_counter() - started,
+        }
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
@@ -461,7 +515,7 @@ def _fetch(service: Service) -> dict[str, Any]:
         return {"error": str(text)}
     except TimeoutError:
         return {"error": f"no answer within {service.timeout:g} s", "timeout": True}
-    except Exception as exc:  # noqa: BLE001 - a bad answer is a finding, not a crash
+    except Exception as exc:
         return {"error": f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__}
 
 
@@ -496,8 +550,11 @@ def _judge(service: Service, got: dict[str, Any]) -> Finding:
     if isinstance(payload, dict) and "status" in payload:
         status_value = payload["status"]
         data["status"] = status_value
-        said = str(status_value).strip().lower() if not isinstance(status_value, bool) else (
-            "ok" if status_value else "false")
+        said = (
+            str(status_value).strip().lower()
+            if not isinstance(status_value, bool)
+            else ("ok" if status_value else "false")
+        )
         if said in _OK_STATUSES:
             return Finding(SERVICES, name, OK, f"status {status_value!r}{suffix}", data=data)
         if said in _WARN_STATUSES:
@@ -511,8 +568,9 @@ def check_service(service: Service, *, settle: float = 0.0) -> Finding:
     deadline = time.monotonic() + settle
     while True:
         box: dict[str, Any] = {}
-        worker = threading.Thread(target=lambda: box.update(_fetch(service)), daemon=True,
-                                  name=f"envtui-health-{service.name}")
+        worker = threading.Thread(
+            target=lambda box=box: box.update(_fetch(service)), daemon=True, name=f"envtui-health-{service.name}"
+        )
         worker.start()
         worker.join(service.timeout + 0.25)
         if worker.is_alive() or not box:
@@ -531,14 +589,21 @@ def check_metadata(inventory: Any) -> list[Finding]:
     findings = [Finding(METADATA, "package listing", WARN, problem) for problem in inventory.problems]
     for package in inventory.sorted():
         if package.problems:
-            findings.append(Finding(
-                METADATA, f"metadata {package.name}", WARN, f"{package.name}: {package.problems[0]}",
-                long="\n".join(package.problems) if len(package.problems) > 1 else "", package=package.key,
-            ))
+            findings.append(
+                Finding(
+                    METADATA,
+                    f"metadata {package.name}",
+                    WARN,
+                    f"{package.name}: {package.problems[0]}",
+                    long="\n".join(package.problems) if len(package.problems) > 1 else "",
+                    package=package.key,
+                )
+            )
     if not findings:
         count = len(inventory)
-        findings.append(Finding(METADATA, "metadata", OK,
-                                f"metadata of {count} package{'s' if count != 1 else ''} is readable"))
+        findings.append(
+            Finding(METADATA, "metadata", OK, f"metadata of {count} package{'s' if count != 1 else ''} is readable")
+        )
     return findings
 
 
@@ -552,8 +617,16 @@ def check_outdated(latest: Mapping[str, str], inventory: Any = None) -> list[Fin
         parts.append(f"{package.name} {package.version} -> {latest[key]}" if package else f"{key} -> {latest[key]}")
     count = len(latest)
     shown = ", ".join(parts[:5]) + (f", and {count - 5} more" if count > 5 else "")
-    return [Finding(OUTDATED, "outdated", WARN, f"{count} package{'s' if count != 1 else ''} can be upgraded: {shown}",
-                    long="\n".join(parts), data={"outdated": dict(latest)})]
+    return [
+        Finding(
+            OUTDATED,
+            "outdated",
+            WARN,
+            f"{count} package{'s' if count != 1 else ''} can be upgraded: {shown}",
+            long="\n".join(parts),
+            data={"outdated": dict(latest)},
+        )
+    ]
 
 
 def check_hooks(config: Config) -> list[Finding]:
@@ -563,13 +636,32 @@ def check_hooks(config: Config) -> list[Finding]:
     from envtui.core.health.trust import trust_state
 
     state = trust_state(config.path, config.digest)
-    commands = [*(("before", c) for c in config.hooks.before_change), *(("after", c) for c in config.hooks.after_change)]
+    commands = [
+        *(("before", c) for c in config.hooks.before_change),
+        *(("after", c) for c in config.hooks.after_change),
+    ]
     long = "\n".join(f"{phase}-change: {shlex.join(cmd)}" for phase, cmd in commands)
     if state.trusted:
-        return [Finding(HOOKS, "hooks", OK, f"{len(commands)} hook command(s) trusted to run around changes",
-                        long=long, data={"trust": state.status, "config": str(config.path)})]
-    return [Finding(HOOKS, "hooks", WARN, f"hooks will be skipped: {state.reason}", long=long,
-                    data={"trust": state.status, "config": str(config.path)})]
+        return [
+            Finding(
+                HOOKS,
+                "hooks",
+                OK,
+                f"{len(commands)} hook command(s) trusted to run around changes",
+                long=long,
+                data={"trust": state.status, "config": str(config.path)},
+            )
+        ]
+    return [
+        Finding(
+            HOOKS,
+            "hooks",
+            WARN,
+            f"hooks will be skipped: {state.reason}",
+            long=long,
+            data={"trust": state.status, "config": str(config.path)},
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- all together
@@ -606,14 +698,18 @@ def run_checks(
     services = config.services if SERVICES in chosen else ()
     needs_inventory = inventory is None and (any(g in chosen for g in (DRIFT, METADATA, OUTDATED)) or bool(imports))
     findings: list[Finding] = []
-    with ThreadPoolExecutor(max_workers=min(32, 4 + len(imports) + len(services)),
-                            thread_name_prefix="envtui-health") as pool:
+    with ThreadPoolExecutor(
+        max_workers=min(32, 4 + len(imports) + len(services)), thread_name_prefix="envtui-health"
+    ) as pool:
         interpreter = pool.submit(check_interpreter, env) if INTERPRETER in chosen else None
         inventory_future = pool.submit(_inventory, env, uv) if needs_inventory else None
         dependencies = None
         if DEPENDENCIES in chosen:
-            dependencies = (pool.submit(check_dependencies, env, uv) if dependency_issues is None
-                            else pool.submit(dependency_findings, dependency_issues))
+            dependencies = (
+                pool.submit(check_dependencies, env, uv)
+                if dependency_issues is None
+                else pool.submit(dependency_findings, dependency_issues)
+            )
         latest: Future | None = None
         if OUTDATED in chosen and outdated is None:
             latest = pool.submit(_latest, env, uv)
@@ -641,8 +737,9 @@ def run_checks(
         if OUTDATED in chosen:
             if latest is not None:
                 known, error = latest.result()
-                findings.extend([Finding(OUTDATED, "outdated", WARN, error)] if error else
-                                check_outdated(known, inventory))
+                findings.extend(
+                    [Finding(OUTDATED, "outdated", WARN, error)] if error else check_outdated(known, inventory)
+                )
             else:
                 findings.extend(check_outdated(outdated or {}, inventory))
         if HOOKS in chosen:

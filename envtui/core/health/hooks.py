@@ -79,7 +79,6 @@ class HookStep:
 
     async def _run_one(self, ctx: StepContext, argv: tuple[str, ...]) -> None:
         import asyncio
-
         import shlex
 
         timeout = self.config.hooks.timeout
@@ -161,8 +160,10 @@ async def recheck_health(ctx: StepContext, config: Config) -> None:
     report = await asyncio.to_thread(run_checks, ctx.env, config, settle=config.hooks.settle)
     ctx.data["health"] = report
     counts = report.counts()
-    ctx.emit("envtui", f"health after the change: {report.status} "
-                       f"({counts['ok']} ok, {counts['warn']} warn, {counts['fail']} fail)")
+    ctx.emit(
+        "envtui",
+        f"health after the change: {report.status} ({counts['ok']} ok, {counts['warn']} warn, {counts['fail']} fail)",
+    )
     for finding in report.failing():
         ctx.emit("envtui", f"  {finding.status}: {finding.name}: {finding.detail}")
 

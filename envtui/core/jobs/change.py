@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from envtui.core.env.environment import Environment
-from envtui.core.errors import UsageError
 from envtui.core.env.specs import validate_editable, validate_file, validate_names, validate_specs
+from envtui.core.errors import UsageError
 from envtui.core.uv import Uv
 
 #: The kinds of change job.
@@ -37,8 +37,14 @@ class ChangeRequest:
     """The requirements file the environment is synced to exactly."""
 
     @classmethod
-    def install(cls, specs: Iterable[str] = (), *, requirements: Iterable[str | os.PathLike[str]] = (),
-                editables: Iterable[str | os.PathLike[str]] = (), cwd: Path | None = None) -> ChangeRequest:
+    def install(
+        cls,
+        specs: Iterable[str] = (),
+        *,
+        requirements: Iterable[str | os.PathLike[str]] = (),
+        editables: Iterable[str | os.PathLike[str]] = (),
+        cwd: Path | None = None,
+    ) -> ChangeRequest:
         """Install specs, requirements files and editable projects (at least one of them)."""
         checked = tuple(validate_specs(specs))
         files = tuple(validate_file(f, cwd=cwd) for f in requirements)
@@ -79,8 +85,9 @@ class ChangeRequest:
         return " ".join(words)
 
 
-def build_argv(uv: Uv, env: Environment, request: ChangeRequest, *, dry_run: bool = False,
-               extra: Sequence[str] = ()) -> list[str]:
+def build_argv(
+    uv: Uv, env: Environment, request: ChangeRequest, *, dry_run: bool = False, extra: Sequence[str] = ()
+) -> list[str]:
     """The uv command line for a request: options, then ``--``, then specs or files."""
     flags = [*env.uv_flags(), *(["--dry-run"] if dry_run else []), *extra]
     if request.kind == "install":

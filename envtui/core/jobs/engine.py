@@ -36,14 +36,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from envtui.core import process
-
-from envtui.core.jobs import history
-from envtui.core.jobs.change import ChangeRequest, build_argv
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.jobs.providers import collect_steps
+from envtui.core.jobs import history
+from envtui.core.jobs.change import ChangeRequest, build_argv
 from envtui.core.jobs.lock import POLL_INTERVAL, EnvLock
 from envtui.core.jobs.preview import Preview, parse_change_line, parse_changes, parse_dry_run
+from envtui.core.jobs.providers import collect_steps
 from envtui.core.jobs.steps import Step, StepContext, StepFailed, is_awaitable
 from envtui.core.uv import Uv
 
@@ -257,8 +256,7 @@ class JobEngine:
                 f"{env.path} is not a virtual environment: envtui will not change it",
                 cause="pass --system to change a system interpreter",
             )
-        job = Job(id=history.new_job_id(), request=request, env=env,
-                  argv=build_argv(self.uv, env, request))
+        job = Job(id=history.new_job_id(), request=request, env=env, argv=build_argv(self.uv, env, request))
         self.jobs.append(job)
         return job
 
@@ -343,8 +341,9 @@ class JobEngine:
             return False
         if not waiting:
             who = lock.holder()
-            self._emit(job, "envtui", f"waiting for another job on this environment to finish"
-                                      f"{f' (pid {who})' if who else ''}")
+            self._emit(
+                job, "envtui", f"waiting for another job on this environment to finish{f' (pid {who})' if who else ''}"
+            )
             waiting.append(True)
         return None
 
@@ -364,7 +363,7 @@ class JobEngine:
             self._emit(job, "envtui", f"before: {step.name}")
             try:
                 yield step, self._context(job, "before")
-            except Exception as exc:  # noqa: BLE001 - StepFailed or a crash: either stops the job
+            except Exception as exc:
                 if job.cancel_requested:  # the step's process was stopped by a cancel
                     job.message = f"cancelled during step '{step.name}'"
                     self._emit(job, "envtui", f"{job.message}; uv did not run")
@@ -385,7 +384,7 @@ class JobEngine:
             self._emit(job, "envtui", f"after: {step.name}")
             try:
                 yield step, self._context(job, "after", outcome)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 message = f"step '{step.name}' failed: {_why(exc)}"
                 job.error_lines.append(message)
                 self._emit(job, "envtui", f"error: {message}")
@@ -398,8 +397,15 @@ class JobEngine:
         def track(proc: Any) -> None:
             job._proc = proc
 
-        return StepContext(job=job, env=job.env, emit=job._emit_fn or partial(self._emit, job),
-                           phase=phase, outcome=outcome, data=job.step_data, track=track)
+        return StepContext(
+            job=job,
+            env=job.env,
+            emit=job._emit_fn or partial(self._emit, job),
+            phase=phase,
+            outcome=outcome,
+            data=job.step_data,
+            track=track,
+        )
 
     def _uv_outcome(self, job: Job, returncode: int) -> str:
         """How the job went, from uv's exit status."""
@@ -446,7 +452,7 @@ class JobEngine:
             job.message = job.message or "envtui stopped while the job ran"
             outcome = CANCELLED
             raise
-        except Exception as exc:  # noqa: BLE001 - a job must always end with a status
+        except Exception as exc:
             outcome = self._internal_error(job, exc)
         finally:
             lock.release()
@@ -468,7 +474,7 @@ class JobEngine:
             while True:
                 try:
                     result = await (self._run_uv(job) if action is None else self._run_step(*action))
-                except Exception as exc:  # noqa: BLE001 - the plan decides what a failure means
+                except Exception as exc:
                     action = plan.throw(exc)
                 else:
                     action = plan.send(result)
@@ -497,8 +503,9 @@ class JobEngine:
             job._proc = proc
 
         try:
-            result = await self.uv.stream(job.argv, job._emit_fn or partial(self._emit, job),
-                                          on_start=started, env=self.uv_env)
+            result = await self.uv.stream(
+                job.argv, job._emit_fn or partial(self._emit, job), on_start=started, env=self.uv_env
+            )
         except asyncio.CancelledError:
             self._signal(job, signal.SIGINT)
             self._signal(job, signal.SIGTERM)
@@ -517,17 +524,14 @@ class JobEngine:
             while (taken := self._lock_step(job, lock, waiting)) is None:
                 interrupts.wait(POLL_INTERVAL)
                 tick()
-            if taken:
-                outcome = self._run_with_steps_blocking(job, tick, interrupts)
-            else:
-                outcome = CANCELLED
+            outcome = self._run_with_steps_blocking(job, tick, interrupts) if taken else CANCELLED
         except KeyboardInterrupt:  # got through anyway (e.g. raised inside a step): stop uv, then go
             self._signal(job, signal.SIGINT)
             self._signal(job, signal.SIGTERM)
             job.message = job.message or "envtui stopped while the job ran"
             outcome = CANCELLED
             raise
-        except Exception as exc:  # noqa: BLE001 - a job must always end with a status
+        except Exception as exc:
             outcome = self._internal_error(job, exc)
         finally:
             lock.release()
@@ -563,8 +567,7 @@ class JobEngine:
 
         return tick
 
-    def _run_with_steps_blocking(self, job: Job, tick: Callable[[], float | None],
-                                 interrupts: _Interrupts) -> str:
+    def _run_with_steps_blocking(self, job: Job, tick: Callable[[], float | None], interrupts: _Interrupts) -> str:
         plan = self._plan(job)
         try:
             action = next(plan)
@@ -574,7 +577,7 @@ class JobEngine:
                         result: Any = self._run_uv_blocking(job, tick, interrupts)
                     else:
                         result = self._run_step_blocking(*action, tick)
-                except Exception as exc:  # noqa: BLE001 - the plan decides what a failure means
+                except Exception as exc:
                     tick()
                     action = plan.throw(exc)
                 else:
@@ -602,8 +605,14 @@ class JobEngine:
         def started(proc: Any) -> None:
             job._proc = proc
 
-        result = process.stream_blocking(job.argv, job._emit_fn or partial(self._emit, job), on_start=started,
-                                         tick=tick, wake_fd=interrupts.fd, env=self.uv_env)
+        result = process.stream_blocking(
+            job.argv,
+            job._emit_fn or partial(self._emit, job),
+            on_start=started,
+            tick=tick,
+            wake_fd=interrupts.fd,
+            env=self.uv_env,
+        )
         return result.returncode
 
     # -- output -----------------------------------------------------------------------------
@@ -796,9 +805,14 @@ def _preview_from(request: ChangeRequest, result: process.ProcessResult) -> Prev
     return parse_dry_run(result.stdout + "\n" + result.stderr)
 
 
-async def preview(env: Environment, request: ChangeRequest, uv: Uv | None = None,
-                  *, uv_env: dict[str, str] | None = None,
-                  on_start: Callable[[Any], None] | None = None) -> Preview:
+async def preview(
+    env: Environment,
+    request: ChangeRequest,
+    uv: Uv | None = None,
+    *,
+    uv_env: dict[str, str] | None = None,
+    on_start: Callable[[Any], None] | None = None,
+) -> Preview:
     """What a request would change, from uv's ``--dry-run``; EnvtuiError (with uv's error) if it cannot.
 
     ``on_start`` receives uv's process (so a job's cancel can reach it).
@@ -809,8 +823,9 @@ async def preview(env: Environment, request: ChangeRequest, uv: Uv | None = None
     return _preview_from(request, result)
 
 
-def preview_sync(env: Environment, request: ChangeRequest, uv: Uv | None = None,
-                 *, uv_env: dict[str, str] | None = None) -> Preview:
+def preview_sync(
+    env: Environment, request: ChangeRequest, uv: Uv | None = None, *, uv_env: dict[str, str] | None = None
+) -> Preview:
     """:func:`preview` for code without an event loop (a thread or the CLI); no asyncio."""
     uv = uv or Uv()
     argv = build_argv(uv, env, request, dry_run=True)

@@ -78,8 +78,9 @@ class EnvLock:
         except OSError:
             return ""
 
-    def acquire(self, holder: str = "", *, on_wait: Callable[[str], None] | None = None,
-                timeout: float | None = None) -> None:
+    def acquire(
+        self, holder: str = "", *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None
+    ) -> None:
         """Wait for the lock (blocking); ``on_wait`` hears once whom we wait for."""
         deadline = None if timeout is None else time.monotonic() + timeout
         told = False
@@ -88,8 +89,9 @@ class EnvLock:
                 on_wait(self.holder())
                 told = True
             if deadline is not None and time.monotonic() >= deadline:
-                raise EnvtuiError("timed out waiting for another envtui job on this environment",
-                                  cause=self.holder() or None)
+                raise EnvtuiError(
+                    "timed out waiting for another envtui job on this environment", cause=self.holder() or None
+                )
             time.sleep(POLL_INTERVAL)
 
     async def acquire_async(self, holder: str = "", *, on_wait: Callable[[str], None] | None = None) -> None:

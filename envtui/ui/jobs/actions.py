@@ -18,8 +18,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from envtui.core.jobs.change import ChangeRequest
 from envtui.core.errors import EnvtuiError
+from envtui.core.jobs.change import ChangeRequest
 from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED, Job, JobEngine, env_key, preview
 from envtui.ui.jobs.listener import ScreenJobListener
 from envtui.ui.jobs.messages import JobFinished, JobQueued, JobStarted, PreviewReady
@@ -46,17 +46,41 @@ class JobActions(Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i", "jobs_install", "Install", tooltip="Install packages (asks for specs)", id="jobs.install"),
-        Binding("I", "jobs_install_local", "Install local", show=False,
-                tooltip="Install a local project directory in editable mode", id="jobs.install_local"),
+        Binding(
+            "I",
+            "jobs_install_local",
+            "Install local",
+            show=False,
+            tooltip="Install a local project directory in editable mode",
+            id="jobs.install_local",
+        ),
         Binding("u", "jobs_upgrade", "Upgrade", tooltip="Upgrade the selected package", id="jobs.upgrade"),
-        Binding("U", "jobs_upgrade_all", "Upgrade all", show=False,
-                tooltip="Upgrade every outdated top-level package", id="jobs.upgrade_all"),
+        Binding(
+            "U",
+            "jobs_upgrade_all",
+            "Upgrade all",
+            show=False,
+            tooltip="Upgrade every outdated top-level package",
+            id="jobs.upgrade_all",
+        ),
         Binding("x", "jobs_uninstall", "Uninstall", tooltip="Remove the selected package", id="jobs.uninstall"),
-        Binding("y", "jobs_sync", "Sync", show=False,
-                tooltip="Make the environment match a requirements file exactly", id="jobs.sync"),
+        Binding(
+            "y",
+            "jobs_sync",
+            "Sync",
+            show=False,
+            tooltip="Make the environment match a requirements file exactly",
+            id="jobs.sync",
+        ),
         Binding("J", "jobs_view", "Jobs", show=False, tooltip="Show the jobs view (history, queue)", id="jobs.view"),
-        Binding("ctrl+c", "jobs_cancel", "Cancel job", show=False,
-                tooltip="Cancel the preview or the running job (SIGINT, then SIGTERM)", id="jobs.cancel"),
+        Binding(
+            "ctrl+c",
+            "jobs_cancel",
+            "Cancel job",
+            show=False,
+            tooltip="Cancel the preview or the running job (SIGINT, then SIGTERM)",
+            id="jobs.cancel",
+        ),
     ]
 
     jobs_engine: JobEngine | None = None
@@ -75,12 +99,14 @@ class JobActions(Screen):
         self.jobs_spinner = Spinner(id="jobs-spinner")
         try:
             self.query_one("#status-bar").mount(self.jobs_spinner, before=0)
-        except Exception:  # noqa: BLE001 - no status bar: put it on the screen
+        except Exception:
             self.mount(self.jobs_spinner)
         variables = self.app.theme_variables
         log = self.job_log
         log.highlight = True
-        log.highlighter = UvErrorHighlighter(f"bold {variables.get('error', 'red')}", variables.get("warning", "yellow"))
+        log.highlighter = UvErrorHighlighter(
+            f"bold {variables.get('error', 'red')}", variables.get("warning", "yellow")
+        )
         self._upgrade_all_waiting = False
 
     @on(events.Unmount)
@@ -94,8 +120,10 @@ class JobActions(Screen):
     def _writable(self) -> bool:
         if self.env.writable:
             return True
-        self.notify(f"{self.env.path} is not a virtual environment: it is shown read-only "
-                    "(open it with --system to change it)", severity="warning")
+        self.notify(
+            f"{self.env.path} is not a virtual environment: it is shown read-only (open it with --system to change it)",
+            severity="warning",
+        )
         return False
 
     def action_jobs_install(self) -> None:
@@ -103,9 +131,12 @@ class JobActions(Screen):
         if not self._writable():
             return
         self.app.push_screen(
-            PromptScreen("Install", placeholder="alpha  beta==1.1  'gamma[extra]>=2'",
-                         hint="Requirement specs, separated by spaces (quote one that has spaces). "
-                              "A local project: press I instead."),
+            PromptScreen(
+                "Install",
+                placeholder="alpha  beta==1.1  'gamma[extra]>=2'",
+                hint="Requirement specs, separated by spaces (quote one that has spaces). "
+                "A local project: press I instead.",
+            ),
             self._install_answered,
         )
 
@@ -124,8 +155,11 @@ class JobActions(Screen):
         if not self._writable():
             return
         self.app.push_screen(
-            PromptScreen("Install a local project (editable)", placeholder="path/to/project",
-                         hint="A directory with pyproject.toml, setup.py or setup.cfg."),
+            PromptScreen(
+                "Install a local project (editable)",
+                placeholder="path/to/project",
+                hint="A directory with pyproject.toml, setup.py or setup.cfg.",
+            ),
             lambda answer: answer and self._request(lambda: ChangeRequest.install(editables=[answer])),
         )
 
@@ -166,8 +200,7 @@ class JobActions(Screen):
             return
         notes = []
         if package.required_by:
-            notes.append(f"{package.name} is required by {', '.join(package.required_by)}, "
-                         "which may stop working")
+            notes.append(f"{package.name} is required by {', '.join(package.required_by)}, which may stop working")
         self._request(lambda: ChangeRequest.uninstall([package.name]), notes=notes)
 
     def action_jobs_sync(self) -> None:
@@ -176,8 +209,12 @@ class JobActions(Screen):
             return
         default = "requirements.txt" if Path("requirements.txt").is_file() else ""
         self.app.push_screen(
-            PromptScreen("Sync from a requirements file", value=default, placeholder="requirements.txt",
-                         hint="Installs what the file lists and REMOVES everything else (uv pip sync)."),
+            PromptScreen(
+                "Sync from a requirements file",
+                value=default,
+                placeholder="requirements.txt",
+                hint="Installs what the file lists and REMOVES everything else (uv pip sync).",
+            ),
             lambda answer: answer and self._request(lambda: ChangeRequest.sync(answer)),
         )
 
@@ -187,9 +224,13 @@ class JobActions(Screen):
 
     def _previews(self) -> list[Worker]:
         """The preview workers (uv ``--dry-run``) still waiting for uv."""
-        return [worker for worker in self.workers
-                if worker.node is self and worker.group == "jobs-preview"
-                and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        return [
+            worker
+            for worker in self.workers
+            if worker.node is self
+            and worker.group == "jobs-preview"
+            and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
 
     def jobs_cancel_preview(self) -> bool:
         """Stop a preview that is still waiting for uv (its uv ends with it); False when none was."""
@@ -227,8 +268,7 @@ class JobActions(Screen):
         try:
             request = build()
         except EnvtuiError as exc:
-            self.notify(f"{exc.message}\n{exc.cause}" if exc.cause else exc.message, title="Not run",
-                        severity="error")
+            self.notify(f"{exc.message}\n{exc.cause}" if exc.cause else exc.message, title="Not run", severity="error")
             return
         self.jobs_spinner.start(f"previewing {request.describe()}")
         self._preview(self.env, request, list(notes or []), list(listing or []))
@@ -247,8 +287,10 @@ class JobActions(Screen):
             if run:
                 self.jobs_submit(message.request)
 
-        self.app.push_screen(ConfirmChangeScreen(message.request, message.preview, notes=message.notes,
-                                                 listing=message.listing), answered)
+        self.app.push_screen(
+            ConfirmChangeScreen(message.request, message.preview, notes=message.notes, listing=message.listing),
+            answered,
+        )
 
     def jobs_submit(self, request: ChangeRequest) -> Job | None:
         """Queue a validated request on this screen's environment (no dialog)."""
@@ -310,7 +352,10 @@ class JobActions(Screen):
                 if event.state != WorkerState.SUCCESS:
                     self._upgrade_all_waiting = False
         elif worker.group == "jobs-preview" and event.state in (
-                WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
             self.jobs_spinner.stop()
 
     @on(OutdatedChecked)
@@ -319,4 +364,3 @@ class JobActions(Screen):
         if self._upgrade_all_waiting and message.env.path == self.env.path:
             self._upgrade_all_waiting = False
             self.call_after_refresh(self._upgrade_all_now)
-

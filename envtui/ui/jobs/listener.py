@@ -34,7 +34,7 @@ class ScreenJobListener(JobListener):
         """Queue the batch into the log pane, grouped by stream."""
         try:
             log = self.screen.job_log  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - the screen is going away
+        except Exception:
             return
         for stream, group in groupby(lines, key=lambda item: item[0]):
             log.extend(stream, [line for _, line in group])

@@ -31,7 +31,6 @@ def _when(started: float | None) -> str:
 class JobsView(Vertical):
     """A table of jobs, the selected job's errors and log tail, and a Cancel button."""
 
-
     def __init__(self, engine: JobEngine, env_path: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.engine = engine
@@ -69,19 +68,27 @@ class JobsView(Vertical):
         table.clear()
         for job_id in sorted(records, reverse=True):
             record = records[job_id]
-            table.add_row(self._status(record.status), _when(record.started),
-                          f"{record.duration:.1f} s" if record.duration is not None else "…",
-                          "-" if record.returncode is None else str(record.returncode),
-                          Text(record.description or record.kind, no_wrap=True, overflow="ellipsis"), key=job_id)
+            table.add_row(
+                self._status(record.status),
+                _when(record.started),
+                f"{record.duration:.1f} s" if record.duration is not None else "…",
+                "-" if record.returncode is None else str(record.returncode),
+                Text(record.description or record.kind, no_wrap=True, overflow="ellipsis"),
+                key=job_id,
+            )
         if current in records:
             table.move_cursor(row=table.get_row_index(current))
         self._show_detail()
 
     def _status(self, status: str) -> Text:
         variables = self.app.theme_variables
-        colour = {SUCCEEDED: variables.get("success", "green"), FAILED: variables.get("error", "red"),
-                  CANCELLED: variables.get("warning", "yellow"), RUNNING: variables.get("accent", "cyan"),
-                  QUEUED: variables.get("text-muted", "grey50")}.get(status, "")
+        colour = {
+            SUCCEEDED: variables.get("success", "green"),
+            FAILED: variables.get("error", "red"),
+            CANCELLED: variables.get("warning", "yellow"),
+            RUNNING: variables.get("accent", "cyan"),
+            QUEUED: variables.get("text-muted", "grey50"),
+        }.get(status, "")
         return Text(status, style=colour)
 
     def _current_id(self) -> str | None:
@@ -90,7 +97,7 @@ class JobsView(Vertical):
             return None
         try:
             return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        except Exception:  # noqa: BLE001 - no rows
+        except Exception:
             return None
 
     def selected_job(self) -> Job | None:

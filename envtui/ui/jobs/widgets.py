@@ -19,7 +19,6 @@ _FOLLOW = re.compile(r"^(\s+(cause|hint|caused by)\b|hint:)", re.IGNORECASE)
 class Spinner(Static):
     """A spinner and a word, shown while something runs in the background (e.g. the outdated check)."""
 
-
     label: Reactive[str] = reactive("")
     """What is running, e.g. ``checking for newer versions``."""
 

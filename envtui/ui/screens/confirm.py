@@ -18,14 +18,19 @@ from envtui.core.jobs.preview import Preview
 class ConfirmChangeScreen(ModalScreen[bool]):
     """Show what a job will add, remove and change; dismiss with True to run it."""
 
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,y", "run", "Run", tooltip="Run the job", id="confirm.run"),
         Binding("escape,n", "cancel", "Cancel", tooltip="Do nothing", id="confirm.cancel"),
     ]
 
-    def __init__(self, request: ChangeRequest, preview: Preview, *, notes: list[str] | None = None,
-                 listing: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        request: ChangeRequest,
+        preview: Preview,
+        *,
+        notes: list[str] | None = None,
+        listing: list[str] | None = None,
+    ) -> None:
         super().__init__()
         self.request = request
         """The change the user asked for."""
@@ -59,8 +64,12 @@ class ConfirmChangeScreen(ModalScreen[bool]):
         if self.preview.empty:
             return Text("Nothing would change.")
         variables = self.app.theme_variables
-        colours = {"added": variables.get("success", "green"), "removed": variables.get("error", "red"),
-                   "changed": variables.get("warning", "yellow"), "reinstalled": variables.get("warning", "yellow")}
+        colours = {
+            "added": variables.get("success", "green"),
+            "removed": variables.get("error", "red"),
+            "changed": variables.get("warning", "yellow"),
+            "reinstalled": variables.get("warning", "yellow"),
+        }
         text = Text()
         for change in self.preview.changes:
             if change.kind == "added":

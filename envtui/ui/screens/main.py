@@ -27,11 +27,13 @@ from textual.widgets import ContentSwitcher, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core.env.environment import Environment, discover_environments, resolve_environment
-from envtui.core.errors import EnvtuiError
 from envtui.core.env.filtering import ALL, OUTDATED, PackageIndex, View, count_text, next_sort, standard_views
 from envtui.core.env.packages import DependencyIssue, Inventory, Package, check_dependencies, fetch_outdated
+from envtui.core.errors import EnvtuiError
 from envtui.core.uv import Uv
 from envtui.ui import preload
+from envtui.ui.health import HEALTH_PANE, install_health, recheck_health
+from envtui.ui.jobs.actions import JobActions
 from envtui.ui.messages import (
     DependenciesChecked,
     EnvironmentsFound,
@@ -46,8 +48,6 @@ from envtui.ui.widgets.job_log import JobLog, JobLogPane
 from envtui.ui.widgets.key_bar import KeyBar
 from envtui.ui.widgets.package_table import PackageTable
 from envtui.ui.widgets.sidebar import EnvironmentList, ViewList, display_path
-from envtui.ui.health import HEALTH_PANE, install_health, recheck_health
-from envtui.ui.jobs.actions import JobActions
 from envtui.ui.widgets.status_bar import HealthBadge, StatusBar
 
 #: Below this size the layout cannot work; a message replaces it.
@@ -68,15 +68,27 @@ class MainScreen(JobActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # A priority binding: it acts before keys typed right after it are routed, so "/abc" typed
         # fast lands "abc" in the filter box, not on the table.
-        Binding("slash", "focus_filter", "Filter", tooltip="Narrow the table by name or summary", id="filter",
-                priority=True),
+        Binding(
+            "slash", "focus_filter", "Filter", tooltip="Narrow the table by name or summary", id="filter", priority=True
+        ),
         Binding("escape", "clear_filter", "Clear", tooltip="Clear the filter, back to the table", id="clear_filter"),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by name, version, category", id="sort"),
         Binding("r", "refresh", "Refresh", tooltip="List the environment again", id="refresh"),
         Binding("l", "toggle_log", "Log", tooltip="Show or hide the job log", id="toggle_log"),
-        Binding("o", "check_outdated", "Outdated", show=False, tooltip="Ask the index for newer versions", id="check_outdated"),
-        Binding("d", "toggle_details", "Details", show=False, tooltip="Show or hide the details pane", id="toggle_details"),
-        Binding("e", "focus_environments", "Envs", show=False, tooltip="Go to the environment list", id="focus_environments"),
+        Binding(
+            "o",
+            "check_outdated",
+            "Outdated",
+            show=False,
+            tooltip="Ask the index for newer versions",
+            id="check_outdated",
+        ),
+        Binding(
+            "d", "toggle_details", "Details", show=False, tooltip="Show or hide the details pane", id="toggle_details"
+        ),
+        Binding(
+            "e", "focus_environments", "Envs", show=False, tooltip="Go to the environment list", id="focus_environments"
+        ),
         Binding("H", "health_view", "Health", show=False, tooltip="Show every health check", id="health.view"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus_previous"),
@@ -135,10 +147,9 @@ class MainScreen(JobActions, Screen[None]):
                 yield EnvironmentList(id="environments")
                 yield ViewList(self.views, id="views")
             with Horizontal(id="main"):
-                with ContentSwitcher(initial=PACKAGES_PANE, id="centre"):
-                    with Vertical(id=PACKAGES_PANE):
-                        yield FilterInput(id="filter")
-                        yield PackageTable(id="packages")
+                with ContentSwitcher(initial=PACKAGES_PANE, id="centre"), Vertical(id=PACKAGES_PANE):
+                    yield FilterInput(id="filter")
+                    yield PackageTable(id="packages")
                 yield DetailsPane(id="details")
         yield JobLogPane(id="job-pane")
         yield KeyBar(id="footer")
@@ -235,7 +246,7 @@ class MainScreen(JobActions, Screen[None]):
             return
         try:
             pane = self.query_one(f"#{view}")
-        except Exception:  # noqa: BLE001 - not mounted (yet)
+        except Exception:
             return
         target = next((w for w in pane.query("*") if w.can_focus), None)
         if target is not None:
@@ -277,7 +288,13 @@ class MainScreen(JobActions, Screen[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(DependenciesChecked(env, issues))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="outdated", description="Asking the index for newer versions")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="outdated",
+        description="Asking the index for newer versions",
+    )
     def check_outdated(self, env: Environment) -> None:
         """Ask the index which packages have newer versions (slow: the network)."""
         latest = fetch_outdated(env, self.uv)
@@ -344,9 +361,7 @@ class MainScreen(JobActions, Screen[None]):
             self.latest = None
             self.issues = []
             self.broken = {}
-            self.query_one(EnvironmentList).set_environments(
-                self.query_one(EnvironmentList)._paths, self.env.path
-            )
+            self.query_one(EnvironmentList).set_environments(self.query_one(EnvironmentList)._paths, self.env.path)
             self.health_badge.show("checking…", "unknown")
             self.find_environments(self.env)
         self._show_env_facts()
@@ -392,7 +407,8 @@ class MainScreen(JobActions, Screen[None]):
         elif problems:
             noun = "problem" if problems == 1 else "problems"
             self.health_badge.show(
-                f"python OK · pip check: {problems} {noun}", "error",
+                f"python OK · pip check: {problems} {noun}",
+                "error",
                 tooltip="\n".join(str(i) for i in message.issues),
             )
         else:
@@ -504,9 +520,7 @@ class MainScreen(JobActions, Screen[None]):
             self._details_timer = None
         if isinstance(self.focused, FilterInput):
             # Each keystroke moves the first row; the details follow once typing pauses.
-            self._details_timer = self.set_timer(
-                DETAILS_DELAY, lambda: self._show_details_for(self.table.current)
-            )
+            self._details_timer = self.set_timer(DETAILS_DELAY, lambda: self._show_details_for(self.table.current))
         else:
             self._show_details_for(message.package)
 

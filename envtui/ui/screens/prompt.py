@@ -14,7 +14,6 @@ from textual.widgets import Input, Static
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; dismiss with it (enter) or None (escape)."""
 
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without doing anything", id="prompt.cancel"),
     ]

@@ -6,6 +6,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,9 +17,6 @@ from textual.widgets import Static
 
 from envtui.core.env.packages import _REQ_NAME, Package
 from envtui.ui.widgets.sidebar import display_path
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion
 
 
 def _satisfies(spec: str, version: str) -> bool:

@@ -10,6 +10,7 @@ widget keeps only the last ``max_lines``; the full log belongs on disk (the job 
 from __future__ import annotations
 
 from collections import deque
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import Reactive, reactive

@@ -291,7 +291,13 @@ class PackageTable(ScrollView, can_focus=True):
                     + (MARK_OUTDATED if latest else " ")
                     + (MARK_EDITABLE if package.editable else " ")
                 )
-                style = "package-table--broken" if broken else "package-table--outdated" if latest else "package-table--editable"
+                style = (
+                    "package-table--broken"
+                    if broken
+                    else "package-table--outdated"
+                    if latest
+                    else "package-table--editable"
+                )
                 cells.append((_fit(marks, width), style))
         return cells
 
@@ -319,8 +325,18 @@ class PackageTable(ScrollView, can_focus=True):
         """One row, cached: rows that come back (widening a filter) are not rebuilt."""
         latest = self._latest.get(package.key, "")
         broken = bool(package.problems) or package.key in self._broken
-        key = (package.key, package.name, package.version, package.category, package.editable, latest, broken,
-               tuple(columns), cursor, cursor and self.has_focus)
+        key = (
+            package.key,
+            package.name,
+            package.version,
+            package.category,
+            package.editable,
+            latest,
+            broken,
+            tuple(columns),
+            cursor,
+            cursor and self.has_focus,
+        )
         strip = self._row_cache.get(key)
         if strip is not None:
             self._row_cache.move_to_end(key)
@@ -351,8 +367,13 @@ class PackageTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         columns = self._columns(width)
         if y == 0:
-            titles = {"name": "Package", "version": "Version", "latest": "Latest",
-                      "category": "Category", "marks": "!^e"}
+            titles = {
+                "name": "Package",
+                "version": "Version",
+                "latest": "Latest",
+                "category": "Category",
+                "marks": "!^e",
+            }
             text = " " + " ".join(_fit(titles[c], w) for c, w in columns)
             return Strip([Segment(_fit(text, width), self._style("package-table--header"))], width)
         index = self.scroll_offset.y + y - 1

@@ -50,12 +50,16 @@ class StatusBar(Horizontal):
         return self.query_one(HealthBadge)
 
     def _render_facts(self) -> None:
-        parts = [p for p in (
-            self.env_text,
-            self.count_text,
-            f"Python {self.python_text}" if self.python_text else "",
-            f"uv {self.uv_text}" if self.uv_text else "",
-        ) if p]
+        parts = [
+            p
+            for p in (
+                self.env_text,
+                self.count_text,
+                f"Python {self.python_text}" if self.python_text else "",
+                f"uv {self.uv_text}" if self.uv_text else "",
+            )
+            if p
+        ]
         if self.is_mounted:
             self.query_one("#status-facts", Static).update(" · ".join(parts))
 
