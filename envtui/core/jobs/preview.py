@@ -8,9 +8,13 @@ real — with one line per distribution::
      + delta==1.0
      ~ beta==1.1          (reinstalled)
      + proj==0.1 (from file:///src/proj)
+     + wheel @ file:///wheels/wheel-1.0-py3-none-any.whl
 
-A removal and an addition of the same name make one change (old -> new). ``Would make no
-changes`` (or no such lines at all) is an empty preview.
+A removal and an addition of the same name make one change (old -> new). A distribution named
+by URL gets the version its wheel file name carries, else ``@ URL``. ``Would make no changes``
+(or no such lines at all) is an empty preview — but when uv's counts (``Would install 2
+packages``) announce more than the lines envtui could read, the rest is counted as unknown
+changes, so a preview it cannot understand never passes for "no changes" (fail safe).
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from packaging.utils import canonicalize_name
 
 _LINE = re.compile(
     r"^\s*(?P<op>[+\-~])\s+(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
-    r"==(?P<version>[^\s(]+)(?:\s+\(from (?P<source>.+)\))?\s*$"
+    r"(?:==(?P<version>[^\s(]+)(?:\s+\(from (?P<source>.+)\))?|\s+@\s+(?P<url>\S+))\s*$"
 )
+#: uv's counts before the lines: ``Would install 2 packages``, ``Uninstalled 1 package``.
+_COUNT = re.compile(r"^\s*(?:Would )?(?P<verb>[Ii]nstall|[Uu]ninstall|[Rr]einstall)(?:ed)? (?P<n>\d+) packages?\b")
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,8 @@ class Preview:
     """Everything a change will do (or did), in uv's order."""
 
     changes: list[Change] = field(default_factory=list)
+    unknown: int = 0
+    """Changes uv announced (by its counts) that no line envtui could read describes."""
 
     @property
     def added(self) -> list[Change]:
@@ -83,14 +91,17 @@ class Preview:
 
     @property
     def empty(self) -> bool:
-        """Whether the job would change nothing."""
-        return not self.changes
+        """Whether the job would change nothing (unreadable announced changes count as changes)."""
+        return not self.changes and not self.unknown
 
     def summary(self) -> str:
         """One line, e.g. ``1 added, 2 changed, 0 removed``."""
         if self.empty:
             return "no changes"
-        return f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+        text = f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+        if self.unknown:
+            text += f", {self.unknown} more uv did not itemise"
+        return text
 
     def to_json(self) -> dict:
         """``{"added": [...], "removed": [...], "changed": [...]}`` of ``{"name", "old", "new"}``."""
@@ -106,7 +117,22 @@ def parse_change_line(line: str) -> tuple[str, str, str | None, str] | None:
     match = _LINE.match(line)
     if match is None:
         return None
+    if match["url"]:
+        return match["op"], match["name"], _version_from_url(match["url"]), match["url"]
     return match["op"], match["name"], match["version"], match["source"] or ""
+
+
+def _version_from_url(url: str) -> str:
+    """The version a wheel's file name carries, else ``@ URL`` (a directory, an sdist, a VCS ref)."""
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+    filename = url.rsplit("/", 1)[-1].split("#", 1)[0].split("?", 1)[0]
+    if filename.endswith(".whl"):
+        try:
+            return str(parse_wheel_filename(filename)[1])
+        except InvalidWheelFilename:
+            pass
+    return f"@ {url}"
 
 
 def parse_changes(lines: Iterable[str]) -> Preview:
@@ -116,9 +142,14 @@ def parse_changes(lines: Iterable[str]) -> Preview:
     new: dict[str, str | None] = {}
     names: dict[str, str] = {}
     sources: dict[str, str] = {}
+    announced = {"install": 0, "uninstall": 0}
     for line in lines:
         parsed = parse_change_line(line)
         if parsed is None:
+            count = _COUNT.match(line)
+            if count is not None:
+                verb = count["verb"].lower()
+                announced["install" if verb == "reinstall" else verb] += int(count["n"])
             continue
         op, name, version, source = parsed
         key = canonicalize_name(name)
@@ -133,7 +164,11 @@ def parse_changes(lines: Iterable[str]) -> Preview:
                 sources[key] = source
         else:  # "~": reinstalled at the same version
             old[key] = new[key] = version or "?"
-    return Preview([Change(names[k], old.get(k), new.get(k), sources.get(k, "")) for k in order])
+    changes = [Change(names[k], old.get(k), new.get(k), sources.get(k, "")) for k in order]
+    seen_new = sum(1 for k in order if k in new)
+    seen_old = sum(1 for k in order if k in old)
+    unknown = max(announced["install"] - seen_new, announced["uninstall"] - seen_old, 0)
+    return Preview(changes, unknown)
 
 
 def parse_dry_run(text: str) -> Preview:
