@@ -2,13 +2,17 @@
 
 Tests that must catch uv *while it works* (cancel mid-job, a second job waiting its turn)
 point uv at it with ``UV_INDEX_URL``: uv resolves, starts the download, and blocks until the
-test releases the index (or cancels the job).
+test releases the index (or cancels the job). With ``delay`` every download instead simply takes
+that long, as on a slow link. Like PyPI, it serves each wheel's metadata on its own (PEP 658), so
+resolving needs no download, and marks files immutable, so uv's cache keeps what it fetched.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -18,8 +22,13 @@ from packaging.utils import canonicalize_name
 class SlowIndex:
     """Serve ``wheels`` under ``/simple/``; every download sends a few bytes, then waits for ``release``."""
 
-    def __init__(self, wheels: list[Path]) -> None:
+    def __init__(self, wheels: list[Path], *, delay: float | None = None) -> None:
         self.wheels = {w.name: w.read_bytes() for w in wheels}
+        self.metadata = {name: _metadata_of(data) for name, data in self.wheels.items()}
+        self.delay = delay
+        """Seconds each download takes; None: downloads wait for ``release``."""
+        self.downloads: list[tuple[str, float, float]] = []
+        """``(file, started, ended)`` by ``time.time()`` for each download served."""
         self.download_started = threading.Event()
         """Set when uv has begun downloading a wheel."""
         self.release = threading.Event()
@@ -35,7 +44,9 @@ class SlowIndex:
                 if len(parts) == 2 and parts[0] == "simple":
                     index._project(self, canonicalize_name(parts[1]))
                 elif len(parts) == 2 and parts[0] == "files" and parts[1] in index.wheels:
-                    index._download(self, index.wheels[parts[1]])
+                    index._download(self, parts[1])
+                elif len(parts) == 2 and parts[0] == "files" and parts[1].removesuffix(".metadata") in index.metadata:
+                    index._send(self, index.metadata[parts[1].removesuffix(".metadata")], "text/plain")
                 else:
                     self.send_error(404)
 
@@ -60,7 +71,8 @@ class SlowIndex:
 
     def _project(self, handler: BaseHTTPRequestHandler, name: str) -> None:
         links = [
-            f'<a href="/files/{file}#sha256={hashlib.sha256(data).hexdigest()}">{file}</a>'
+            f'<a href="/files/{file}#sha256={hashlib.sha256(data).hexdigest()}" '
+            f'data-dist-info-metadata="sha256={hashlib.sha256(self.metadata[file]).hexdigest()}">{file}</a>'
             for file, data in self.wheels.items()
             if canonicalize_name(file.split("-")[0]) == name
         ]
@@ -74,19 +86,35 @@ class SlowIndex:
         handler.end_headers()
         handler.wfile.write(body)
 
-    def _download(self, handler: BaseHTTPRequestHandler, data: bytes) -> None:
+    @staticmethod
+    def _send(handler: BaseHTTPRequestHandler, body: bytes, content_type: str) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Cache-Control", "max-age=365000000, immutable, public")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def _download(self, handler: BaseHTTPRequestHandler, file: str) -> None:
+        data = self.wheels[file]
+        started = time.time()
         handler.send_response(200)
         handler.send_header("Content-Type", "application/octet-stream")
+        handler.send_header("Cache-Control", "max-age=365000000, immutable, public")
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         try:
             handler.wfile.write(data[:64])
             handler.wfile.flush()
             self.download_started.set()
-            self.release.wait(60)
+            if self.delay is None:
+                self.release.wait(60)
+            else:
+                time.sleep(self.delay)
             handler.wfile.write(data[64:])
         except (BrokenPipeError, ConnectionResetError):
             pass
+        self.downloads.append((file, started, time.time()))
 
     def __enter__(self) -> SlowIndex:
         self.thread.start()
@@ -96,3 +124,12 @@ class SlowIndex:
         self.release.set()
         self.server.shutdown()
         self.server.server_close()
+
+
+def _metadata_of(wheel: bytes) -> bytes:
+    """The METADATA file inside a wheel."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(wheel)) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        return archive.read(name)
