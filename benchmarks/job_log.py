@@ -3,12 +3,13 @@
 Two paths, each with ``--lines`` lines (default 200,000):
 
 - ``engine``: a before-step emits lines as fast as it can through ``ctx.emit`` — the same
-  ``_emit`` path uv's lines take (error/change detection, log file, batch buffer, listener).
-- ``subprocess``: a before-step streams a real child process printing the lines through
-  ``process.stream`` into the job (the pipe reading uv's output goes through too).
+  path uv's lines take (error/change detection, log file, batch buffer, listener).
+- ``subprocess``: a before-step runs a real child process printing the lines with ``ctx.run``
+  (the pipe reading and line splitting uv's output goes through too).
 
-- ``tui``: the same child process, through the engine and the TUI's listener into the job log
-  pane of the real app (headless), with key presses timed while it floods.
+- ``tui``: the same child process, through the engine (in the TUI's job worker thread) and the
+  TUI's listener (batches posted as messages) into the job log pane of the real app (headless),
+  with key presses timed while it floods.
 
 The target (issue 4): at least 100,000 lines/s into the log pane, key presses answered in at
 most 100 ms (p95) meanwhile. Prints JSON.
@@ -28,11 +29,11 @@ from pathlib import Path
 from _common import compile_bytecode  # type: ignore[import-not-found]
 
 
-async def measure(kind: str, lines: int, venv: Path) -> dict:
-    from envtui.core import process
+def measure(kind: str, lines: int, venv: Path) -> dict:
     from envtui.core.env.environment import resolve_environment
     from envtui.core.jobs.change import ChangeRequest
-    from envtui.core.jobs.engine import JobEngine, JobListener
+    from envtui.core.jobs.engine import JobEngine
+    from envtui.core.jobs.job import JobListener
 
     class Counter(JobListener):
         def __init__(self) -> None:
@@ -50,7 +51,7 @@ async def measure(kind: str, lines: int, venv: Path) -> dict:
     class Flood:
         name = "flood"
 
-        async def run(self, ctx) -> None:
+        def run(self, ctx) -> None:
             started = time.perf_counter()
             if kind == "engine":
                 emit = ctx.emit
@@ -61,14 +62,14 @@ async def measure(kind: str, lines: int, venv: Path) -> dict:
                     f"import sys\nw = sys.stdout.write\n"
                     f"for i in range({lines}): w(f'Downloading package-{{i}} (12.3 MiB) ........................\\n')"
                 )
-                await process.stream([sys.executable, "-c", code], ctx.emit)
+                ctx.run([sys.executable, "-c", code])
             timing["seconds"] = time.perf_counter() - started
 
     counter = Counter()
     env = resolve_environment(venv)
     engine = JobEngine(listener=counter, steps=lambda e: ([Flood()], []))
     # uninstalling something absent is quick and changes nothing: the flood is the job
-    job = await engine.run(env, ChangeRequest.uninstall(["not-installed-anywhere"]))
+    job = engine.run_blocking(env, ChangeRequest.uninstall(["not-installed-anywhere"]))
     with open(job.log_path, encoding="utf-8") as log:
         log_lines = sum(1 for _ in log)
     return {
@@ -93,7 +94,6 @@ async def measure_tui(lines: int, venv: Path, presses: int = 200, press_every: f
 
     from textual import events
 
-    from envtui.core import process
     from envtui.core.env.environment import resolve_environment
     from envtui.core.jobs.change import ChangeRequest
     from envtui.ui.app import EnvtuiApp
@@ -107,9 +107,9 @@ async def measure_tui(lines: int, venv: Path, presses: int = 200, press_every: f
     class Flood:
         name = "flood"
 
-        async def run(self, ctx) -> None:
+        def run(self, ctx) -> None:
             marks["start"] = time.perf_counter()
-            await process.stream([sys.executable, "-c", code], ctx.emit)
+            ctx.run([sys.executable, "-c", code])
             marks["streamed"] = time.perf_counter()
 
     app = EnvtuiApp(resolve_environment(venv))
@@ -119,7 +119,7 @@ async def measure_tui(lines: int, venv: Path, presses: int = 200, press_every: f
             await app.workers.wait_for_complete()
             await pilot.pause()
         screen = app.screen
-        screen.jobs_engine._steps = lambda env: ([Flood()], [])
+        screen.jobs_engine.steps = lambda env: ([Flood()], [])
         log = screen.job_log
         before = log.received
         job = screen.jobs_submit(ChangeRequest.uninstall(["not-installed-anywhere"]))
@@ -145,7 +145,8 @@ async def measure_tui(lines: int, venv: Path, presses: int = 200, press_every: f
             if len(handled) > count:
                 latencies.append(handled[-1] - started)
             await asyncio.sleep(press_every)
-        await job.wait()
+        while not job.finished:
+            await pilot.pause(0.005)
         while log.pending or log.received - before < lines:
             await pilot.pause(0.005)
         log.flush()
@@ -178,7 +179,7 @@ def main() -> None:
     venv = make_venv(work / "venv")
     report = {"benchmark": "job_log", "target_lines_per_s": 100_000}
     for kind in ("engine", "subprocess"):
-        report[kind] = asyncio.run(measure(kind, args.lines, venv))
+        report[kind] = measure(kind, args.lines, venv)
     report["tui_no_keys"] = asyncio.run(measure_tui(args.lines, venv, presses=0))
     report["tui"] = asyncio.run(measure_tui(args.lines, venv))
     report["ok"] = all(report[k]["lines_per_s"] >= 100_000 for k in ("engine", "subprocess", "tui")) and (

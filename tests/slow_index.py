@@ -71,8 +71,8 @@ class SlowIndex:
 
     def _project(self, handler: BaseHTTPRequestHandler, name: str) -> None:
         links = [
-            f'<a href="/files/{file}#sha256={hashlib.sha256(data).hexdigest()}" '
-            f'data-dist-info-metadata="sha256={hashlib.sha256(self.metadata[file]).hexdigest()}">{file}</a>'
+            f'<a href="/files/{file}#sha256={hashlib.sha256(data).hexdigest()}"'
+            f"{self._metadata_attribute(file)}>{file}</a>"
             for file, data in self.wheels.items()
             if canonicalize_name(file.split("-")[0]) == name
         ]
@@ -85,6 +85,12 @@ class SlowIndex:
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
+
+    def _metadata_attribute(self, file: str) -> str:
+        """PEP 658's pointer to a wheel's metadata; none once ``metadata`` was emptied (resolving then downloads)."""
+        if file not in self.metadata:
+            return ""
+        return f' data-dist-info-metadata="sha256={hashlib.sha256(self.metadata[file]).hexdigest()}"'
 
     @staticmethod
     def _send(handler: BaseHTTPRequestHandler, body: bytes, content_type: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
 from envtui.core.health import trust
-from envtui.core.health.hooks import hook_provider, hook_steps
+from envtui.core.jobs.hooks import hook_provider, hook_steps
 from envtui.core.jobs.steps import StepContext, StepFailed
 from tests.health_server import health_server
 from tests.test_config import run_in
@@ -78,25 +78,25 @@ def test_trust_records_the_exact_content(project: Path) -> None:
     assert not trust.revoke(file)
 
 
-async def test_untrusted_hooks_do_not_run_and_say_why(project: Path, env_path: Path) -> None:
+def test_untrusted_hooks_do_not_run_and_say_why(project: Path, env_path: Path) -> None:
     mark = project / "ran"
     write_config(project, touch(mark), touch(mark))
     before, after = hook_steps(load_config(cwd=project))
     log = Log()
-    await before[0].run(context(env_path, "before", log))
-    await after[0].run(context(env_path, "after", log))
+    before[0].run(context(env_path, "before", log))
+    after[0].run(context(env_path, "after", log))
     assert not mark.exists()
     assert "before-change hooks skipped" in log.text and "after-change hooks skipped" in log.text
     assert "is not trusted; run 'envtui trust" in log.text
 
 
-async def test_trusted_hooks_run_then_stop_after_an_edit(project: Path, env_path: Path) -> None:
+def test_trusted_hooks_run_then_stop_after_an_edit(project: Path, env_path: Path) -> None:
     mark = project / "ran"
     file = write_config(project, touch(mark), ["true"])
     assert run_in(project, "trust").returncode == 0
     [step], _ = hook_steps(load_config(cwd=project))
     log = Log()
-    await step.run(context(env_path, "before", log))
+    step.run(context(env_path, "before", log))
     assert mark.exists()
     assert ("stdout", "hook ran") in log.lines
     assert any("before-change hook: $ " in line for _, line in log.lines)
@@ -105,12 +105,12 @@ async def test_trusted_hooks_run_then_stop_after_an_edit(project: Path, env_path
     file.write_text(file.read_text() + "# an innocent-looking edit\n")
     [step], _ = hook_steps(load_config(cwd=project))
     log = Log()
-    await step.run(context(env_path, "before", log))
+    step.run(context(env_path, "before", log))
     assert not mark.exists()
     assert "changed since it was trusted" in log.text
 
 
-async def test_hooks_run_in_the_config_directory_in_order(project: Path, env_path: Path) -> None:
+def test_hooks_run_in_the_config_directory_in_order(project: Path, env_path: Path) -> None:
     file = project / "envtui.toml"
     file.write_text(
         "[hooks]\nbefore-change = [\n"
@@ -121,39 +121,39 @@ async def test_hooks_run_in_the_config_directory_in_order(project: Path, env_pat
     [step], after = hook_steps(load_config(file))
     assert after == []
     log = Log()
-    await step.run(context(env_path, "before", log))
+    step.run(context(env_path, "before", log))
     out = [line for stream, line in log.lines if stream == "stdout"]
     assert out == [str(project.resolve()), "second"]
 
 
-async def test_a_failing_before_hook_stops_the_job(project: Path, env_path: Path) -> None:
+def test_a_failing_before_hook_stops_the_job(project: Path, env_path: Path) -> None:
     file = write_config(project, ["false"], ["true"])
     trust.trust(file)
     [step], _ = hook_steps(load_config(file))
     with pytest.raises(StepFailed, match="before-change hook false exited with status 1"):
-        await step.run(context(env_path, "before", Log()))
+        step.run(context(env_path, "before", Log()))
 
 
-async def test_a_hook_that_cannot_start_fails_cleanly(project: Path, env_path: Path) -> None:
+def test_a_hook_that_cannot_start_fails_cleanly(project: Path, env_path: Path) -> None:
     file = write_config(project, ["/no/such/program"], ["true"])
     trust.trust(file)
     [step], _ = hook_steps(load_config(file))
     with pytest.raises(StepFailed, match="could not start"):
-        await step.run(context(env_path, "before", Log()))
+        step.run(context(env_path, "before", Log()))
 
 
-async def test_a_hanging_hook_is_stopped_at_its_timeout(project: Path, env_path: Path) -> None:
+def test_a_hanging_hook_is_stopped_at_its_timeout(project: Path, env_path: Path) -> None:
     file = project / "envtui.toml"
     file.write_text('[hooks]\ntimeout = 1\nbefore-change = ["sleep", "60"]\n')
     trust.trust(file)
     [step], _ = hook_steps(load_config(file))
     started = time.monotonic()
     with pytest.raises(StepFailed, match="did not finish within 1 s"):
-        await step.run(context(env_path, "before", Log()))
+        step.run(context(env_path, "before", Log()))
     assert time.monotonic() - started < 6
 
 
-async def test_after_hooks_recheck_health_into_the_log(project: Path, env_path: Path) -> None:
+def test_after_hooks_recheck_health_into_the_log(project: Path, env_path: Path) -> None:
     with health_server() as base:
         file = write_config(
             project,
@@ -165,28 +165,29 @@ async def test_after_hooks_recheck_health_into_the_log(project: Path, env_path: 
         _, [step] = hook_steps(load_config(file))
         log = Log()
         ctx = context(env_path, "after", log)
-        await step.run(ctx)
+        step.run(ctx)
     assert ("stdout", "backend started") in log.lines
     assert "health after the change: fail" in log.text
     assert "fail: import boom: RuntimeError: boom is broken" in log.text
     assert ctx.data["health"].status == "fail"
 
 
-def test_the_provider_finds_the_config_or_gives_nothing(project: Path, monkeypatch) -> None:
-    monkeypatch.chdir(project)
-    assert hook_provider(None, None) == ([], [])
+def test_the_provider_gives_the_configuration_hooks_or_nothing(project: Path, env_path: Path) -> None:
+    env = resolve_environment(env_path)
+    assert hook_provider(env, load_config(cwd=project)) == ([], [])
     write_config(project, ["true"], ["true"])
-    before, after = hook_provider(None, None)
+    before, after = hook_provider(env, load_config(cwd=project))
     assert [s.name for s in before + after] == ["before-change hooks", "after-change hooks"]
-    assert hook_provider(None, project / "envtui.toml")[0][0].config.path == (project / "envtui.toml").resolve()
+    assert before[0].config.path == (project / "envtui.toml").resolve()
 
 
-async def test_an_unreadable_config_stops_the_job_and_says_why(project: Path, env_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(project)
+def test_an_unreadable_config_stops_the_job_and_says_why(project: Path, env_path: Path) -> None:
     (project / "envtui.toml").write_text("[hooks]\nbefore-change = 1\n")
-    [step], after = hook_provider(None, None)
+    config = load_config(cwd=project, strict=False)
+    assert config.error is not None and not config.hooks
+    [step], after = hook_provider(resolve_environment(env_path), config)
     with pytest.raises(StepFailed, match="the configuration cannot be read, so its hooks cannot run"):
-        await step.run(context(env_path, "before", Log()))
+        step.run(context(env_path, "before", Log()))
     assert after == []
 
 

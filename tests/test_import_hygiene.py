@@ -27,6 +27,19 @@ def test_core_modules_do_not_import_textual() -> None:
     assert result.stdout.strip() == ""
 
 
+def test_core_modules_do_not_import_asyncio() -> None:
+    """One job driver, without an event loop: the core runs in the calling thread (the CLI) or in a
+    worker thread (the TUI), and never imports asyncio."""
+    code = (
+        "import sys\n"
+        f"for name in {CORE_MODULES!r}: __import__(name)\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'asyncio')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert len(CORE_MODULES) > 20
+    assert result.stdout.strip() == ""
+
+
 def test_cli_run_does_not_import_textual(env_path: Path) -> None:
     code = (
         "import sys, io, contextlib\n"

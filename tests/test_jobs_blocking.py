@@ -1,8 +1,8 @@
 """``JobEngine.run_blocking``, the CLI's driver: real uv, real venvs, no event loop.
 
-It must stream as uv prints, cancel on ctrl+c like the loop driver (SIGINT to uv, the job
-"cancelled", exit 130, the environment untouched), run sync and async steps alike, and keep
-asyncio out of ``envtui install`` when no step needs it.
+It must stream as uv prints, cancel on ctrl+c (SIGINT to uv, the job "cancelled", exit 130,
+the environment untouched), run its steps in the thread that drives the job, and keep asyncio
+out of ``envtui install``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from envtui.core.env.environment import resolve_environment
 from envtui.core.errors import UsageError
 from envtui.core.jobs import history
 from envtui.core.jobs.change import ChangeRequest
-from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED, JobEngine
+from envtui.core.jobs.engine import JobEngine
+from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED
 from envtui.core.jobs.steps import StepContext, StepFailed
 from tests.test_jobs_engine import Recorder, freeze
 
@@ -36,7 +37,7 @@ def _env() -> dict[str, str]:
 
 
 class SyncStep:
-    """A plain (not async) step: what the snapshot step will be."""
+    """A plain step, as hooks and snapshots are."""
 
     def __init__(self, name: str, seen: list, fail: bool = False) -> None:
         self.name = name
@@ -49,14 +50,6 @@ class SyncStep:
         ctx.data.setdefault("order", []).append(self.name)
         if self.fail:
             raise StepFailed(f"{self.name} says no")
-
-
-class AsyncStep(SyncStep):
-    async def run(self, ctx: StepContext) -> None:  # type: ignore[override]
-        import asyncio
-
-        await asyncio.sleep(0)
-        SyncStep.run(self, ctx)
 
 
 class WhileUvRuns(Recorder):
@@ -98,7 +91,7 @@ def test_blocking_job_streams_while_uv_runs(venv_factory, slow_index) -> None:
     assert " + slowpkg==1.0" in history.read_log(job.id)
 
 
-def test_blocking_job_records_failure_like_the_loop_driver(venv_factory, offline_uv) -> None:
+def test_blocking_job_records_failure(venv_factory, offline_uv) -> None:
     venv = venv_factory(["alpha==1.0", "beta==1.0"])
     before = freeze(venv)
     job = JobEngine().run_blocking(
@@ -110,27 +103,27 @@ def test_blocking_job_records_failure_like_the_loop_driver(venv_factory, offline
     assert history.load(job.id).error_lines == job.error_lines
 
 
-def test_sync_and_async_steps_both_run_in_order(venv_factory, offline_uv) -> None:
+def test_steps_run_in_order_around_uv(venv_factory, offline_uv) -> None:
     venv = venv_factory()
     seen: list = []
     engine = JobEngine(
         steps=lambda e: (
-            [SyncStep("sync-before", seen), AsyncStep("async-before", seen)],
-            [AsyncStep("async-after", seen), SyncStep("sync-after", seen)],
+            [SyncStep("first-before", seen), SyncStep("second-before", seen)],
+            [SyncStep("first-after", seen), SyncStep("second-after", seen)],
         )
     )
     job = engine.run_blocking(resolve_environment(venv, probe=False), ChangeRequest.install(["delta"]))
     assert job.status == SUCCEEDED, job.message
     assert [s[:3] for s in seen] == [
-        ("sync-before", "before", None),
-        ("async-before", "before", None),
-        ("async-after", "after", "succeeded"),
-        ("sync-after", "after", "succeeded"),
+        ("first-before", "before", None),
+        ("second-before", "before", None),
+        ("first-after", "after", "succeeded"),
+        ("second-after", "after", "succeeded"),
     ]
-    assert job.step_data["order"] == ["sync-before", "async-before", "async-after", "sync-after"]
+    assert job.step_data["order"] == ["first-before", "second-before", "first-after", "second-after"]
     assert "delta==1.0" in freeze(venv)
     log = history.read_log(job.id)
-    assert "sync-before ran" in log and "async-after ran" in log
+    assert "first-before ran" in log and "second-after ran" in log
 
 
 def test_a_failing_sync_before_step_stops_the_blocking_job(venv_factory, offline_uv) -> None:
@@ -144,14 +137,19 @@ def test_a_failing_sync_before_step_stops_the_blocking_job(venv_factory, offline
     assert freeze(venv) == ""
 
 
-async def test_the_loop_driver_runs_a_sync_step_off_the_loop(venv_factory, offline_uv) -> None:
-    """On the event loop a plain step runs in a worker thread (the UI stays live); its lines arrive."""
+def test_a_queue_driven_from_a_worker_thread_runs_its_steps_there(venv_factory, offline_uv) -> None:
+    """The TUI drives jobs from a worker thread (its screen stays live): steps run in that thread,
+    and their lines arrive."""
     recorder = Recorder()
     seen: list = []
-    engine = JobEngine(listener=recorder, steps=lambda e: ([SyncStep("snap", seen)], [AsyncStep("after", seen)]))
-    job = await engine.run(resolve_environment(venv_factory()), ChangeRequest.install(["delta"]))
+    env = resolve_environment(venv_factory())
+    engine = JobEngine(listener=recorder, steps=lambda e: ([SyncStep("snap", seen)], [SyncStep("after", seen)]))
+    job = engine.submit(env, ChangeRequest.install(["delta"]))
+    worker = threading.Thread(target=engine.run_queue, args=(env,), name="jobs-worker")
+    worker.start()
+    worker.join(60)
     assert job.status == SUCCEEDED, job.message
-    assert seen[0][3] != threading.main_thread().name and seen[1][3] == threading.main_thread().name
+    assert [s[3] for s in seen] == ["jobs-worker", "jobs-worker"]
     assert ("envtui", "snap ran") in recorder.lines
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,9 @@ from envtui.core.env.environment import resolve_environment
 from envtui.core.jobs import history
 from envtui.core.jobs import providers as job_steps
 from envtui.core.jobs.change import ChangeRequest
-from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED, JobEngine, JobListener, preview
+from envtui.core.jobs.engine import JobEngine
+from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED, Failure, JobListener
+from envtui.core.jobs.preview import preview
 from envtui.core.jobs.steps import StepContext, StepFailed
 from tests.factory import uv_bin
 
@@ -49,11 +51,11 @@ class Recorder(JobListener):
         self.events.append(("finished", job.id))
 
 
-async def test_install_succeeds_streams_output_and_is_recorded(venv_factory, offline_uv) -> None:
+def test_install_succeeds_streams_output_and_is_recorded(venv_factory, offline_uv) -> None:
     venv = venv_factory(["alpha==1.0"])
     env = resolve_environment(venv)
     recorder = Recorder()
-    job = await JobEngine(listener=recorder).run(env, ChangeRequest.install(["gamma"]))
+    job = JobEngine(listener=recorder).run_blocking(env, ChangeRequest.install(["gamma"]))
     assert job.status == SUCCEEDED and job.returncode == 0
     assert [e for e, _ in recorder.events] == ["queued", "started", "finished"]
     assert ("stderr", " + gamma==1.0") in recorder.lines
@@ -67,11 +69,11 @@ async def test_install_succeeds_streams_output_and_is_recorded(venv_factory, off
     assert [r.id for r in history.load_all(env=str(venv))] == [job.id]
 
 
-async def test_preview_matches_what_the_job_then_does(venv_factory, offline_uv) -> None:
+def test_preview_matches_what_the_job_then_does(venv_factory, offline_uv) -> None:
     venv = venv_factory(["alpha==1.0", "beta==1.0", "clash"])
     env = resolve_environment(venv)
     request = ChangeRequest.install(["alpha==2.0", "delta"])
-    predicted = await preview(env, request)
+    predicted = preview(env, request)
     assert freeze(venv) == freeze(venv)  # the preview changed nothing
     assert "alpha==1.0" in freeze(venv)
     assert {(c.name, c.old, c.new) for c in predicted.changes} == {
@@ -79,20 +81,20 @@ async def test_preview_matches_what_the_job_then_does(venv_factory, offline_uv) 
         ("beta", "1.0", "1.1"),
         ("delta", None, "1.0"),
     }
-    job = await JobEngine().run(env, request)
+    job = JobEngine().run_blocking(env, request)
     assert job.status == SUCCEEDED
     assert job.changes.to_json() == predicted.to_json()
     after = freeze(venv)
     assert "alpha==2.0" in after and "beta==1.1" in after and "delta==1.0" in after
 
 
-async def test_uninstall_and_sync_previews(env_path: Path, tmp_path: Path, offline_uv) -> None:
+def test_uninstall_and_sync_previews(env_path: Path, tmp_path: Path, offline_uv) -> None:
     env = resolve_environment(env_path)
-    removed = await preview(env, ChangeRequest.uninstall(["boom"]))
+    removed = preview(env, ChangeRequest.uninstall(["boom"]))
     assert [(c.name, c.old, c.new) for c in removed.changes] == [("boom", "1.0", None)]
     req = tmp_path / "requirements.txt"
     req.write_text("alpha==1.0\ndelta\n")
-    synced = await preview(env, ChangeRequest.sync(req))
+    synced = preview(env, ChangeRequest.sync(req))
     assert {(c.name, c.old, c.new) for c in synced.changes} == {
         ("alpha", "2.0", "1.0"),
         ("beta", "1.1", None),
@@ -100,7 +102,7 @@ async def test_uninstall_and_sync_previews(env_path: Path, tmp_path: Path, offli
         ("boom", "1.0", None),
         ("delta", None, "1.0"),
     }
-    job = await JobEngine().run(env, ChangeRequest.sync(req))
+    job = JobEngine().run_blocking(env, ChangeRequest.sync(req))
     assert job.status == SUCCEEDED
     assert freeze(env_path).split() == ["alpha==1.0", "delta==1.0"]
 
@@ -114,12 +116,12 @@ async def test_uninstall_and_sync_previews(env_path: Path, tmp_path: Path, offli
     ],
     ids=["missing", "conflict", "no-such-version"],
 )
-async def test_a_failed_job_leaves_the_environment_as_it_was(venv_factory, offline_uv, specs, expected) -> None:
+def test_a_failed_job_leaves_the_environment_as_it_was(venv_factory, offline_uv, specs, expected) -> None:
     venv = venv_factory(["alpha==1.0", "beta==1.0"])
     env = resolve_environment(venv)
     before = freeze(venv)
-    job = await JobEngine().run(env, ChangeRequest.install(specs))
-    assert job.status == FAILED and job.returncode == 1
+    job = JobEngine().run_blocking(env, ChangeRequest.install(specs))
+    assert job.status == FAILED and job.returncode == 1 and job.failure is Failure.UV
     assert job.error_lines[0].startswith("error:")
     assert any(expected in line for line in job.error_lines)
     assert any(line.lstrip().startswith("cause:") for line in job.error_lines)
@@ -128,7 +130,7 @@ async def test_a_failed_job_leaves_the_environment_as_it_was(venv_factory, offli
     assert history.load(job.id).error_lines == job.error_lines
 
 
-async def test_jobs_on_one_environment_run_one_at_a_time_in_order(venv_factory, offline_uv) -> None:
+def test_jobs_on_one_environment_run_one_at_a_time_in_order(venv_factory, offline_uv) -> None:
     venv = venv_factory()
     env = resolve_environment(venv)
     recorder = Recorder()
@@ -137,7 +139,8 @@ async def test_jobs_on_one_environment_run_one_at_a_time_in_order(venv_factory, 
     second = engine.submit(env, ChangeRequest.install(["delta"]))
     third = engine.submit(env, ChangeRequest.upgrade(["alpha"]))
     assert [j.status for j in engine.queued(env)] == ["queued"] * 3
-    await asyncio.gather(first.wait(), second.wait(), third.wait())
+    engine.run_queue(env)  # in this thread: all three, one after another
+    assert engine.queued(env) == []
     assert [j.status for j in (first, second, third)] == [SUCCEEDED] * 3
     order = [(e, i) for e, i in recorder.events if e != "queued"]
     assert order == [
@@ -151,16 +154,17 @@ async def test_jobs_on_one_environment_run_one_at_a_time_in_order(venv_factory, 
     assert freeze(venv).split() == ["alpha==2.0", "beta==1.1", "delta==1.0"]
 
 
-async def test_a_queued_job_can_be_cancelled_before_it_starts(venv_factory, offline_uv) -> None:
+def test_a_queued_job_can_be_cancelled_before_it_starts(venv_factory, offline_uv) -> None:
     venv = venv_factory()
     env = resolve_environment(venv)
     engine = JobEngine()
     first = engine.submit(env, ChangeRequest.install(["alpha==1.0"]))
     second = engine.submit(env, ChangeRequest.install(["delta"]))
     assert engine.cancel(second)
-    await first.wait()
-    await second.wait()
-    assert second.status == CANCELLED and second.returncode is None
+    assert second.status == CANCELLED  # at once: it never started
+    engine.run_queue(env)
+    assert first.status == SUCCEEDED
+    assert second.status == CANCELLED and second.returncode is None and second.message == "cancelled before it started"
     assert "delta" not in freeze(venv)
 
 
@@ -172,40 +176,40 @@ class NoteStep:
         self.seen = seen
         self.fail = fail
 
-    async def run(self, ctx: StepContext) -> None:
-        self.seen.append((self.name, ctx.phase, ctx.outcome))
+    def run(self, ctx: StepContext) -> None:
+        self.seen.append((self.name, ctx.phase, ctx.outcome, threading.current_thread().name))
         ctx.emit("envtui", f"{self.name} ran")
         ctx.data.setdefault("order", []).append(self.name)
         if self.fail:
             raise StepFailed(f"{self.name} says no")
 
 
-async def test_steps_run_around_uv_and_a_failing_before_step_stops_the_job(venv_factory, offline_uv) -> None:
+def test_steps_run_around_uv_and_a_failing_before_step_stops_the_job(venv_factory, offline_uv) -> None:
     venv = venv_factory(["alpha==1.0"])
     env = resolve_environment(venv)
     seen: list = []
     ok = JobEngine(steps=lambda e: ([NoteStep("b", seen)], [NoteStep("a", seen)]))
-    job = await ok.run(env, ChangeRequest.install(["delta"]))
+    job = ok.run_blocking(env, ChangeRequest.install(["delta"]))
     assert job.status == SUCCEEDED
-    assert seen == [("b", "before", None), ("a", "after", "succeeded")]
+    assert [s[:3] for s in seen] == [("b", "before", None), ("a", "after", "succeeded")]
     assert job.step_data["order"] == ["b", "a"]
 
     seen.clear()
     before = freeze(venv)
     stopping = JobEngine(steps=lambda e: ([NoteStep("stop", seen, fail=True)], [NoteStep("start", seen)]))
-    job = await stopping.run(env, ChangeRequest.install(["gamma"]))
+    job = stopping.run_blocking(env, ChangeRequest.install(["gamma"]))
     assert job.status == FAILED and job.returncode is None  # uv never ran
-    assert job.message == "step 'stop' failed: stop says no"
-    assert seen == [("stop", "before", None), ("start", "after", "failed")]
+    assert job.message == "step 'stop' failed: stop says no" and job.failure is Failure.STEP
+    assert [s[:3] for s in seen] == [("stop", "before", None), ("start", "after", "failed")]
     assert freeze(venv) == before
 
 
-async def test_a_failing_after_step_fails_the_job(venv_factory, offline_uv) -> None:
+def test_a_failing_after_step_fails_the_job(venv_factory, offline_uv) -> None:
     env = resolve_environment(venv_factory())
     seen: list = []
     engine = JobEngine(steps=lambda e: ([], [NoteStep("check", seen, fail=True), NoteStep("start", seen)]))
-    job = await engine.run(env, ChangeRequest.install(["delta"]))
-    assert job.status == FAILED and job.returncode == 0
+    job = engine.run_blocking(env, ChangeRequest.install(["delta"]))
+    assert job.status == FAILED and job.returncode == 0 and job.failure is Failure.STEP
     assert [name for name, *_ in seen] == ["check", "start"]  # later after-steps still run
 
 
@@ -225,7 +229,7 @@ def test_collect_steps_stacks_providers(env_path: Path, monkeypatch: pytest.Monk
     assert [s.name for s in after] == ["rollback", "start"]
 
 
-async def test_output_is_batched_and_fully_logged(venv_factory, offline_uv) -> None:
+def test_output_is_batched_and_fully_logged(venv_factory, offline_uv) -> None:
     """A flood of lines reaches the listener in a few capped batches; the log keeps them all."""
     env = resolve_environment(venv_factory())
     recorder = Recorder()
@@ -234,12 +238,12 @@ async def test_output_is_batched_and_fully_logged(venv_factory, offline_uv) -> N
     class Flood:
         name = "flood"
 
-        async def run(self, ctx: StepContext) -> None:
+        def run(self, ctx: StepContext) -> None:
             for i in range(count):
                 ctx.emit("stdout", f"line {i}")
 
     engine = JobEngine(listener=recorder, steps=lambda e: ([Flood()], []), max_batch=500)
-    job = await engine.run(env, ChangeRequest.install(["delta"]))
+    job = engine.run_blocking(env, ChangeRequest.install(["delta"]))
     assert job.status == SUCCEEDED
     flood = [line for stream, line in recorder.lines if line.startswith("line ")]
     assert flood == [f"line {i}" for i in range(count)]
@@ -249,7 +253,7 @@ async def test_output_is_batched_and_fully_logged(venv_factory, offline_uv) -> N
     assert log.count("line 19999") == 1 and len(log) > count
 
 
-async def test_a_non_venv_is_refused_without_system(offline_uv) -> None:
+def test_a_non_venv_is_refused_without_system(offline_uv) -> None:
     import sys
 
     from envtui.core.errors import EnvtuiError
@@ -282,7 +286,7 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-async def test_network_down_fails_and_leaves_the_environment(venv_factory, monkeypatch) -> None:
+def test_network_down_fails_and_leaves_the_environment(venv_factory, monkeypatch) -> None:
     venv = venv_factory(["alpha==1.0"])
     env = resolve_environment(venv)
     before = freeze(venv)
@@ -290,7 +294,7 @@ async def test_network_down_fails_and_leaves_the_environment(venv_factory, monke
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("UV_INDEX_URL", f"http://127.0.0.1:{_closed_port()}/simple")
     monkeypatch.setenv("UV_HTTP_RETRIES", "0")
-    job = await JobEngine().run(env, ChangeRequest.install(["delta"]))
+    job = JobEngine().run_blocking(env, ChangeRequest.install(["delta"]))
     assert job.status == FAILED and job.returncode != 0
     assert job.error_lines[0].startswith("error: Failed to fetch")
     assert freeze(venv) == before

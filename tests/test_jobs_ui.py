@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED
+from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED
 from envtui.ui.jobs.actions import JOBS_PANE
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.screens.confirm import ConfirmChangeScreen
@@ -20,16 +20,25 @@ SIZE = (120, 36)
 
 
 async def until(pilot, predicate, timeout: float = 30.0) -> None:
-    """Let the app run until ``predicate()`` holds (workers awaited, then a frame at a time)."""
+    """Let the app run, a frame at a time, until ``predicate()`` holds.
+
+    Workers are not awaited: the one running the job queue lasts as long as its jobs.
+    """
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
-        await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.02)
 
 
+async def finished(pilot, job) -> None:
+    """Wait until ``job`` has ended and the screen has heard so."""
+    await until(pilot, lambda: job.finished)
+    await settle(pilot)
+
+
 async def _confirm_dialog(pilot) -> ConfirmChangeScreen:
-    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmChangeScreen))
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmChangeScreen) and pilot.app.screen.is_mounted)
+    await pilot.pause()  # and painted
     return pilot.app.screen
 
 
@@ -50,7 +59,7 @@ async def test_install_asks_previews_confirms_runs_and_refreshes(venv_factory, o
         assert dialog.preview.summary() == "1 added, 2 changed, 0 removed"
         await pilot.press("enter")
         job = screen.jobs_engine.jobs[-1]
-        await job.wait()
+        await finished(pilot, job)
         await until(pilot, lambda: screen.inventory is not None and "gamma" in screen.inventory.packages)
         assert job.status == SUCCEEDED
         assert screen.inventory.packages["alpha"].version == "2.0"
@@ -97,7 +106,7 @@ async def test_uninstall_confirm_names_the_dependents(env_path: Path, offline_uv
         assert "alpha is required by gamma" in screen_text(app)
         assert [(c.name, c.old) for c in dialog.preview.removed] == [("alpha", "2.0")]
         await pilot.press("enter")
-        await screen.jobs_engine.jobs[-1].wait()
+        await finished(pilot, screen.jobs_engine.jobs[-1])
         await until(pilot, lambda: "alpha" not in screen.inventory.packages)
         assert "alpha" not in list(screen.table.keys)
 
@@ -113,7 +122,7 @@ async def test_a_failed_job_is_marked_with_uv_error_lines_highlighted(venv_facto
         from envtui.core.jobs.change import ChangeRequest
 
         job = screen.jobs_submit(ChangeRequest.install(["clash", "alpha==2.0"]))
-        await job.wait()
+        await finished(pilot, job)
         await settle(pilot)
         assert job.status == FAILED
         assert "install clash alpha==2.0 · failed" in screen_text(app)
@@ -147,11 +156,11 @@ async def test_ctrl_c_cancels_a_running_job_and_the_ui_stays_responsive(venv_fac
         await pilot.press("l")
         assert time.perf_counter() - started < 1.0
         await pilot.press("ctrl+c")
-        await job.wait()
+        await until(pilot, lambda: job.finished)  # the second job runs on: its worker is busy
         assert job.status == CANCELLED
         await until(pilot, lambda: second.status != "queued")
         await pilot.press("ctrl+c")
-        await second.wait()
+        await finished(pilot, second)
         assert second.status == CANCELLED
         await settle(pilot)
         assert "cancelled" in screen_text(app)
@@ -170,7 +179,7 @@ async def test_upgrade_all_lists_the_outdated_top_level_packages_first(venv_fact
         assert "Outdated top-level packages (1):" in text and "beta 1.0 → 1.1" in text
         assert dialog.request.specs == ("beta",)
         await pilot.press("enter")
-        await screen.jobs_engine.jobs[-1].wait()
+        await finished(pilot, screen.jobs_engine.jobs[-1])
         await until(pilot, lambda: screen.inventory.packages["beta"].version == "1.1")
 
 
@@ -184,7 +193,7 @@ async def test_upgrade_selected_and_the_jobs_view(venv_factory, offline_uv) -> N
         await pilot.press("u")
         await _confirm_dialog(pilot)
         await pilot.press("enter")
-        await screen.jobs_engine.jobs[-1].wait()
+        await finished(pilot, screen.jobs_engine.jobs[-1])
         await until(pilot, lambda: screen.inventory.packages["alpha"].version == "2.0")
         await pilot.press("J")
         await settle(pilot)
@@ -207,7 +216,7 @@ async def test_sync_from_a_file(venv_factory, offline_uv, tmp_path: Path) -> Non
         dialog = await _confirm_dialog(pilot)
         assert {c.name for c in dialog.preview.removed} == {"alpha", "boom"}
         await pilot.press("enter")
-        await screen.jobs_engine.jobs[-1].wait()
+        await finished(pilot, screen.jobs_engine.jobs[-1])
     assert freeze(venv).split() == ["delta==1.0"]
 
 
@@ -265,6 +274,7 @@ async def test_a_hanging_preview_is_cancelled_and_its_uv_ends(venv_factory, slow
     import asyncio
 
     venv = venv_factory()
+    slow_index.metadata.clear()  # without PEP 658 metadata uv downloads the wheel to resolve: the dry run stalls
     app = make_app(venv)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -295,7 +305,7 @@ async def test_the_jobs_view_shows_its_rows_at_80x24(venv_factory, offline_uv) -
         await settle(pilot)
         screen = app.screen
         for spec in ("gamma", "beta==1.1", "alpha==2.0"):
-            await screen.jobs_submit(ChangeRequest.install([spec])).wait()
+            await finished(pilot, screen.jobs_submit(ChangeRequest.install([spec])))
             await settle(pilot)
         assert not screen.job_pane.collapsed  # the jobs opened the log: the table keeps its rows all the same
         await pilot.press("J")
@@ -323,7 +333,7 @@ async def test_the_first_l_after_confirming_a_job_toggles_the_log(venv_factory, 
         await _confirm_dialog(pilot)
         await pilot.press("enter")
         assert app.screen is screen and screen.focused is screen.table
-        await screen.jobs_engine.jobs[-1].wait()
+        await finished(pilot, screen.jobs_engine.jobs[-1])
         await settle(pilot)
         assert not screen.job_pane.collapsed  # the job opened the log
         await pilot.press("l")

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from envtui.cli import main
+from envtui.core.config import Config
 from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
 from tests.ui_support import settle
 
 
 async def test_category_overrides_reach_the_table_and_views(env_path: Path) -> None:
-    app = EnvtuiApp(resolve_environment(env_path), category_overrides={"boom": "Auth"})
+    app = EnvtuiApp(resolve_environment(env_path), config=Config(categories={"boom": "Auth"}))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.main_screen
@@ -29,8 +30,8 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> dict:
     """Stand in for the app itself: record what ``envtui [PATH]`` would open it with."""
     seen: dict = {}
 
-    def run_app(env, *, config_path=None, category_overrides=None) -> int:
-        seen.update(env=env, config_path=config_path, categories=category_overrides)
+    def run_app(env, *, config=None) -> int:
+        seen.update(env=env, config=config, categories=dict(config.categories))
         return 0
 
     monkeypatch.setattr("envtui.ui.app.run_app", run_app)
@@ -58,6 +59,7 @@ def test_broken_config(tmp_path: Path, env_path: Path, monkeypatch, opened, caps
     # Found on its own: not fatal, the TUI opens with defaults (its Health view names the problem).
     assert main([str(env_path)]) == 0
     assert opened["categories"] == {}
+    assert "malformed TOML" in opened["config"].error.message  # read once, the error kept for the TUI
     # Named with --config: bad usage, one line, exit 2.
     opened.clear()
     assert main([str(env_path), "--config", str(bad)]) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
 from envtui.ui.health import HEALTH_PANE, HealthView
@@ -13,7 +14,8 @@ from tests.ui_support import screen_text, settle
 
 
 def app_with_config(env_path: Path, config: Path) -> EnvtuiApp:
-    return EnvtuiApp(resolve_environment(env_path), config_path=config)
+    """The app with the configuration found in ``config``'s directory, read once as ``envtui`` reads it."""
+    return EnvtuiApp(resolve_environment(env_path), config=load_config(cwd=config.parent, strict=False))
 
 
 def badge(app: EnvtuiApp) -> tuple[str, set[str]]:

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
 from envtui.cli.output import emit_json, warn
+from envtui.core.config import Config
+from envtui.core.env.environment import Environment
 from envtui.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from envtui.core.jobs.change import ChangeRequest
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -84,7 +90,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_sync)
 
 
-def _writable_env(args: argparse.Namespace, *, probe: bool = True):
+def _writable_env(args: argparse.Namespace, *, probe: bool = True) -> tuple[Environment, Config]:
     """The environment to change, and the project configuration whose hooks run around the job.
 
     A configuration that cannot be read is bad input (exit 2): running without it would
@@ -94,10 +100,7 @@ def _writable_env(args: argparse.Namespace, *, probe: bool = True):
     """
     config = config_from(args)
     env = environment_for(args, config, probe=probe)
-    if not env.writable:
-        raise UsageError(
-            f"not a virtual environment: {env.path}", cause="envtui changes a system interpreter only with --system"
-        )
+    env.require_writable()
     return env, config
 
 
@@ -205,16 +208,16 @@ def _say(args: argparse.Namespace, line: str) -> None:
     print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
 
 
-def _apply(args: argparse.Namespace, env, config, request) -> int:
+def _apply(args: argparse.Namespace, env: Environment, config: Config, request: ChangeRequest) -> int:
     if args.dry_run:
         return _dry_run(args, env, request)
     return _run_job(args, env, config, request)
 
 
-def _dry_run(args: argparse.Namespace, env, request) -> int:
-    from envtui.core.jobs.engine import preview_sync
+def _dry_run(args: argparse.Namespace, env: Environment, request: ChangeRequest) -> int:
+    from envtui.core.jobs.preview import preview
 
-    result = preview_sync(env, request)
+    result = preview(env, request)
     if args.json:
         emit_json({"dry_run": True, "kind": request.kind, "venv": str(env.path), **result.to_json()})
         return 0
@@ -227,14 +230,15 @@ def _dry_run(args: argparse.Namespace, env, request) -> int:
     return 0
 
 
-def _run_job(args: argparse.Namespace, env, config, request) -> int:
-    """Run the job in this thread (no event loop: asyncio only if a step needs it); ctrl+c cancels it."""
-    from envtui.core.jobs.engine import CANCELLED, SUCCEEDED, JobEngine, JobListener
+def _run_job(args: argparse.Namespace, env: Environment, config: Config, request: ChangeRequest) -> int:
+    """Run the job in this thread; ctrl+c cancels it."""
+    from envtui.core.jobs.engine import JobEngine
+    from envtui.core.jobs.job import Failure, Job, JobListener, Line, Status
 
     class Printer(JobListener):
         """Write uv's lines as they arrive: stdout to stdout (stderr under --json), stderr to stderr."""
 
-        def on_lines(self, job, lines) -> None:
+        def on_lines(self, job: Job, lines: list[Line]) -> None:
             out = sys.stderr if args.json else sys.stdout
             for stream, line in lines:
                 if stream == "envtui":
@@ -248,13 +252,12 @@ def _run_job(args: argparse.Namespace, env, config, request) -> int:
     job = JobEngine(listener=Printer(), config=config, flush_interval=0.02).run_blocking(env, request)
     if args.json:
         emit_json(job.to_json())
-    if job.status == SUCCEEDED:
+    if job.status == Status.SUCCEEDED:
         return 0
-    if job.status == CANCELLED:
+    if job.status == Status.CANCELLED:
         print("error: cancelled", file=sys.stderr)
         return 130
-    if not args.json:
-        first = job.message or "uv failed"
-        if not any(line.startswith("error:") for line in job.error_lines) or job.message.startswith("step"):
-            print(f"error: {first}", file=sys.stderr)
+    uv_said_it = job.failure is Failure.UV and any(line.startswith("error:") for line in job.error_lines)
+    if not args.json and not uv_said_it:  # uv's own error lines were printed as they came
+        print(f"error: {job.message or 'uv failed'}", file=sys.stderr)
     return 1

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from envtui.core.config import Config, load_config
+from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
-from envtui.core.errors import UsageError
 
 
 def open_tui(args: argparse.Namespace) -> int:
@@ -17,14 +16,9 @@ def open_tui(args: argparse.Namespace) -> int:
     is bad usage (exit 2); a broken configuration that was only found is not fatal: the TUI
     opens with defaults and its Health view says what is wrong.
     """
-    try:
-        config = load_config(args.config)
-    except UsageError:
-        if args.config:
-            raise
-        config = Config()
+    config = load_config(args.config, strict=False)
     target = args.path if args.path is not None else config.venv
     env = resolve_environment(target, allow_system=args.system)
     from envtui.ui.app import run_app
 
-    return run_app(env, config_path=args.config, category_overrides=config.categories)
+    return run_app(env, config=config)

@@ -97,6 +97,9 @@ class Config:
     hooks: Hooks = field(default_factory=Hooks)
     categories: Mapping[str, str] = field(default_factory=dict)
     """Canonical package name -> category, overriding the built-in categories."""
+    error: UsageError | None = field(default=None, compare=False)
+    """Why the file found could not be read, when it could not: its defaults stand in, and change
+    jobs are refused (its hooks cannot run)."""
 
     @property
     def directory(self) -> Path:
@@ -144,12 +147,21 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
-def load_config(explicit: str | os.PathLike[str] | None = None, *, cwd: Path | None = None) -> Config:
+def load_config(
+    explicit: str | os.PathLike[str] | None = None, *, cwd: Path | None = None, strict: bool = True
+) -> Config:
     """The configuration named by ``explicit`` (a file or a directory), else the one found from ``cwd``.
 
     No file found is not an error: the defaults apply. A named file that is missing, or any file
-    that is malformed or has a bad key, is a UsageError.
+    that is malformed or has a bad key, is a UsageError — except that with ``strict=False`` a
+    file that was only found gives the defaults, with the error in ``Config.error`` (the TUI
+    opens all the same, and says what is wrong).
     """
+    if not strict and explicit in (None, ""):
+        try:
+            return load_config(cwd=cwd)
+        except UsageError as exc:
+            return Config(error=exc)
     if explicit not in (None, ""):
         given = Path(explicit).expanduser()
         if cwd is not None and not given.is_absolute():

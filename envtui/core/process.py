@@ -1,31 +1,43 @@
-"""Run a subprocess from an argument list, collected or streamed line by line.
+"""Every child process envtui starts — uv, maintenance hooks, interpreter and import probes — goes
+through here: spawned, streamed line by line, bounded by a timeout, and stopped.
 
-Used for uv and for maintenance hooks alike. Never a shell string. Streaming comes in two
-forms that split lines the same way: :func:`stream` on an asyncio event loop (the TUI), and
-:func:`stream_blocking` in the calling thread (the CLI, which then never imports asyncio).
+A child is always an argument list, never a shell string. :func:`spawn` is the one place a
+child is started: in its own session (so its process group holds whatever it starts in turn,
+and one signal reaches them all), reading nothing from the terminal, its stdout and stderr
+piped. Anything every child should get (a parent-death signal on Linux, so a killed envtui
+takes uv down with it) is added there once.
+
+No event loop: :func:`stream` waits on the pipes with ``selectors`` in the calling thread and
+hands each line on as it arrives; whoever must stay responsive (the TUI) calls it from a
+worker thread. ``tick`` and ``wake_fd`` let the caller act while it waits (flush output,
+send a due signal, notice a cancel). :func:`run` is the bounded, collected form.
 """
 
 from __future__ import annotations
 
 import os
+import selectors
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from envtui.core.errors import EnvtuiError
 
-if TYPE_CHECKING:  # asyncio is imported only when streaming: it costs start-up time
-    import asyncio
-
 #: Called with ("stdout" | "stderr", line without its newline) for each line as it arrives.
 LineCallback = Callable[[str, str], None]
+#: Called whenever a wait wakes; returns how long the next wait may last (None: until output).
+#: Raising from it abandons the child: its process group is stopped and the exception goes on.
+Tick = Callable[[], "float | None"]
 
 #: Longest line read in one piece; longer lines are split rather than failing the read.
 _LINE_LIMIT = 1 << 20
 #: Bytes read from a pipe at a time.
-_CHUNK = 1 << 16
+_CHUNK = 1 << 14
+#: How long the pipes are still read after a child was stopped (a grandchild that left the
+#: process group may hold them open for ever).
+_DRAIN_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,7 @@ class ProcessResult:
     argv: tuple[str, ...]
     returncode: int
     stdout: str
+    """Everything it printed, when it was collected (else empty)."""
     stderr: str
     duration: float
 
@@ -45,154 +58,38 @@ class ProcessResult:
 
     def last_error_line(self) -> str:
         """The last non-empty stderr line (or stdout line), for one-line error reports."""
-        for text in (self.stderr, self.stdout):
-            lines = [line.strip() for line in text.splitlines() if line.strip()]
-            if lines:
-                return lines[-1]
-        return f"exit status {self.returncode}"
+        return last_line(self.stderr, self.stdout) or f"exit status {self.returncode}"
 
 
-def run(
-    argv: Sequence[str],
-    *,
-    timeout: float | None = None,
-    env: dict[str, str] | None = None,
-    cwd: str | None = None,
-) -> ProcessResult:
-    """Run to completion and collect output; a program that cannot start is an EnvtuiError."""
-    started = time.perf_counter()
-    try:
-        completed = subprocess.run(
-            list(argv),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=timeout,
-            env=env,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise EnvtuiError(f"{argv[0]} timed out after {timeout:g} s") from exc
-    except OSError as exc:
-        raise EnvtuiError(f"cannot run {argv[0]}", cause=exc.strerror or str(exc)) from exc
-    return ProcessResult(
-        tuple(argv),
-        completed.returncode,
-        completed.stdout,
-        completed.stderr,
-        time.perf_counter() - started,
-    )
+class TimedOut(EnvtuiError):
+    """A child outlived its timeout; its whole process group was stopped."""
+
+    def __init__(self, argv: Sequence[str], timeout: float, result: ProcessResult) -> None:
+        super().__init__(f"{argv[0]} timed out after {timeout:g} s")
+        self.timeout = timeout
+        self.result = result
+        """What it printed before it was stopped (collected output only)."""
 
 
-async def stream(
-    argv: Sequence[str],
-    on_line: LineCallback,
-    *,
-    on_start: Callable[[asyncio.subprocess.Process], None] | None = None,
-    env: dict[str, str] | None = None,
-    cwd: str | None = None,
-    collect: bool = False,
-) -> ProcessResult:
-    """Run, calling ``on_line`` for every stdout and stderr line as the program prints it.
+def last_line(*texts: str) -> str:
+    """The last non-empty line of the first text that has one, stripped; empty when none has."""
+    for text in texts:
+        for line in reversed(text.splitlines()):
+            if line.strip():
+                return line.strip()
+    return ""
 
-    ``on_start`` receives the process (for cancellation). Output is kept in the result only
-    when ``collect`` is true, so a job printing 100,000 lines does not hold them all twice.
+
+def spawn(
+    argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: str | os.PathLike[str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a child in its own session, stdin from /dev/null, stdout and stderr piped.
+
+    The one place envtui starts a program. A program that cannot start is an EnvtuiError
+    whose ``__cause__`` is the OSError.
     """
-    import asyncio
-
-    started = time.perf_counter()
     try:
-        proc = await asyncio.create_subprocess_exec(
-            *argv,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-            cwd=cwd,
-            limit=_LINE_LIMIT,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise EnvtuiError(f"cannot run {argv[0]}", cause=exc.strerror or str(exc)) from exc
-    if on_start is not None:
-        on_start(proc)
-    kept: dict[str, list[str]] = {"stdout": [], "stderr": []}
-
-    async def pump(reader: asyncio.StreamReader, name: str) -> None:
-        # Read in chunks and split here: one readline() per line costs more than the rest of
-        # the path together, and does not yield to the loop while whole lines are buffered.
-        splitter = _LineSplitter(name, on_line, kept[name].append if collect else None)
-        while True:
-            chunk = await reader.read(_CHUNK)
-            if not chunk:
-                splitter.close()
-                return
-            splitter.feed(chunk)
-            await asyncio.sleep(0)  # let the loop answer key presses during a flood
-
-    assert proc.stdout is not None and proc.stderr is not None
-    try:
-        await asyncio.gather(pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr"))
-        returncode = await proc.wait()
-    except asyncio.CancelledError:
-        # Whoever waited has gone (a cancelled worker, an app that quit): do not leave the
-        # program running on its own. It runs in its own session, so reach its children too.
-        _end_group(proc.pid)
-        raise
-    return ProcessResult(
-        tuple(argv),
-        returncode,
-        "\n".join(kept["stdout"]),
-        "\n".join(kept["stderr"]),
-        time.perf_counter() - started,
-    )
-
-
-def _end_group(pid: int) -> None:
-    """SIGTERM a process group now and SIGKILL it a second later if it is still there.
-
-    Nothing is waited for here: the event loop's child watcher reaps the process.
-    """
-    import signal
-    import threading
-
-    def send(sig: int) -> None:
-        try:
-            os.killpg(pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    send(signal.SIGTERM)
-    timer = threading.Timer(1.0, send, (signal.SIGKILL,))
-    timer.daemon = True
-    timer.start()
-
-
-def stream_blocking(
-    argv: Sequence[str],
-    on_line: LineCallback,
-    *,
-    on_start: Callable[[subprocess.Popen], None] | None = None,
-    tick: Callable[[], float | None] | None = None,
-    wake_fd: int | None = None,
-    env: dict[str, str] | None = None,
-    cwd: str | None = None,
-    collect: bool = False,
-) -> ProcessResult:
-    """:func:`stream` without an event loop (and without importing asyncio): for the CLI.
-
-    Lines reach ``on_line`` in the calling thread as the program prints them. ``tick`` is
-    called whenever the wait wakes up (output arrived, ``wake_fd`` became readable, or the
-    timeout ``tick`` last returned ran out) and returns the next timeout in seconds, or None
-    to wait for output only: that is where a caller flushes batches, sends signals and checks
-    for a cancel. ``wake_fd`` (e.g. a ``signal.set_wakeup_fd`` pipe) is drained, not closed.
-    """
-    import selectors
-
-    started = time.perf_counter()
-    try:
-        proc = subprocess.Popen(
+        return subprocess.Popen(
             list(argv),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -203,87 +100,220 @@ def stream_blocking(
         )
     except OSError as exc:
         raise EnvtuiError(f"cannot run {argv[0]}", cause=exc.strerror or str(exc)) from exc
+
+
+def signal_group(proc: subprocess.Popen[bytes], sig: int) -> bool:
+    """Send ``sig`` to a child's whole process group; False when the child has already been reaped.
+
+    A reaped child's pid may belong to someone else by now, so it is never signalled.
+    """
+    if proc.returncode is not None:
+        return False
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def stop(proc: subprocess.Popen[bytes], grace: float) -> None:
+    """Stop a child's process group: SIGTERM, then SIGKILL if it is still there after ``grace`` seconds."""
+    if not signal_group(proc, signal.SIGTERM):
+        return
+    try:
+        proc.wait(grace)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    signal_group(proc, signal.SIGKILL)
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not fail
+        pass
+
+
+def stream(
+    argv: Sequence[str],
+    on_line: LineCallback | None,
+    *,
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+    tick: Tick | None = None,
+    wake_fd: int | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    collect: bool = False,
+    timeout: float | None = None,
+    grace: float = 1.0,
+) -> ProcessResult:
+    """Run a program, calling ``on_line`` in this thread for every stdout and stderr line as it is printed.
+
+    ``on_start`` receives the child (to signal it). Output is kept in the result only when
+    ``collect`` is true, so a job printing 100,000 lines does not hold them twice; with no
+    ``on_line`` it is collected as it came, not split into lines. ``tick`` is called whenever
+    the wait wakes (output arrived, ``wake_fd`` became readable, or the time ``tick`` last
+    returned ran out): there a caller flushes batches, sends signals and notices a cancel.
+    ``wake_fd`` (e.g. a ``signal.set_wakeup_fd`` pipe) is drained, never closed.
+
+    After ``timeout`` seconds the child's group is stopped (SIGTERM, SIGKILL after ``grace``)
+    and :class:`TimedOut` raised. Anything raised while waiting (by ``tick``, ``on_line`` or
+    a KeyboardInterrupt) stops the group the same way before it goes on: no child outlives
+    the one who waited for it.
+    """
+    proc = spawn(argv, env=env, cwd=cwd)
     if on_start is not None:
         on_start(proc)
-    kept: dict[str, list[str]] = {"stdout": [], "stderr": []}
+    return follow(proc, on_line, tick=tick, wake_fd=wake_fd, collect=collect, timeout=timeout, grace=grace)
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    timeout: float | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+) -> ProcessResult:
+    """Run to completion and collect its output; past ``timeout`` its group is killed and TimedOut raised."""
+    return stream(argv, None, collect=True, timeout=timeout, env=env, cwd=cwd, grace=0.0)
+
+
+def follow(
+    proc: subprocess.Popen[bytes],
+    on_line: LineCallback | None,
+    *,
+    tick: Tick | None = None,
+    wake_fd: int | None = None,
+    collect: bool = False,
+    timeout: float | None = None,
+    grace: float = 1.0,
+) -> ProcessResult:
+    """Wait for a child :func:`spawn` started, as :func:`stream` does (which see); for a caller
+    that does something else between starting it and waiting."""
+    started = time.perf_counter()
+    deadline = None if timeout is None else time.monotonic() + timeout
     assert proc.stdout is not None and proc.stderr is not None
+    out, err = _Reader("stdout", on_line, collect), _Reader("stderr", on_line, collect)
+    readers = {proc.stdout.fileno(): out, proc.stderr.fileno(): err}
     selector = selectors.DefaultSelector()
+    timed_out = False
     try:
-        for pipe, name in ((proc.stdout, "stdout"), (proc.stderr, "stderr")):
-            selector.register(
-                pipe.fileno(),
-                selectors.EVENT_READ,
-                _LineSplitter(name, on_line, kept[name].append if collect else None),
-            )
+        for fd in readers:
+            selector.register(fd, selectors.EVENT_READ)
         if wake_fd is not None:
-            selector.register(wake_fd, selectors.EVENT_READ, None)
-        open_pipes = 2
-        timeout = tick() if tick is not None else None
-        while open_pipes:
-            for key, _ in selector.select(timeout):
+            selector.register(wake_fd, selectors.EVENT_READ)
+        wait = tick() if tick is not None else None
+        while readers:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    timed_out = True
+                    stop(proc, grace)
+                    _drain(selector, readers)
+                    break
+                wait = left if wait is None else min(wait, left)
+            for key, _ in selector.select(wait):
                 try:
                     chunk = os.read(key.fd, _CHUNK)
                 except BlockingIOError:  # a wake-up fd someone else drained first
                     continue
-                if key.data is None:
+                reader = readers.get(key.fd)
+                if reader is None:
                     continue  # a wake-up: only the tick below matters
                 if chunk:
-                    key.data.feed(chunk)
+                    reader.feed(chunk)
+                    time.sleep(0)  # let a thread waiting for the GIL (the TUI's) in between chunks
                 else:
-                    key.data.close()
+                    reader.close()
                     selector.unregister(key.fd)
-                    open_pipes -= 1
-            timeout = tick() if tick is not None else None
-        while True:  # the pipes are closed; the program is (nearly always) gone too
+                    del readers[key.fd]
+            wait = tick() if tick is not None else None
+        while (returncode := proc.poll()) is None:  # the pipes are closed; the child is (nearly always) gone too
+            if deadline is not None and time.monotonic() >= deadline:
+                timed_out = True
+                stop(proc, grace)
+                continue
             try:
-                returncode = proc.wait(0.05 if timeout is None else max(min(timeout, 0.05), 0.0))
-                break
+                proc.wait(0.05 if wait is None else max(min(wait, 0.05), 0.0))
             except subprocess.TimeoutExpired:
-                timeout = tick() if tick is not None else None
+                wait = tick() if tick is not None else None
+    except BaseException:
+        stop(proc, grace)
+        raise
     finally:
         selector.close()
         proc.stdout.close()
         proc.stderr.close()
-    return ProcessResult(
-        tuple(argv),
-        returncode,
-        "\n".join(kept["stdout"]),
-        "\n".join(kept["stderr"]),
-        time.perf_counter() - started,
-    )
+    argv = tuple(str(arg) for arg in proc.args) if isinstance(proc.args, (list, tuple)) else (str(proc.args),)
+    result = ProcessResult(argv, returncode, out.text(), err.text(), time.perf_counter() - started)
+    if timed_out:
+        raise TimedOut(result.argv, timeout or 0.0, result)
+    return result
 
 
-class _LineSplitter:
+def _drain(selector: selectors.BaseSelector, readers: dict[int, _Reader]) -> None:
+    """Read what a stopped child left in its pipes, for a little while."""
+    deadline = time.monotonic() + _DRAIN_SECONDS
+    while readers and (left := deadline - time.monotonic()) > 0:
+        for key, _ in selector.select(left):
+            reader = readers.get(key.fd)
+            if reader is None:
+                try:
+                    os.read(key.fd, _CHUNK)
+                except BlockingIOError:
+                    pass
+                continue
+            chunk = os.read(key.fd, _CHUNK)
+            if chunk:
+                reader.feed(chunk)
+            else:
+                reader.close()
+                selector.unregister(key.fd)
+                del readers[key.fd]
+
+
+class _Reader:
     """Bytes read from one pipe in chunks, handed on as lines (decoded, without line endings)."""
 
-    __slots__ = ("keep", "name", "on_line", "pending")
+    __slots__ = ("chunks", "kept", "name", "on_line", "pending")
 
-    def __init__(self, name: str, on_line: LineCallback, keep: Callable[[str], None] | None) -> None:
+    def __init__(self, name: str, on_line: LineCallback | None, collect: bool) -> None:
         self.name = name
         self.on_line = on_line
-        self.keep = keep
+        self.kept: list[str] | None = [] if collect and on_line is not None else None
+        """Lines kept for the result (when lines are handed on too)."""
+        self.chunks: list[bytes] | None = [] if collect and on_line is None else None
+        """Raw output kept for the result (when nobody wants lines)."""
         self.pending = b""
 
     def feed(self, chunk: bytes) -> None:
         """Hand on every whole line in ``chunk``; keep the unfinished rest for the next one."""
+        if self.on_line is None:
+            if self.chunks is not None:
+                self.chunks.append(chunk)
+            return
         pieces = (self.pending + chunk).split(b"\n")
         pending = pieces.pop()
         if len(pending) > _LINE_LIMIT:  # an endless line: hand it over in pieces
             pieces.append(pending)
             pending = b""
         self.pending = pending
-        keep, on_line, name = self.keep, self.on_line, self.name
+        keep, on_line, name = self.kept, self.on_line, self.name
         for raw in pieces:
             line = raw.decode("utf-8", "replace").rstrip("\r")
             if keep is not None:
-                keep(line)
+                keep.append(line)
             on_line(name, line)
 
     def close(self) -> None:
         """The pipe ended: hand on an unfinished last line."""
-        if self.pending:
+        if self.pending and self.on_line is not None:
             line = self.pending.decode("utf-8", "replace").rstrip("\r")
             self.pending = b""
-            if self.keep is not None:
-                self.keep(line)
+            if self.kept is not None:
+                self.kept.append(line)
             self.on_line(self.name, line)
+
+    def text(self) -> str:
+        """What was collected."""
+        if self.chunks is not None:
+            return b"".join(self.chunks).decode("utf-8", "replace")
+        return "\n".join(self.kept) if self.kept is not None else ""

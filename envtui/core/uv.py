@@ -17,7 +17,7 @@ from pathlib import Path
 
 from envtui.core import process
 from envtui.core.errors import EnvtuiError, UvNotFound
-from envtui.core.process import LineCallback, ProcessResult
+from envtui.core.process import ProcessResult
 
 _FIND_LOCK = threading.Lock()
 _FOUND: dict[tuple[str, str], str] = {}
@@ -95,10 +95,6 @@ class Uv:
             if isinstance(exc.__cause__, OSError):
                 raise UvNotFound(f"cannot run uv at {self.binary}", exc.cause) from exc
             raise
-
-    async def stream(self, argv: Sequence[str], on_line: LineCallback, **kwargs) -> ProcessResult:
-        """Run a uv command, handing each output line to ``on_line`` as it arrives."""
-        return await process.stream(argv, on_line, **kwargs)
 
     def version(self) -> str:
         """uv's version number, e.g. ``0.13.9``; UvNotFound when uv is broken."""

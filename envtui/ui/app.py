@@ -9,10 +9,9 @@ still works; it imports the app module on first use.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.uv import Uv
 from envtui.ui import preload
@@ -23,18 +22,14 @@ if TYPE_CHECKING:
 __all__ = ["EnvtuiApp", "run_app"]
 
 
-def run_app(
-    env: Environment,
-    *,
-    config_path: str | Path | None = None,
-    category_overrides: Mapping[str, str] | None = None,
-) -> int:
-    """Run the TUI on ``env`` until the user quits; returns the process exit code."""
+def run_app(env: Environment, *, config: Config | None = None) -> int:
+    """Run the TUI on ``env`` with the project configuration until the user quits; returns the exit code."""
     uv = Uv()
-    listing = preload.start(env, uv, category_overrides)
+    config = config or Config()
+    listing = preload.start(env, uv, config.categories)
     from envtui.ui.envtui_app import EnvtuiApp
 
-    app = EnvtuiApp(env, config_path=config_path, uv=uv, preloaded=listing, category_overrides=category_overrides)
+    app = EnvtuiApp(env, config=config, uv=uv, preloaded=listing)
     result = app.run()
     if app.return_code not in (None, 0):
         return app.return_code

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
@@ -10,6 +9,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.env.filtering import PackageIndex
 from envtui.core.env.packages import Inventory
@@ -35,10 +35,9 @@ class EnvtuiApp(App[int]):
         self,
         env: Environment,
         *,
-        config_path: str | Path | None = None,
+        config: Config | None = None,
         uv: Uv | None = None,
         preloaded: Future[tuple[Inventory, PackageIndex]] | None = None,
-        category_overrides: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.env = env
@@ -47,14 +46,12 @@ class EnvtuiApp(App[int]):
         """The uv binary every worker uses (found once: finding it races across threads)."""
         self.preloaded = preloaded
         """The first listing, already under way when the app was built (see ``preload``)."""
-        self.config_path = Path(config_path) if config_path else None
-        """An explicit config file from ``--config`` (None: the default lookup)."""
-        self.category_overrides = dict(category_overrides or {})
-        """The configuration's ``[categories]``: package name -> category."""
+        self.config = config or Config()
+        """The project configuration, read once: health checks, hooks, categories."""
 
     def get_default_screen(self) -> MainScreen:
         """The main screen on the environment given."""
-        return MainScreen(self.env, uv=self.uv, preloaded=self.preloaded, category_overrides=self.category_overrides)
+        return MainScreen(self.env, uv=self.uv, preloaded=self.preloaded, category_overrides=self.config.categories)
 
     @property
     def main_screen(self) -> MainScreen:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -25,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from envtui.core.config import Config, load_config
+from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health import checks as health
@@ -83,17 +82,17 @@ class HealthView(Vertical):
     report: Reactive[health.HealthReport | None] = reactive(None, init=False, always_update=True)
     """The latest findings (None until the first run finishes)."""
 
-    def __init__(self, env: Environment, *, config_path: str | Path | None = None, id: str | None = None) -> None:
+    def __init__(self, env: Environment, *, config: Config | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.env = env
         """The environment the checks run on."""
-        self.config_path = config_path
-        """``--config`` from the command line (None: found from the working directory)."""
-        self.config = Config()
-        """The configuration in force (defaults until it is read, or when it is broken)."""
-        self.config_error: str | None = None
+        self.config = config or Config()
+        """The configuration in force (its defaults when it is broken)."""
+        error = self.config.error
+        self.config_error: str | None = (
+            None if error is None else f"{error.message} ({error.cause})" if error.cause else error.message
+        )
         """Why the configuration could not be read, when it could not."""
-        self._config_read = False
         self._timer: Timer | None = None
         self._uv = None
 
@@ -141,9 +140,8 @@ class HealthView(Vertical):
         outdated: dict[str, str] | None,
     ) -> None:
         """Every check, in a thread; posts HealthChecked."""
-        config = self._read_config()
         report = health.run_checks(
-            env, config, uv=self._uv, inventory=inventory, dependency_issues=issues, outdated=outdated
+            env, self.config, uv=self._uv, inventory=inventory, dependency_issues=issues, outdated=outdated
         )
         if not get_current_worker().is_cancelled:
             self.post_message(HealthChecked(env, report, full=True))
@@ -154,16 +152,6 @@ class HealthView(Vertical):
         report = health.run_checks(env, self.config, groups=[health.SERVICES])
         if not get_current_worker().is_cancelled:
             self.post_message(HealthChecked(env, report, full=False))
-
-    def _read_config(self) -> Config:
-        """Read the configuration once (from a worker thread: it touches the disk)."""
-        if not self._config_read:
-            try:
-                self.config = load_config(self.config_path)
-            except EnvtuiError as exc:
-                self.config_error = f"{exc.message} ({exc.cause})" if exc.cause else exc.message
-            self._config_read = True
-        return self.config
 
     def _start_timer(self) -> None:
         if self._timer is None and self.config.services and self.config.service_interval > 0:
@@ -317,7 +305,7 @@ def show_package(screen: MainScreen, key: str) -> bool:
 
 def install_health(screen: MainScreen) -> HealthView:
     """Add the Health pane to the main screen; the checks start with the first listing."""
-    view = HealthView(screen.env, config_path=getattr(screen.app, "config_path", None))
+    view = HealthView(screen.env, config=getattr(screen.app, "config", None))
     view.display = False  # a pane mounted after the switcher started is shown only when chosen
     screen.add_pane(HEALTH_PANE, "Health", view)
     return view

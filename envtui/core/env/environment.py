@@ -106,6 +106,14 @@ class Environment:
         """Whether change jobs may run against it."""
         return self.is_venv or self.system_allowed
 
+    def require_writable(self) -> None:
+        """Refuse to change it unless it is writable: a UsageError (exit 2) saying why."""
+        if not self.writable:
+            raise UsageError(
+                f"not a virtual environment: {self.path}",
+                cause="envtui changes a system interpreter only with --system",
+            )
+
     @property
     def base_python(self) -> Path | None:
         """The directory of the interpreter a venv was made from (``home`` in pyvenv.cfg)."""

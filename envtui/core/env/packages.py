@@ -18,6 +18,7 @@ from pathlib import Path
 from packaging.markers import InvalidMarker, Marker
 from packaging.utils import canonicalize_name
 
+from envtui.core import process
 from envtui.core.env.categories import categorize
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
@@ -344,14 +345,9 @@ def link_dependencies(packages: Mapping[str, Package], markers: Mapping[str, str
 
 def _start_uv_list(env: Environment, uv: Uv) -> subprocess.Popen[bytes]:
     try:
-        return subprocess.Popen(
-            uv.pip("list", env.python, "--format", "json", "--quiet"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-        )
-    except OSError as exc:
-        raise EnvtuiError(f"cannot run uv at {uv.binary}", cause=exc.strerror) from exc
+        return process.spawn(uv.pip("list", env.python, "--format", "json", "--quiet"))
+    except EnvtuiError as exc:
+        raise EnvtuiError(f"cannot run uv at {uv.binary}", cause=exc.cause) from exc
 
 
 def list_packages(
@@ -367,19 +363,22 @@ def list_packages(
     """
     uv = uv or Uv()
     proc = _start_uv_list(env, uv)
-    scanned = scan_site_packages(env)
-    out, err = proc.communicate()
+    try:
+        scanned = scan_site_packages(env)
+    except BaseException:
+        process.stop(proc, 0.0)
+        raise
+    result = process.follow(proc, None, collect=True)
     inventory_problems: list[str] = []
     packages: dict[str, Package] = {}
     listed: list[dict] | None = None
-    if proc.returncode == 0:
+    if result.ok:
         try:
-            listed = json.loads(out or b"[]")
+            listed = json.loads(result.stdout or "[]")
         except ValueError:
             inventory_problems.append("uv pip list printed invalid JSON; metadata scan used instead")
     else:
-        lines = [line for line in err.decode("utf-8", "replace").splitlines() if line.strip()]
-        detail = lines[-1].strip() if lines else f"exit status {proc.returncode}"
+        detail = process.last_line(result.stderr) or f"exit status {result.returncode}"
         inventory_problems.append(f"uv pip list failed ({detail}); metadata scan used instead")
     if listed is None:
         packages = scanned

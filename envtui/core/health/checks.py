@@ -24,8 +24,6 @@ import ipaddress
 import json
 import os
 import shlex
-import signal
-import subprocess
 import threading
 import time
 import urllib.error
@@ -40,6 +38,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from envtui import __version__
+from envtui.core import process
 from envtui.core.config import Config, Service
 from envtui.core.env.environment import Environment, read_pyvenv_cfg, venv_python
 from envtui.core.errors import EnvtuiError
@@ -194,7 +193,7 @@ def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:
     return tuple(result)
 
 
-# --------------------------------------------------------------------------- running a program
+# --------------------------------------------------------------------------- running a probe
 
 
 @dataclass(frozen=True)
@@ -206,42 +205,15 @@ class _Ran:
     seconds: float
 
 
-def _run_bounded(argv: list[str], timeout: float, cwd: str | None = None) -> _Ran:
-    """Run with a hard timeout: on expiry the whole process group is killed, so nothing lingers."""
-    started = time.perf_counter()
+def _run_bounded(argv: list[str], timeout: float) -> _Ran:
+    """Run a probe with a hard timeout (its whole process group is killed then: nothing lingers)."""
     try:
-        proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=cwd,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        return _Ran(-1, "", exc.strerror or str(exc), 0.0)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-        code: int | None = proc.returncode
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            proc.kill()
-        try:
-            out, err = proc.communicate(timeout=5)
-        except subprocess.TimeoutExpired:
-            out, err = b"", b""
-        code = None
-    return _Ran(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), time.perf_counter() - started)
-
-
-def _last_line(*texts: str) -> str:
-    for text in texts:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        if lines:
-            return lines[-1]
-    return ""
+        result = process.run(argv, timeout=timeout)
+    except process.TimedOut as exc:
+        return _Ran(None, exc.result.stdout, exc.result.stderr, exc.result.duration)
+    except EnvtuiError as exc:
+        return _Ran(-1, "", exc.cause or exc.message, 0.0)
+    return _Ran(result.returncode, result.stdout, result.stderr, result.duration)
 
 
 def _tail(text: str, lines: int = 30) -> str:
@@ -292,7 +264,7 @@ def check_interpreter(env: Environment) -> Finding:
         return broken_interpreter(env.path, f"the interpreter {python} is missing{link}")
     ran = _run_bounded([str(python), "-I", "-c", _VERSION_PROBE], 30)
     if ran.returncode != 0:
-        why = "did not answer within 30 s" if ran.returncode is None else _last_line(ran.stderr, ran.stdout)
+        why = "did not answer within 30 s" if ran.returncode is None else process.last_line(ran.stderr, ran.stdout)
         return Finding(INTERPRETER, "interpreter", FAIL, f"{python} does not run: {why}", long=_tail(ran.stderr))
     lines = ran.stdout.split()
     version = lines[0] if lines else "?"
@@ -381,7 +353,7 @@ def check_import(env: Environment, module: str, timeout: float) -> Finding:
             IMPORTS,
             name,
             FAIL,
-            _last_line(ran.stderr, ran.stdout) or f"exit status {ran.returncode}",
+            process.last_line(ran.stderr, ran.stdout) or f"exit status {ran.returncode}",
             long=_tail(ran.stderr),
             data={"module": module},
         )

@@ -15,8 +15,6 @@ from pathlib import Path
 
 from envtui.core.locations import jobs_dir
 
-#: Statuses a finished job can have.
-FINISHED = ("succeeded", "failed", "cancelled")
 #: How many jobs the history keeps (records and logs); older ones are pruned.
 KEEP = 1000
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from envtui.core.errors import EnvtuiError
@@ -44,11 +42,6 @@ class EnvLock:
         self.path = lock_path(env_path)
         self._fd: int | None = None
 
-    @property
-    def held(self) -> bool:
-        """Whether this object holds the lock now."""
-        return self._fd is not None
-
     def try_acquire(self, holder: str = "") -> bool:
         """Take the lock if it is free; write ``holder`` (who we are) into the file for waiters."""
         if self._fd is not None:
@@ -78,33 +71,6 @@ class EnvLock:
         except OSError:
             return ""
 
-    def acquire(
-        self, holder: str = "", *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None
-    ) -> None:
-        """Wait for the lock (blocking); ``on_wait`` hears once whom we wait for."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        told = False
-        while not self.try_acquire(holder):
-            if not told and on_wait is not None:
-                on_wait(self.holder())
-                told = True
-            if deadline is not None and time.monotonic() >= deadline:
-                raise EnvtuiError(
-                    "timed out waiting for another envtui job on this environment", cause=self.holder() or None
-                )
-            time.sleep(POLL_INTERVAL)
-
-    async def acquire_async(self, holder: str = "", *, on_wait: Callable[[str], None] | None = None) -> None:
-        """Wait for the lock without blocking the event loop; cancelling the task gives up."""
-        import asyncio
-
-        told = False
-        while not self.try_acquire(holder):
-            if not told and on_wait is not None:
-                on_wait(self.holder())
-                told = True
-            await asyncio.sleep(POLL_INTERVAL)
-
     def release(self) -> None:
         """Let the next job in (a no-op when not held)."""
         if self._fd is None:
@@ -114,10 +80,3 @@ class EnvLock:
             fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
-
-    def __enter__(self) -> EnvLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.release()

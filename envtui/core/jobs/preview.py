@@ -15,15 +15,24 @@ by URL gets the version its wheel file name carries, else ``@ URL``. ``Would mak
 (or no such lines at all) is an empty preview — but when uv's counts (``Would install 2
 packages``) announce more than the lines envtui could read, the rest is counted as unknown
 changes, so a preview it cannot understand never passes for "no changes" (fail safe).
+
+:func:`preview` asks uv (``--dry-run``) what a request would do.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from packaging.utils import canonicalize_name
+
+from envtui.core import process
+from envtui.core.env.environment import Environment
+from envtui.core.errors import EnvtuiError
+from envtui.core.jobs.change import ChangeRequest, build_argv
+from envtui.core.jobs.uv_errors import error_block, without_label
+from envtui.core.uv import Uv
 
 _LINE = re.compile(
     r"^\s*(?P<op>[+\-~])\s+(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
@@ -174,3 +183,25 @@ def parse_changes(lines: Iterable[str]) -> Preview:
 def parse_dry_run(text: str) -> Preview:
     """The preview in the output of a ``--dry-run`` uv command."""
     return parse_changes(text.splitlines())
+
+
+#: Runs a command to its end and collects its output (``process.run`` unless the caller has its own).
+Runner = Callable[[Sequence[str]], process.ProcessResult]
+
+
+def preview(env: Environment, request: ChangeRequest, uv: Uv | None = None, *, run: Runner | None = None) -> Preview:
+    """What a request would change, from uv's ``--dry-run``; EnvtuiError (with uv's error) if it cannot.
+
+    ``run`` runs uv's command line: a job's step passes its own (so cancelling the job stops
+    uv), the TUI one that gives up when its worker is cancelled.
+    """
+    uv = uv or Uv()
+    argv = build_argv(uv, env, request, dry_run=True)
+    result = (run or process.run)(argv)
+    if not result.ok:
+        errors = error_block(result.stderr.splitlines())
+        raise EnvtuiError(
+            f"uv cannot {request.kind}: {errors[0].split(':', 1)[-1].strip() if errors else 'it failed'}",
+            cause="; ".join(without_label(line) for line in errors[1:3]) or result.last_error_line(),
+        )
+    return parse_dry_run(result.stdout + "\n" + result.stderr)

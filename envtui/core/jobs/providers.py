@@ -2,8 +2,8 @@
 
 Each feature that wants to run around changes (maintenance hooks, automatic snapshots with
 rollback) adds one *provider* to ``STEP_PROVIDERS``: a function ``(env, config) -> (before,
-after)`` returning lists of :class:`~envtui.core.jobs.steps.Step`. Plugging one in is a one-line
-addition to that list.
+after)`` returning lists of :class:`~envtui.core.jobs.steps.Step` (see that module for what a
+step may do). Plugging one in is a one-line addition to that list.
 
 Order is a stack: before-steps run in provider order, after-steps in reverse provider order.
 So with ``[hooks, snapshots]`` a job runs: stop service, take snapshot, uv, roll back if it
@@ -13,21 +13,22 @@ failed, start service.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
+from envtui.core.config import Config
 from envtui.core.env.environment import Environment
-from envtui.core.health.hooks import hook_provider
+from envtui.core.jobs.hooks import hook_provider
 from envtui.core.jobs.steps import Step
 
 #: ``(env, config) -> (before_steps, after_steps)``.
-StepProvider = Callable[[Environment, Any], tuple[Sequence[Step], Sequence[Step]]]
+StepProvider = Callable[[Environment, Config], tuple[Sequence[Step], Sequence[Step]]]
 
 #: Every provider, in before-order. Add a feature's provider here (one line).
 STEP_PROVIDERS: list[StepProvider] = [hook_provider]
 
 
-def collect_steps(env: Environment, config: Any = None) -> tuple[list[Step], list[Step]]:
+def collect_steps(env: Environment, config: Config | None = None) -> tuple[list[Step], list[Step]]:
     """The before-steps and after-steps for a job on ``env``, from every provider."""
+    config = config or Config()
     before: list[Step] = []
     after_groups: list[Sequence[Step]] = []
     for provider in STEP_PROVIDERS:

@@ -1,62 +1,114 @@
 """The "before" and "after" steps of a change job: where hooks and snapshots plug in.
 
-The job engine runs every registered before-step, then uv, then every after-step, handing each
-a StepContext. A before-step that raises StepFailed stops the job before uv runs (the
-environment stays as it was); an after-step sees how the change went in ``ctx.outcome``.
-Maintenance hooks (stop/start a service) and automatic snapshots are both steps.
+The job engine runs every before-step, then uv, then every after-step, one at a time in the
+thread that drives the job, handing each a :class:`StepContext`. A step is any object with a
+``name`` and a plain ``run(ctx)`` method:
 
-A step's ``run`` may be a plain function or a coroutine function: the engine calls it, and
-awaits what it returns only when that is awaitable. Prefer a plain function for work that
-is plain anyway (a snapshot runs ``uv pip freeze``): the CLI drives jobs without an event
-loop, and imports asyncio (and runs the coroutine with ``asyncio.run``) only for a step
-that is async. Either way a step runs in the engine's thread, one at a time, and may call
-``ctx.emit`` directly.
+- a before-step that raises :class:`StepFailed` stops the job before uv runs (the environment
+  stays as it was), and the job fails with the step's words;
+- an after-step runs however the job went (``ctx.outcome``); one that raises fails a job that
+  had succeeded, and the after-steps behind it still run.
+
+A step writes into the job's log with ``ctx.emit`` and runs programs with ``ctx.run``, which
+streams their output into the log and stops them when the job is cancelled: a step never
+starts a process on its own. Steps come from providers (:mod:`envtui.core.jobs.providers`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Protocol
 
+from envtui.core import process
 from envtui.core.env.environment import Environment
+from envtui.core.jobs.job import Job, Status
+from envtui.core.uv import Uv
+
+#: Seconds a step's program gets between SIGTERM and SIGKILL when its timeout stops it.
+STOP_GRACE = 3.0
+
+#: Write one line into the job's log: ``emit(stream, line)``, stream ``"stdout"``, ``"stderr"`` or ``"envtui"``.
+Emit = Callable[[str, str], None]
+
+
+class Phase(str, Enum):
+    """When a step runs: before uv or after it."""
+
+    BEFORE = "before"
+    AFTER = "after"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class StepFailed(Exception):
     """A step could not do its work; the message says why, in one line."""
 
 
+class StepRunner(Protocol):
+    """How ``ctx.run`` runs a program for the engine (tied to the job's cancel)."""
+
+    def __call__(
+        self, argv: Sequence[str], *, cwd: str | os.PathLike[str] | None, timeout: float | None, echo: bool
+    ) -> process.ProcessResult:
+        """Run ``argv`` to its end."""
+        ...
+
+
 @dataclass
 class StepContext:
-    """What a step knows about the job it runs around."""
+    """What a step knows about the job it runs around, and how it writes and runs things."""
 
-    job: Any
-    """The job (``envtui.core.jobs.engine.Job``); typed loosely so this module stays at the bottom."""
+    job: Job | None
+    """The job (None only for a step run on its own, as tests do)."""
     env: Environment
-    emit: Callable[[str, str], None]
-    """Write a line into the job's log: ``emit(stream, line)``, stream ``"stdout"``/``"stderr"``/``"envtui"``."""
-    phase: str
-    """``"before"`` or ``"after"``."""
-    outcome: str | None = None
-    """For after-steps: ``"succeeded"``, ``"failed"`` or ``"cancelled"``."""
+    emit: Emit
+    """Write a line into the job's log."""
+    phase: Phase
+    """``before`` or ``after``."""
+    outcome: Status | None = None
+    """For after-steps: how the job went so far (succeeded, failed or cancelled)."""
     data: dict[str, Any] = field(default_factory=dict)
     """Shared between a job's steps (e.g. a snapshot id taken before, used after)."""
-    track: Callable[[Any], None] | None = None
-    """Hand a child process the step starts to the engine, so cancelling the job reaches it."""
+    uv: Uv = field(default_factory=Uv)
+    """The uv the job runs."""
+    runner: StepRunner | None = field(default=None, repr=False)
+    """Set by the engine; without it ``run`` simply runs the program."""
+
+    def run(
+        self,
+        argv: Sequence[str],
+        *,
+        cwd: str | os.PathLike[str] | None = None,
+        timeout: float | None = None,
+        echo: bool = True,
+    ) -> process.ProcessResult:
+        """Run a program for this step and wait for it; its output streams into the job's log.
+
+        With ``echo=False`` the output is only collected into the result (e.g. a ``--dry-run``).
+        Cancelling the job stops the program (SIGINT, then SIGTERM and SIGKILL after the grace
+        period). Past ``timeout`` it is stopped (SIGTERM, then SIGKILL) and
+        :class:`~envtui.core.process.TimedOut` raised; a program that cannot start raises
+        :class:`~envtui.core.errors.EnvtuiError`.
+        """
+        if self.runner is not None:
+            return self.runner(argv, cwd=cwd, timeout=timeout, echo=echo)
+        return process.stream(
+            argv, self.emit if echo else None, cwd=cwd, timeout=timeout, collect=not echo, grace=STOP_GRACE
+        )
 
 
 class Step(Protocol):
     """Something that runs before or after every change job."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """How the step is named in the job's log."""
+        ...
 
-    def run(self, ctx: StepContext) -> Awaitable[None] | None:
-        """Do the work; raise StepFailed to stop (before) or fail (after) the job.
-
-        Either ``def run`` (returns None) or ``async def run`` (returns a coroutine).
-        """
-
-
-def is_awaitable(value: object) -> bool:
-    """Whether a step's ``run`` returned something to await (a coroutine), without importing asyncio."""
-    return hasattr(value, "__await__")
+    def run(self, ctx: StepContext) -> None:
+        """Do the work; raise StepFailed to stop (before) or fail (after) the job."""
+        ...

@@ -2,27 +2,33 @@
 
 ``JobActions`` is mixed into the main screen. Every change goes: ask (a prompt, or the selected
 package) → validate (``ChangeRequest``; a bad spec is refused on the spot) → uv ``--dry-run`` in
-a worker → the confirm dialog with the preview → the job engine's queue. The engine runs on the
-app's event loop, its output goes to the job log pane in batches, and when a job ends the
-package table and health refresh in place. ``ctrl+c`` cancels the running job.
+a thread worker → the confirm dialog with the preview → the job engine's queue. The engine runs
+its queue in a thread worker; its events and output batches come back as messages, the output
+goes to the job log pane, and when a job ends the package table and health refresh in place.
+``ctrl+c`` cancels the running job.
 """
 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
+from envtui.core import process
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs.change import ChangeRequest
-from envtui.core.jobs.engine import CANCELLED, FAILED, SUCCEEDED, Job, JobEngine, env_key, preview
+from envtui.core.jobs.engine import JobEngine
+from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED, Job, env_key
+from envtui.core.jobs.preview import preview
 from envtui.ui.jobs.listener import ScreenJobListener
-from envtui.ui.jobs.messages import JobFinished, JobQueued, JobStarted, PreviewReady
+from envtui.ui.jobs.messages import JobFinished, JobOutput, JobQueued, JobStarted, PreviewReady
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.jobs.widgets import Spinner, UvErrorHighlighter
 from envtui.ui.messages import OutdatedChecked
@@ -91,7 +97,7 @@ class JobActions(Screen):
     @on(events.Mount)
     def _jobs_mount(self) -> None:
         """Make the engine, add the Jobs pane and the spinner, colour errors in the log."""
-        config = getattr(self.app, "config_path", None)
+        config = getattr(self.app, "config", None)
         self.jobs_engine = JobEngine(getattr(self, "uv", None), listener=ScreenJobListener(self), config=config)
         self._jobs_view = JobsView(self.jobs_engine, env_key(self.env))
         self._jobs_view.display = False
@@ -111,9 +117,11 @@ class JobActions(Screen):
 
     @on(events.Unmount)
     def _jobs_unmount(self) -> None:
-        """Do not leave uv running behind a closed app."""
+        """Do not leave uv running behind a closed app (nor wait for it: no grace period)."""
+        for worker in self._previews():
+            worker.cancel()
         if self.jobs_engine is not None:
-            self.jobs_engine.cancel_all()
+            self.jobs_engine.cancel_all(now=True)
 
     # ------------------------------------------------------------------ actions
 
@@ -273,11 +281,25 @@ class JobActions(Screen):
         self.jobs_spinner.start(f"previewing {request.describe()}")
         self._preview(self.env, request, list(notes or []), list(listing or []))
 
-    @work(exclusive=True, exit_on_error=False, group="jobs-preview", description="Previewing the change")
-    async def _preview(self, env: Environment, request: ChangeRequest, notes: list[str], listing: list[str]) -> None:
-        """Ask uv what the request would do (``--dry-run``); the confirm dialog shows it."""
-        result = await preview(env, request, getattr(self, "uv", None))
-        self.post_message(PreviewReady(request, result, notes, listing))
+    @work(thread=True, exclusive=True, exit_on_error=False, group="jobs-preview", description="Previewing the change")
+    def _preview(self, env: Environment, request: ChangeRequest, notes: list[str], listing: list[str]) -> None:
+        """Ask uv what the request would do (``--dry-run``); the confirm dialog shows it.
+
+        Cancelling the worker (ctrl+c, Escape, a newer preview, quitting) stops uv within 50 ms.
+        """
+        worker = get_current_worker()
+
+        def given_up() -> float:
+            if worker.is_cancelled:
+                raise PreviewCancelled
+            return 0.05
+
+        def run(argv: Sequence[str]) -> process.ProcessResult:
+            return process.stream(argv, None, collect=True, tick=given_up)
+
+        result = preview(env, request, getattr(self, "uv", None), run=run)
+        if not worker.is_cancelled:
+            self.post_message(PreviewReady(request, result, notes, listing))
 
     @on(PreviewReady)
     def _preview_ready(self, message: PreviewReady) -> None:
@@ -293,13 +315,21 @@ class JobActions(Screen):
         )
 
     def jobs_submit(self, request: ChangeRequest) -> Job | None:
-        """Queue a validated request on this screen's environment (no dialog)."""
+        """Queue a validated request on this screen's environment (no dialog); it runs in a worker."""
         assert self.jobs_engine is not None
         try:
-            return self.jobs_engine.submit(self.env, request)
+            job = self.jobs_engine.submit(self.env, request)
         except EnvtuiError as exc:
             self.notify(exc.message, severity="error")
             return None
+        self._run_jobs(self.env)
+        return job
+
+    @work(thread=True, exit_on_error=False, group="jobs", description="Running change jobs")
+    def _run_jobs(self, env: Environment) -> None:
+        """Run the queued jobs one after another (a worker already running them takes this one too)."""
+        assert self.jobs_engine is not None
+        self.jobs_engine.run_queue(env)
 
     # ------------------------------------------------------------------ engine events
 
@@ -321,6 +351,13 @@ class JobActions(Screen):
         self.job_log.append("envtui", f"── {message.job.describe()} ──")
         self._jobs_title(message.job)
         self._jobs_view.refresh_jobs()
+
+    @on(JobOutput)
+    def _job_output(self, message: JobOutput) -> None:
+        """Queue a batch into the log pane (it paints on its own timer), grouped by stream."""
+        log = self.job_log
+        for stream, group in groupby(message.lines, key=lambda item: item[0]):
+            log.extend(stream, [line for _, line in group])
 
     @on(JobFinished)
     def _job_finished(self, message: JobFinished) -> None:
@@ -364,3 +401,7 @@ class JobActions(Screen):
         if self._upgrade_all_waiting and message.env.path == self.env.path:
             self._upgrade_all_waiting = False
             self.call_after_refresh(self._upgrade_all_now)
+
+
+class PreviewCancelled(Exception):
+    """The preview's worker was cancelled: uv is stopped and nothing is shown."""

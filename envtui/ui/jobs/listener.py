@@ -1,25 +1,22 @@
-"""Connects the core job engine to a screen: lines into the log pane, events as messages."""
+"""Connects the core job engine to a screen: every event, and every batch of output, as a message."""
 
 from __future__ import annotations
 
-from itertools import groupby
-from typing import TYPE_CHECKING
+from textual.message_pump import MessagePump
 
-from envtui.core.jobs.engine import Job, JobListener, Line
-from envtui.ui.jobs.messages import JobFinished, JobQueued, JobStarted
-
-if TYPE_CHECKING:
-    from textual.screen import Screen
+from envtui.core.jobs.job import Job, JobListener, Line
+from envtui.ui.jobs.messages import JobFinished, JobOutput, JobQueued, JobStarted
 
 
 class ScreenJobListener(JobListener):
-    """Hands the engine's batches to the screen's ``JobLog`` and posts job events to the screen.
+    """Posts the engine's events and output batches to the screen.
 
-    Everything runs on the app's event loop (the engine's tasks live there), so the log's
-    buffered ``extend`` is called directly: no message per batch, the log flushes on its timer.
+    The engine calls it from the worker thread that drives the jobs; ``post_message`` is safe
+    from any thread, and the messages arrive in the order they were posted. The engine batches
+    output already (at most every 50 ms or 500 lines), so a flood is a few messages a second.
     """
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: MessagePump) -> None:
         self.screen = screen
 
     def on_queued(self, job: Job) -> None:
@@ -31,13 +28,8 @@ class ScreenJobListener(JobListener):
         self.screen.post_message(JobStarted(job))
 
     def on_lines(self, job: Job, lines: list[Line]) -> None:
-        """Queue the batch into the log pane, grouped by stream."""
-        try:
-            log = self.screen.job_log  # type: ignore[attr-defined]
-        except Exception:
-            return
-        for stream, group in groupby(lines, key=lambda item: item[0]):
-            log.extend(stream, [line for _, line in group])
+        """Post :class:`JobOutput`."""
+        self.screen.post_message(JobOutput(job, lines))
 
     def on_finished(self, job: Job) -> None:
         """Post :class:`JobFinished`."""

@@ -1,4 +1,7 @@
-"""Messages the job engine's listener and the preview worker post to the screen."""
+"""Messages the job engine's listener and the preview worker post to the screen.
+
+The engine runs in a worker thread; these are how what it does reaches the screen.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from envtui.core.jobs.change import ChangeRequest
-from envtui.core.jobs.engine import Job
+from envtui.core.jobs.job import Job, Line
 from envtui.core.jobs.preview import Preview
 
 
@@ -23,6 +26,14 @@ class JobStarted(Message):
     """A job began running."""
 
     job: Job
+
+
+@dataclass
+class JobOutput(Message):
+    """A batch of a job's output lines, in order (at most the engine's ``max_batch``)."""
+
+    job: Job
+    lines: list[Line]
 
 
 @dataclass

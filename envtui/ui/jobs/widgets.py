@@ -10,7 +10,7 @@ from textual.reactive import Reactive, reactive
 from textual.timer import Timer
 from textual.widgets import Static
 
-from envtui.core.jobs.engine import is_error_line
+from envtui.core.jobs.uv_errors import is_error_line
 
 _FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _FOLLOW = re.compile(r"^(\s+(cause|hint|caused by)\b|hint:)", re.IGNORECASE)

@@ -14,21 +14,20 @@ own). A cancelled job stops the hook that is running.
 
 from __future__ import annotations
 
-import os
-import signal
+import shlex
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from envtui.core import process
-from envtui.core.config import Config, load_config
+from envtui.core.config import Config
+from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.jobs.steps import Step, StepContext, StepFailed
+from envtui.core.health.checks import run_checks
+from envtui.core.health.trust import trust_state
+from envtui.core.jobs.preview import preview
+from envtui.core.jobs.steps import Phase, Step, StepContext, StepFailed
+from envtui.core.process import TimedOut
 
-if TYPE_CHECKING:  # asyncio is imported when a hook runs: a job without hooks does without it
-    import asyncio
-
-#: Seconds between SIGTERM and SIGKILL when a hook is stopped.
-_GRACE = 3.0
+#: Set in ``StepContext.data`` when the before-step held the hooks back (uv cannot, or need not, change anything).
+_HELD = "hooks_held"
 
 
 @dataclass
@@ -36,8 +35,7 @@ class HookStep:
     """Run one phase's hook commands in order; a failing before-hook stops the job before uv runs."""
 
     config: Config
-    phase: str
-    """``"before"`` or ``"after"``."""
+    phase: Phase
     recheck: bool = False
     """After the commands, re-check health and write the result into the job log."""
 
@@ -50,22 +48,20 @@ class HookStep:
     def commands(self) -> tuple[tuple[str, ...], ...]:
         """The argument lists this step runs."""
         hooks = self.config.hooks
-        return hooks.before_change if self.phase == "before" else hooks.after_change
+        return hooks.before_change if self.phase == Phase.BEFORE else hooks.after_change
 
-    async def run(self, ctx: StepContext) -> None:
+    def run(self, ctx: StepContext) -> None:
         """Run the commands if the file is trusted and the job will change something; say so either way."""
         commands = self.commands
         if not commands or self.config.path is None:
             return
-        from envtui.core.health.trust import trust_state
-
         state = trust_state(self.config.path, self.config.digest)
         if not state.trusted:
             ctx.emit("envtui", f"{self.name} skipped: {state.reason}")
             ctx.data.setdefault("hooks_skipped", state.reason)
             return
-        if self.phase == "before":
-            if not await _would_change(ctx):
+        if self.phase == Phase.BEFORE:
+            if not _would_change(ctx):
                 ctx.data[_HELD] = True
                 ctx.emit("envtui", f"{self.name} not run: uv says nothing would change")
                 return
@@ -73,54 +69,30 @@ class HookStep:
             ctx.emit("envtui", f"{self.name} not run: the before-change hooks were not run either")
             return
         for argv in commands:
-            await self._run_one(ctx, argv)
+            self._run_one(ctx, argv)
         if self.recheck:
-            await recheck_health(ctx, self.config)
+            recheck_health(ctx, self.config)
 
-    async def _run_one(self, ctx: StepContext, argv: tuple[str, ...]) -> None:
-        import asyncio
-        import shlex
-
+    def _run_one(self, ctx: StepContext, argv: tuple[str, ...]) -> None:
         timeout = self.config.hooks.timeout
         ctx.emit("envtui", f"{self.phase}-change hook: $ {shlex.join(argv)}")
-        started: list[asyncio.subprocess.Process] = []
-
-        def on_start(proc: asyncio.subprocess.Process) -> None:
-            started.append(proc)
-            if ctx.track is not None:
-                ctx.track(proc)  # cancelling the job now reaches the hook
-
         try:
-            result = await asyncio.wait_for(
-                process.stream(list(argv), ctx.emit, on_start=on_start, cwd=str(self.config.directory)),
-                timeout,
-            )
-        except asyncio.TimeoutError:
-            await _stop(started)
+            result = ctx.run(argv, cwd=self.config.directory, timeout=timeout)
+        except TimedOut:
             raise StepFailed(f"{self.phase}-change hook {argv[0]} did not finish within {timeout:g} s") from None
-        except asyncio.CancelledError:
-            await _stop(started)
-            raise
         except EnvtuiError as exc:
             raise StepFailed(f"{self.phase}-change hook {argv[0]} could not start: {exc.cause or exc.message}") from exc
         if not result.ok:
             raise StepFailed(f"{self.phase}-change hook {argv[0]} exited with status {result.returncode}")
 
 
-#: Set in ``StepContext.data`` when the before-step held the hooks back (uv cannot, or need not, change anything).
-_HELD = "hooks_held"
-
-
-async def _would_change(ctx: StepContext) -> bool:
+def _would_change(ctx: StepContext) -> bool:
     """Ask uv what the job would do (``--dry-run``): False when nothing; StepFailed when uv cannot."""
-    request = getattr(ctx.job, "request", None)
-    if request is None:  # not a change job the engine built: assume it changes something
+    if ctx.job is None:  # a step run on its own: assume the change changes something
         return True
-    from envtui.core.jobs.engine import preview
-
     ctx.emit("envtui", "asking uv what would change before running the hooks")
     try:
-        planned = await preview(ctx.env, request, on_start=ctx.track)
+        planned = preview(ctx.env, ctx.job.request, ctx.uv, run=lambda argv: ctx.run(argv, echo=False))
     except EnvtuiError as exc:
         ctx.data[_HELD] = True
         ctx.emit("stderr", f"error: {exc.message}")  # into the job's error lines, as uv's own
@@ -130,34 +102,9 @@ async def _would_change(ctx: StepContext) -> bool:
     return not planned.empty
 
 
-async def _stop(started: list[asyncio.subprocess.Process]) -> None:
-    """Stop a hook's whole process group: SIGTERM, then SIGKILL after a grace period."""
-    import asyncio
-
-    if not started:
-        return
-    proc = started[0]
-    if proc.returncode is not None:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            return
-        try:
-            await asyncio.wait_for(proc.wait(), _GRACE)
-            return
-        except asyncio.TimeoutError:
-            continue
-
-
-async def recheck_health(ctx: StepContext, config: Config) -> None:
+def recheck_health(ctx: StepContext, config: Config) -> None:
     """Re-check health after the after-change hooks and write each problem into the job log."""
-    import asyncio
-
-    from envtui.core.health.checks import run_checks
-
-    report = await asyncio.to_thread(run_checks, ctx.env, config, settle=config.hooks.settle)
+    report = run_checks(ctx.env, config, settle=config.hooks.settle)
     ctx.data["health"] = report
     counts = report.counts()
     ctx.emit(
@@ -172,37 +119,29 @@ def hook_steps(config: Config) -> tuple[list[Step], list[Step]]:
     """The before- and after-steps for a configuration's hooks (empty lists when it has none).
 
     The after-step should run however the job ended, so a stopped service is started again.
+    A configuration that could not be read gives one before-step that refuses every change:
+    going on would silently drop the hooks that keep a service safe.
     """
-    before: list[Step] = [HookStep(config, "before")] if config.hooks.before_change else []
-    after: list[Step] = [HookStep(config, "after", recheck=True)] if config.hooks.after_change else []
+    if config.error is not None:
+        return [_Unreadable(config.error)], []
+    before: list[Step] = [HookStep(config, Phase.BEFORE)] if config.hooks.before_change else []
+    after: list[Step] = [HookStep(config, Phase.AFTER, recheck=True)] if config.hooks.after_change else []
     return before, after
 
 
-def hook_provider(env: object, config: object) -> tuple[list[Step], list[Step]]:
-    """The job engine's step provider for hooks: ``(env, config) -> (before, after)``.
-
-    ``config`` is a Config, a path to one, or None for the file found from the current directory.
-    A configuration that cannot be read stops every change job, and the job log says why.
-    """
-    if not isinstance(config, Config):
-        try:
-            config = load_config(config if isinstance(config, (str, os.PathLike)) else None)
-        except EnvtuiError as exc:
-            return [_Unreadable(exc)], []
+def hook_provider(env: Environment, config: Config) -> tuple[list[Step], list[Step]]:
+    """The job engine's step provider for hooks: ``(env, config) -> (before, after)``."""
     return hook_steps(config)
 
 
 @dataclass
 class _Unreadable:
-    """Stands in for the hooks of a configuration that could not be read: it stops the job.
-
-    Going on would silently drop the hooks that keep a service safe (stop it, start it again).
-    """
+    """Stands in for the hooks of a configuration that could not be read: it stops the job."""
 
     error: EnvtuiError
     name: str = "hooks"
 
-    async def run(self, ctx: StepContext) -> None:
+    def run(self, ctx: StepContext) -> None:
         """Refuse the change, saying why."""
         cause = f" ({self.error.cause})" if self.error.cause else ""
         raise StepFailed(f"the configuration cannot be read, so its hooks cannot run: {self.error.message}{cause}")
