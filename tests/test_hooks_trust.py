@@ -66,15 +66,18 @@ def project(tmp_path: Path) -> Path:
 def test_trust_records_the_exact_content(project: Path) -> None:
     file = project / "envtui.toml"
     file.write_text('imports = ["os"]\n')
-    assert trust.trust_state(file).status == trust.UNTRUSTED
-    trust.trust(file)
-    assert trust.trust_state(file).trusted
+    first = load_config(file)
+    assert trust.trust_state(first).status == trust.UNTRUSTED
+    trust.trust(first)
+    assert trust.trust_state(first).trusted
     file.write_text('imports = ["os", "sys"]\n')
-    state = trust.trust_state(file)
+    assert trust.trust_state(first).trusted  # what was read and trusted stays trusted ...
+    state = trust.trust_state(load_config(file))  # ... the edited file is not
     assert state.status == trust.CHANGED and "changed since it was trusted" in state.reason
-    trust.trust(file)
-    assert trust.trust_state(file).trusted
-    assert trust.revoke(file) and trust.trust_state(file).status == trust.UNTRUSTED
+    trust.trust(load_config(file))
+    assert trust.trust_state(load_config(file)).trusted
+    assert not trust.trust_state(first).trusted  # the old content is no longer the trusted one
+    assert trust.revoke(file) and trust.trust_state(load_config(file)).status == trust.UNTRUSTED
     assert not trust.revoke(file)
 
 
@@ -117,7 +120,7 @@ def test_hooks_run_in_the_config_directory_in_order(project: Path, env_path: Pat
         f'  ["{sys.executable}", "-c", "import os; print(os.getcwd())"],\n'
         '  ["echo", "second"],\n]\n'
     )
-    trust.trust(file)
+    trust.trust(load_config(file))
     [step], after = hook_steps(load_config(file))
     assert after == []
     log = Log()
@@ -128,7 +131,7 @@ def test_hooks_run_in_the_config_directory_in_order(project: Path, env_path: Pat
 
 def test_a_failing_before_hook_stops_the_job(project: Path, env_path: Path) -> None:
     file = write_config(project, ["false"], ["true"])
-    trust.trust(file)
+    trust.trust(load_config(file))
     [step], _ = hook_steps(load_config(file))
     with pytest.raises(StepFailed, match="before-change hook false exited with status 1"):
         step.run(context(env_path, "before", Log()))
@@ -136,7 +139,7 @@ def test_a_failing_before_hook_stops_the_job(project: Path, env_path: Path) -> N
 
 def test_a_hook_that_cannot_start_fails_cleanly(project: Path, env_path: Path) -> None:
     file = write_config(project, ["/no/such/program"], ["true"])
-    trust.trust(file)
+    trust.trust(load_config(file))
     [step], _ = hook_steps(load_config(file))
     with pytest.raises(StepFailed, match="could not start"):
         step.run(context(env_path, "before", Log()))
@@ -145,7 +148,7 @@ def test_a_hook_that_cannot_start_fails_cleanly(project: Path, env_path: Path) -
 def test_a_hanging_hook_is_stopped_at_its_timeout(project: Path, env_path: Path) -> None:
     file = project / "envtui.toml"
     file.write_text('[hooks]\ntimeout = 1\nbefore-change = ["sleep", "60"]\n')
-    trust.trust(file)
+    trust.trust(load_config(file))
     [step], _ = hook_steps(load_config(file))
     started = time.monotonic()
     with pytest.raises(StepFailed, match="did not finish within 1 s"):
@@ -161,7 +164,7 @@ def test_after_hooks_recheck_health_into_the_log(project: Path, env_path: Path) 
             ["echo", "backend started"],
             extra=f'imports = ["boom"]\n[[services]]\nname = "backend"\nurl = "{base}/ok"\n',
         )
-        trust.trust(file)
+        trust.trust(load_config(file))
         _, [step] = hook_steps(load_config(file))
         log = Log()
         ctx = context(env_path, "after", log)

@@ -113,7 +113,7 @@ def run_trust(args: argparse.Namespace) -> int:
         else:
             print(f"{'no longer trusted' if had else 'was not trusted'}: {config.path}")
         return 0
-    state = trust(config.path, config.digest)
+    state = trust(config)
     hooks = config.hooks
     commands = [("before-change", c) for c in hooks.before_change] + [("after-change", c) for c in hooks.after_change]
     if args.json:

@@ -2,8 +2,13 @@
 
 Found by walking up from the current directory: in each directory ``envtui.toml`` wins over a
 ``pyproject.toml`` that has a ``[tool.envtui]`` table, and the nearest directory wins. ``--config
-PATH`` names a file (or a directory holding one) explicitly. Every key is checked: an unknown key,
-a wrong type or malformed TOML is a UsageError naming the file, the line when known, and the key.
+PATH`` names a file (or a directory holding one) explicitly. It is read once per run, into a
+:class:`Config` (frozen) that every part of envtui is handed.
+
+The dataclasses below are the schema: each field read from the file names its key and the
+kind of value it takes (``_key``), and one validator (``_Checker.read``) checks a table against
+its dataclass. Every key is checked, and every problem reported at once: an unknown key, a
+wrong type or malformed TOML is a UsageError naming the file, the line when known, and the key.
 
 Paths in the file (``venv``, ``requirements``) are relative to the file's directory, and hooks run
 there too.
@@ -16,8 +21,11 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from enum import Enum
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from packaging.utils import canonicalize_name
@@ -45,18 +53,52 @@ DEFAULT_HOOK_SETTLE = 10.0
 
 _MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _TOML_LINE = re.compile(r"at line (\d+)")
-_TOP_KEYS = ("venv", "requirements", "imports", "import-timeout", "service-interval", "services", "hooks", "categories")
-_SERVICE_KEYS = ("name", "url", "timeout")
-_HOOK_KEYS = ("before-change", "after-change", "timeout", "settle")
+
+
+class _Kind(Enum):
+    """The kinds of value a key takes; each has one reader in ``_Checker``."""
+
+    TEXT = "text"
+    PATH = "path"
+    PATHS = "paths"
+    MODULES = "modules"
+    SECONDS = "seconds"
+    SECONDS_OR_ZERO = "seconds_or_zero"
+    COMMANDS = "commands"
+    HTTP_URL = "http_url"
+    TABLE = "table"
+    SERVICES = "services"
+    CATEGORIES = "categories"
+
+
+@dataclass(frozen=True)
+class _Key:
+    """How a field is written in the file."""
+
+    name: str
+    """The key in the file."""
+    kind: _Kind
+    required: bool = False
+    table: type | None = None
+    """For a ``TABLE``: the dataclass of the table."""
+
+
+_KEY = "envtui.config.key"
+
+
+def _key(name: str, kind: _Kind, *, required: bool = False, table: type | None = None) -> dict[str, _Key]:
+    """Field metadata: the field is read from key ``name`` of the file, as a ``kind``."""
+    return {_KEY: _Key(name, kind, required, table)}
 
 
 @dataclass(frozen=True)
 class Service:
     """An HTTP(S) endpoint whose answer says whether the app on this environment is up."""
 
-    name: str
-    url: str
-    timeout: float = DEFAULT_SERVICE_TIMEOUT
+    name: str = field(metadata=_key("name", _Kind.TEXT))
+    """How the checks name it (default: its URL)."""
+    url: str = field(metadata=_key("url", _Kind.HTTP_URL, required=True))
+    timeout: float = field(default=DEFAULT_SERVICE_TIMEOUT, metadata=_key("timeout", _Kind.SECONDS))
     """Seconds to wait for the whole answer; a slower service is a failed check."""
 
 
@@ -64,13 +106,13 @@ class Service:
 class Hooks:
     """Maintenance commands run around every change job (only once the file is trusted)."""
 
-    before_change: tuple[tuple[str, ...], ...] = ()
+    before_change: tuple[tuple[str, ...], ...] = field(default=(), metadata=_key("before-change", _Kind.COMMANDS))
     """Argument lists run in order before uv changes anything (e.g. stop the service)."""
-    after_change: tuple[tuple[str, ...], ...] = ()
+    after_change: tuple[tuple[str, ...], ...] = field(default=(), metadata=_key("after-change", _Kind.COMMANDS))
     """Argument lists run in order after the change, however it ended (e.g. start the service)."""
-    timeout: float = DEFAULT_HOOK_TIMEOUT
+    timeout: float = field(default=DEFAULT_HOOK_TIMEOUT, metadata=_key("timeout", _Kind.SECONDS))
     """Seconds one hook command may run before it is stopped and counted as failed."""
-    settle: float = DEFAULT_HOOK_SETTLE
+    settle: float = field(default=DEFAULT_HOOK_SETTLE, metadata=_key("settle", _Kind.SECONDS_OR_ZERO))
     """Seconds services get to come back after the after-change hooks before health reports them."""
 
     def __bool__(self) -> bool:
@@ -86,16 +128,20 @@ class Config:
     table: str = ""
     """Where in the file the keys live: ``""`` for envtui.toml, ``"tool.envtui"`` for pyproject.toml."""
     digest: str = ""
-    """SHA-256 of the bytes that were read: hooks run only if exactly these bytes were trusted."""
-    venv: Path | None = None
-    requirements: tuple[Path, ...] = ()
-    imports: tuple[str, ...] = ()
-    import_timeout: float = DEFAULT_IMPORT_TIMEOUT
-    services: tuple[Service, ...] = ()
-    service_interval: float = DEFAULT_SERVICE_INTERVAL
+    """SHA-256 of the bytes that were parsed: hooks run only if exactly these bytes were trusted."""
+    venv: Path | None = field(default=None, metadata=_key("venv", _Kind.PATH))
+    requirements: tuple[Path, ...] = field(default=(), metadata=_key("requirements", _Kind.PATHS))
+    imports: tuple[str, ...] = field(default=(), metadata=_key("imports", _Kind.MODULES))
+    import_timeout: float = field(default=DEFAULT_IMPORT_TIMEOUT, metadata=_key("import-timeout", _Kind.SECONDS))
+    service_interval: float = field(
+        default=DEFAULT_SERVICE_INTERVAL, metadata=_key("service-interval", _Kind.SECONDS_OR_ZERO)
+    )
     """Seconds between service checks in the TUI; 0 turns the timer off."""
-    hooks: Hooks = field(default_factory=Hooks)
-    categories: Mapping[str, str] = field(default_factory=dict)
+    services: tuple[Service, ...] = field(default=(), metadata=_key("services", _Kind.SERVICES))
+    hooks: Hooks = field(default_factory=Hooks, metadata=_key("hooks", _Kind.TABLE, table=Hooks))
+    categories: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), metadata=_key("categories", _Kind.CATEGORIES)
+    )
     """Canonical package name -> category, overriding the built-in categories."""
     error: UsageError | None = field(default=None, compare=False)
     """Why the file found could not be read, when it could not: its defaults stand in, and change
@@ -214,16 +260,30 @@ def read_config(path: str | os.PathLike[str]) -> Config:
         checker.raise_if_any()
     import hashlib
 
-    config = checker.build(data, hashlib.sha256(raw).hexdigest())
+    values = checker.read(Config, data)
     checker.raise_if_any()
-    return config
+    # The digest of the very bytes parsed above: trust is decided on what was read, never on a second read.
+    return Config(path=file, table=table, digest=hashlib.sha256(raw).hexdigest(), **values)
+
+
+@cache
+def _schema(cls: type) -> tuple[tuple[tuple[str, _Key], ...], tuple[str, ...]]:
+    """A dataclass's fields read from the file, with their keys, and the keys allowed in its table."""
+    keys = tuple((f.name, f.metadata[_KEY]) for f in fields(cls) if _KEY in f.metadata)
+    return keys, tuple(key.name for _, key in keys)
+
+
+_BAD: Any = object()
+"""What a reader returns for a value it reported as a problem (the field keeps its default)."""
 
 
 class _Checker:
-    """Collects every problem in one file, so the user fixes them in one pass."""
+    """The validator: reads a table into the fields of its dataclass, collecting every problem in
+    the file so the user fixes them in one pass."""
 
     def __init__(self, file: Path, text: str, table: str) -> None:
         self.file = file
+        self.base = file.parent
         self.lines = text.splitlines()
         self.table = table
         self.problems: list[tuple[int | None, str]] = []
@@ -246,10 +306,12 @@ class _Checker:
         return found[0] if len(found) == 1 else None
 
     def problem(self, key: str, message: str, *, line_key: str | None = None) -> None:
+        """Note one problem with ``key``; ``line_key`` finds its line."""
         line = self.line_of(line_key) if line_key else None
         self.problems.append((line, f"{key}: {message}" if key else message))
 
     def raise_if_any(self) -> None:
+        """A UsageError naming the first problem (by line) and the rest as its cause."""
         if not self.problems:
             return
         ordered = sorted(self.problems, key=lambda p: p[0] if p[0] is not None else 1 << 30)
@@ -260,30 +322,68 @@ class _Checker:
             cause = "also " + "; ".join(shown) + (f"; and {len(rest) - 5} more" if len(rest) > 5 else "")
         raise UsageError(f"{self.file}:{line}: {text}" if line else f"{self.file}: {text}", cause=cause)
 
-    def unknown(self, data: dict, allowed: tuple[str, ...], *path: str | int) -> None:
+    # ---- the one validator: a table against its dataclass
+
+    def read(self, cls: type, data: dict[str, Any], *path: str | int) -> dict[str, Any]:
+        """The values for ``cls``'s fields found in ``data`` (a field left out, or bad, keeps its default)."""
+        keys, allowed = _schema(cls)
         for name in data:
             if name not in allowed:
                 self.problem(
                     self.key(*path, name), f"unknown key (expected one of: {', '.join(allowed)})", line_key=name
                 )
+        values: dict[str, Any] = {}
+        for attribute, key in keys:
+            value = data.get(key.name)
+            if value is None:
+                if key.required:
+                    self.problem(self.key(*path, key.name), "is required")
+                continue
+            value = getattr(self, f"_{key.kind.value}")(value, key, *path)
+            if value is not _BAD:
+                values[attribute] = value
+        return values
 
-    # ---- typed getters: a wrong type is recorded and the default returned
+    # ---- one reader per kind of value: a wrong one is reported and _BAD returned
 
-    def string(self, data: dict, name: str, *path: str | int, required: bool = False) -> str | None:
-        value = data.get(name)
-        if value is None:
-            if required:
-                self.problem(self.key(*path, name), "is required")
-            return None
+    def _text(self, value: Any, key: _Key, *path: str | int) -> Any:
         if not isinstance(value, str) or not value.strip():
-            self.problem(self.key(*path, name), f"must be a non-empty string, not {_describe(value)}", line_key=name)
-            return None
+            self.problem(
+                self.key(*path, key.name), f"must be a non-empty string, not {_describe(value)}", line_key=key.name
+            )
+            return _BAD
         return value
 
-    def number(self, data: dict, name: str, default: float, *path: str | int, zero_ok: bool = False) -> float:
-        value = data.get(name)
-        if value is None:
-            return default
+    def _path(self, value: Any, key: _Key, *path: str | int) -> Any:
+        text = self._text(value, key, *path)
+        return _BAD if text is _BAD else self.base / Path(text).expanduser()
+
+    def _strings(self, value: Any, key: _Key, *path: str | int) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem(
+                self.key(*path, key.name),
+                f"must be a list of non-empty strings, not {_describe(value)}",
+                line_key=key.name,
+            )
+            return _BAD
+        return value
+
+    def _paths(self, value: Any, key: _Key, *path: str | int) -> Any:
+        texts = self._strings(value, key, *path)
+        return _BAD if texts is _BAD else tuple(self.base / Path(text).expanduser() for text in texts)
+
+    def _modules(self, value: Any, key: _Key, *path: str | int) -> Any:
+        names = self._strings(value, key, *path)
+        if names is _BAD:
+            return _BAD
+        for name in names:
+            if not _MODULE.fullmatch(name.strip()):
+                self.problem(self.key(*path, key.name), f"not a module name: {name!r}", line_key=key.name)
+        return tuple(dict.fromkeys(name.strip() for name in names))
+
+    def _seconds(self, value: Any, key: _Key, *path: str | int, zero_ok: bool = False) -> Any:
         if (
             isinstance(value, bool)
             or not isinstance(value, (int, float))
@@ -294,28 +394,15 @@ class _Checker:
             wanted = "a number of seconds, 0 or more" if zero_ok else "a number of seconds above 0"
             # A number out of range is named as written (-1, inf); anything else by its type.
             given = repr(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else _describe(value)
-            self.problem(self.key(*path, name), f"must be {wanted}, not {given}", line_key=name)
-            return default
+            self.problem(self.key(*path, key.name), f"must be {wanted}, not {given}", line_key=key.name)
+            return _BAD
         return float(value)
 
-    def strings(self, data: dict, name: str, *path: str | int, allow_single: bool = False) -> list[str]:
-        value = data.get(name)
-        if value is None:
-            return []
-        if allow_single and isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.problem(
-                self.key(*path, name), f"must be a list of non-empty strings, not {_describe(value)}", line_key=name
-            )
-            return []
-        return list(value)
+    def _seconds_or_zero(self, value: Any, key: _Key, *path: str | int) -> Any:
+        return self._seconds(value, key, *path, zero_ok=True)
 
-    def commands(self, data: dict, name: str, *path: str | int) -> tuple[tuple[str, ...], ...]:
+    def _commands(self, value: Any, key: _Key, *path: str | int) -> Any:
         """One argument list (``["a", "b"]``) or several (``[["a"], ["b", "c"]]``)."""
-        value = data.get(name)
-        if value is None:
-            return ()
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             value = [value]
         if (
@@ -327,104 +414,77 @@ class _Checker:
             )
         ):
             self.problem(
-                self.key(*path, name),
+                self.key(*path, key.name),
                 'must be an argument list like ["supervisorctl", "stop", "backend"] '
                 f"or a list of them, not {_describe(value)}",
-                line_key=name,
+                line_key=key.name,
             )
-            return ()
+            return _BAD
         return tuple(tuple(cmd) for cmd in value)
 
-    # ---- the whole file
+    def _http_url(self, value: Any, key: _Key, *path: str | int) -> Any:
+        url = self._text(value, key, *path)
+        if url is not _BAD and not re.match(r"https?://[^/\s]+", url):
+            self.problem(
+                self.key(*path, key.name), f"must be an http:// or https:// URL, not {url!r}", line_key=key.name
+            )
+            return _BAD
+        return url
 
-    def build(self, data: dict, digest: str) -> Config:
-        self.unknown(data, _TOP_KEYS)
-        base = self.file.parent
-        venv = self.string(data, "venv")
-        requirements = self.strings(data, "requirements", allow_single=True)
-        imports = self.strings(data, "imports", allow_single=True)
-        for name in imports:
-            if not _MODULE.fullmatch(name.strip()):
-                self.problem(self.key("imports"), f"not a module name: {name!r}", line_key="imports")
-        return Config(
-            path=self.file,
-            table=self.table,
-            digest=digest,
-            venv=(base / Path(venv).expanduser()) if venv else None,
-            requirements=tuple(base / Path(r).expanduser() for r in requirements),
-            imports=tuple(dict.fromkeys(name.strip() for name in imports)),
-            import_timeout=self.number(data, "import-timeout", DEFAULT_IMPORT_TIMEOUT),
-            services=self.services(data.get("services")),
-            service_interval=self.number(data, "service-interval", DEFAULT_SERVICE_INTERVAL, zero_ok=True),
-            hooks=self.hooks(data.get("hooks")),
-            categories=self.categories(data.get("categories")),
-        )
+    def _table(self, value: Any, key: _Key, *path: str | int) -> Any:
+        assert key.table is not None
+        if not isinstance(value, dict):
+            self.problem(
+                self.key(*path, key.name),
+                f"must be a table ([{key.name}]), not {_describe(value)}",
+                line_key=key.name,
+            )
+            return _BAD
+        return key.table(**self.read(key.table, value, *path, key.name))
 
-    def services(self, value: Any) -> tuple[Service, ...]:
-        if value is None:
-            return ()
+    def _services(self, value: Any, key: _Key, *path: str | int) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.problem(
-                self.key("services"), "must be an array of tables ([[services]] sections)", line_key="services"
+                self.key(*path, key.name), "must be an array of tables ([[services]] sections)", line_key=key.name
             )
-            return ()
+            return _BAD
         found: list[Service] = []
         names: set[str] = set()
         for index, entry in enumerate(value):
-            self.unknown(entry, _SERVICE_KEYS, "services", index)
-            url = self.string(entry, "url", "services", index, required=True)
-            name = self.string(entry, "name", "services", index) or (url or f"service {index + 1}")
-            timeout = self.number(entry, "timeout", DEFAULT_SERVICE_TIMEOUT, "services", index)
-            if url is not None and not re.match(r"https?://[^/\s]+", url):
-                self.problem(
-                    self.key("services", index, "url"),
-                    f"must be an http:// or https:// URL, not {url!r}",
-                    line_key="url",
-                )
-                url = None
+            values = self.read(Service, entry, *path, key.name, index)
+            url = values.get("url")
+            name = values.setdefault("name", url or f"service {index + 1}")
             if name in names:
-                self.problem(self.key("services", index, "name"), f"another service is already named {name!r}")
+                self.problem(self.key(*path, key.name, index, "name"), f"another service is already named {name!r}")
             names.add(name)
             if url is not None:
-                found.append(Service(name=name, url=url, timeout=timeout))
+                found.append(Service(**values))
         return tuple(found)
 
-    def hooks(self, value: Any) -> Hooks:
-        if value is None:
-            return Hooks()
-        if not isinstance(value, dict):
-            self.problem(self.key("hooks"), f"must be a table ([hooks]), not {_describe(value)}", line_key="hooks")
-            return Hooks()
-        self.unknown(value, _HOOK_KEYS, "hooks")
-        return Hooks(
-            before_change=self.commands(value, "before-change", "hooks"),
-            after_change=self.commands(value, "after-change", "hooks"),
-            timeout=self.number(value, "timeout", DEFAULT_HOOK_TIMEOUT, "hooks"),
-            settle=self.number(value, "settle", DEFAULT_HOOK_SETTLE, "hooks", zero_ok=True),
-        )
-
-    def categories(self, value: Any) -> dict[str, str]:
-        if value is None:
-            return {}
+    def _categories(self, value: Any, key: _Key, *path: str | int) -> Any:
         if not isinstance(value, dict):
             self.problem(
-                self.key("categories"), f"must be a table ([categories]), not {_describe(value)}", line_key="categories"
+                self.key(*path, key.name),
+                f"must be a table ([{key.name}]), not {_describe(value)}",
+                line_key=key.name,
             )
-            return {}
+            return _BAD
         result: dict[str, str] = {}
         for name, category in value.items():
             if not isinstance(category, str) or not category.strip():
                 self.problem(
-                    self.key("categories", name), f"must be a category name, not {_describe(category)}", line_key=name
+                    self.key(*path, key.name, name),
+                    f"must be a category name, not {_describe(category)}",
+                    line_key=name,
                 )
                 continue
             result[canonicalize_name(name)] = category.strip()
-        return result
+        return MappingProxyType(result)
 
 
 def _describe(value: Any) -> str:
     """A short description of a TOML value's type, for messages."""
-    kinds = {
+    kinds: dict[type, str] = {
         bool: "a boolean",
         int: "an integer",
         float: "a number",
@@ -434,7 +494,7 @@ def _describe(value: Any) -> str:
     }
     for kind, text in kinds.items():
         if isinstance(value, kind):
-            if kind is str:
+            if isinstance(value, str):
                 return "an empty string" if not value.strip() else f"the string {value!r}"
             return text
     return type(value).__name__

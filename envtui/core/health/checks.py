@@ -607,7 +607,7 @@ def check_hooks(config: Config) -> list[Finding]:
         return []
     from envtui.core.health.trust import trust_state
 
-    state = trust_state(config.path, config.digest)
+    state = trust_state(config)
     commands = [
         *(("before", c) for c in config.hooks.before_change),
         *(("after", c) for c in config.hooks.after_change),

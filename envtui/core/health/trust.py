@@ -3,6 +3,10 @@
 A project's ``envtui.toml`` (or ``pyproject.toml``) can name any command, so its hooks run only
 after ``envtui trust``. The record is the file's absolute path and the SHA-256 of its bytes, kept
 in the user's state dir; any edit changes the hash, and the file must be trusted again.
+
+Trust is always decided on a :class:`~envtui.core.config.Config`: the digest of the very bytes
+that were parsed, never of the file read a second time, so a file edited after it was read
+cannot slip in commands that were never trusted.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from envtui.core.config import Config
 from envtui.core.errors import EnvtuiError
 from envtui.core.locations import trust_file
 
@@ -47,16 +52,6 @@ class TrustState:
         return ""
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, in hex."""
-    import hashlib
-
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError as exc:
-        raise EnvtuiError(f"cannot read {path}", cause=exc.strerror) from exc
-
-
 def _load() -> dict[str, dict]:
     try:
         data = json.loads(trust_file().read_text(encoding="utf-8"))
@@ -81,27 +76,24 @@ def _save(files: dict[str, dict]) -> None:
         raise EnvtuiError(f"cannot record trust in {target}", cause=exc.strerror) from exc
 
 
-def trust_state(path: str | os.PathLike[str], digest: str | None = None) -> TrustState:
-    """Whether ``path`` is trusted with the content whose hash is ``digest`` (default: its bytes now).
+def _parsed(config: Config) -> tuple[Path, str]:
+    if config.path is None or not config.digest:
+        raise ValueError("only a configuration read from a file can be trusted")
+    return config.path.resolve(), config.digest
 
-    Pass the digest of the bytes that were actually parsed, so a file edited after it was read
-    cannot slip in commands that were never trusted.
-    """
-    file = Path(path).resolve()
-    digest = digest or file_digest(file)
+
+def trust_state(config: Config) -> TrustState:
+    """Whether the configuration's file is trusted with exactly the content that was parsed."""
+    file, digest = _parsed(config)
     record = _load().get(str(file))
     if not isinstance(record, dict):
         return TrustState(file, UNTRUSTED, digest)
     return TrustState(file, TRUSTED if record.get("sha256") == digest else CHANGED, digest)
 
 
-def trust(path: str | os.PathLike[str], digest: str | None = None) -> TrustState:
-    """Record the file's content as trusted: the bytes whose hash is ``digest`` (default: its bytes now).
-
-    Pass the digest of the bytes that were shown to the user, so an edit in between is not trusted.
-    """
-    file = Path(path).resolve()
-    digest = digest or file_digest(file)
+def trust(config: Config) -> TrustState:
+    """Record the configuration's file as trusted with exactly the content that was parsed."""
+    file, digest = _parsed(config)
     files = _load()
     files[str(file)] = {"sha256": digest, "trusted_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     _save(files)

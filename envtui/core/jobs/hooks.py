@@ -55,7 +55,7 @@ class HookStep:
         commands = self.commands
         if not commands or self.config.path is None:
             return
-        state = trust_state(self.config.path, self.config.digest)
+        state = trust_state(self.config)
         if not state.trusted:
             ctx.emit("envtui", f"{self.name} skipped: {state.reason}")
             ctx.data.setdefault("hooks_skipped", state.reason)
