@@ -21,10 +21,10 @@ from packaging.utils import canonicalize_name
 from envtui.core import process
 from envtui.core.env.categories import categorize
 from envtui.core.env.environment import Environment
+from envtui.core.env.names import LEADING_NAME, leading_name
 from envtui.core.errors import EnvtuiError
 from envtui.core.uv import Uv
 
-_REQ_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 _CHECK_LINE = re.compile(
     r"The package `(?P<pkg>[^`]+)` requires `(?P<req>[^`]+)`, but (?:it's not installed|`(?P<have>[^`]+)` is installed)"
 )
@@ -120,8 +120,7 @@ class DependencyIssue:
     @property
     def required(self) -> str:
         """The name of the package that is missing or at the wrong version."""
-        match = _REQ_NAME.match(self.requirement)
-        return match.group(1) if match else self.requirement
+        return leading_name(self.requirement) or self.requirement
 
     def __str__(self) -> str:
         if self.installed is None:
@@ -292,7 +291,7 @@ def link_dependencies(packages: Mapping[str, Package], markers: Mapping[str, str
 
     def follow(package: Package, requirement: str, extra: str) -> None:
         spec, _, marker = requirement.partition(";")
-        match = _REQ_NAME.match(spec)
+        match = LEADING_NAME.match(spec)
         if match is None:
             if not extra:
                 package.problems.append(f"unparseable requirement in metadata: {requirement}")

@@ -11,7 +11,6 @@ editable, through an explicit option, and is checked by :func:`validate_editable
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,9 +18,9 @@ from urllib.parse import unquote, urlsplit
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from envtui.core.env.names import is_name
 from envtui.core.errors import UsageError
 
-_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 _URL_SCHEMES = frozenset(
     {"http", "https", "file", "git+https", "git+ssh", "git+http", "git+file", "hg+https", "svn+https", "bzr+https"}
 )
@@ -76,7 +75,7 @@ def validate_name(text: str) -> str:
     stripped = text.strip()
     if stripped.startswith("-"):
         raise UsageError(f"not a valid package name: {text!r}", cause="it starts with '-'")
-    if not _NAME.fullmatch(stripped):
+    if not is_name(stripped):
         cause = (
             "give a bare name, without a version or extras"
             if _looks_like_spec(stripped)

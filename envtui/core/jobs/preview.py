@@ -29,13 +29,14 @@ from packaging.utils import canonicalize_name
 
 from envtui.core import process
 from envtui.core.env.environment import Environment
+from envtui.core.env.names import NAME_PATTERN
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs.change import ChangeRequest, build_argv
 from envtui.core.jobs.uv_errors import error_block, without_label
 from envtui.core.uv import Uv
 
 _LINE = re.compile(
-    r"^\s*(?P<op>[+\-~])\s+(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
+    rf"^\s*(?P<op>[+\-~])\s+(?P<name>{NAME_PATTERN})"
     r"(?:==(?P<version>[^\s(]+)(?:\s+\(from (?P<source>.+)\))?|\s+@\s+(?P<url>\S+))\s*$"
 )
 #: uv's counts before the lines: ``Would install 2 packages``, ``Uninstalled 1 package``.

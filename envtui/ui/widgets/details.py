@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion
 from rich.table import Table
 from rich.text import Text
@@ -15,7 +14,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from envtui.core.env.packages import _REQ_NAME, Package
+from envtui.core.env.names import requirement_key
+from envtui.core.env.packages import Package
 from envtui.ui.widgets.sidebar import display_path
 
 
@@ -126,8 +126,7 @@ class DetailsPane(VerticalScroll):
             if i:
                 text.append("\n")
             spec, _, marker = requirement.partition(";")
-            match = _REQ_NAME.match(spec)
-            key = canonicalize_name(match.group(1)) if match else ""
+            key = requirement_key(spec) or ""
             installed = packages.get(key)
             text.append(spec.strip())
             if marker.strip() and key not in package.dependencies:
