@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
@@ -206,7 +207,7 @@ def run_envs(args: argparse.Namespace) -> int:
 
     if args.depth < 0:
         raise UsageError("--depth must be 0 or more")
-    found = []
+    found: list[dict[str, Any]] = []
     for root in discover_environments(args.dir, max_depth=args.depth):
         try:
             cfg = read_pyvenv_cfg(root / "pyvenv.cfg")

@@ -385,18 +385,18 @@ def list_packages(
             _read_direct_url(package)
     else:
         for entry in listed:
-            key = canonicalize_name(entry.get("name", ""))
-            package = scanned.pop(key, None)
-            if package is None:
-                package = Package(name=entry.get("name", key), version=entry.get("version", "?"))
-                package.problems.append("no .dist-info metadata found in site-packages")
-            elif package.version != entry.get("version", package.version):
-                package.problems.append(f"uv lists version {entry.get('version')}, metadata says {package.version}")
+            name: str = canonicalize_name(entry.get("name", ""))
+            read = scanned.pop(name, None)
+            if read is None:
+                read = Package(name=entry.get("name", name), version=entry.get("version", "?"))
+                read.problems.append("no .dist-info metadata found in site-packages")
+            elif read.version != entry.get("version", read.version):
+                read.problems.append(f"uv lists version {entry.get('version')}, metadata says {read.version}")
             location = entry.get("editable_project_location")
             if location:
-                package.editable = True
-                package.editable_location = location
-            packages[key] = package
+                read.editable = True
+                read.editable_location = location
+            packages[name] = read
         for key, package in scanned.items():  # metadata dirs uv would not list
             package.problems.append("uv does not list it: its metadata may be incomplete")
             packages[key] = package

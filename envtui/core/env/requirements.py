@@ -262,7 +262,7 @@ def compare(
         requirement = entry.requirement
         if requirement is None:
             continue
-        key = canonicalize_name(requirement.name)
+        key: str = canonicalize_name(requirement.name)
         if requirement.marker is not None and not requirement.marker.evaluate(env):
             named.add(key)
             continue

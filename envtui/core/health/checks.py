@@ -167,7 +167,7 @@ def _import_owner(module: str, inventory: Inventory | None) -> str | None:
         return None
     root = module.split(".")[0]
     for candidate in (root, root.replace("_", "-")):
-        key = canonicalize_name(candidate)
+        key: str = canonicalize_name(candidate)
         if key in inventory.packages:
             return key
     for key, package in inventory.packages.items():

@@ -94,7 +94,7 @@ def _judge(service: Service, got: dict[str, Any]) -> Finding:
     if "json" in got["type"].lower() or text[:1] in ("{", "["):
         try:
             payload = json.loads(text)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             bad_json = f"the answer is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
     version = payload.get("version") if isinstance(payload, dict) else None
     if isinstance(version, (str, int, float)) and not isinstance(version, bool):
