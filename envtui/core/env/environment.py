@@ -115,12 +115,6 @@ class Environment:
             )
 
     @property
-    def base_python(self) -> Path | None:
-        """The directory of the interpreter a venv was made from (``home`` in pyvenv.cfg)."""
-        home = self.pyvenv.get("home")
-        return Path(home) if home else None
-
-    @property
     def label(self) -> str:
         """A short description for headers and listings."""
         kind = f"venv ({self.creator})" if self.is_venv else "system interpreter, read-only"

@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from envtui.core.env.environment import Environment
 from envtui.core.env.specs import validate_editable, validate_file, validate_names, validate_specs
@@ -19,14 +20,14 @@ from envtui.core.errors import UsageError
 from envtui.core.uv import Uv
 
 #: The kinds of change job.
-KINDS = ("install", "upgrade", "uninstall", "sync")
+ChangeKind = Literal["install", "upgrade", "uninstall", "sync"]
 
 
 @dataclass(frozen=True)
 class ChangeRequest:
     """One validated change: what to install, upgrade, uninstall or sync to."""
 
-    kind: str
+    kind: ChangeKind
     specs: tuple[str, ...] = ()
     """Requirement specs (install) or bare names (upgrade, uninstall)."""
     requirements: tuple[Path, ...] = ()

@@ -16,7 +16,7 @@ from typing import Any
 
 from envtui.core.env.environment import Environment
 from envtui.core.jobs import history
-from envtui.core.jobs.change import ChangeRequest
+from envtui.core.jobs.change import ChangeKind, ChangeRequest
 from envtui.core.jobs.preview import Preview, parse_changes
 
 
@@ -98,7 +98,7 @@ class Job:
     """How many times a cancel was asked for (the driver acts on each once)."""
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> ChangeKind:
         """``install``, ``upgrade``, ``uninstall`` or ``sync``."""
         return self.request.kind
 
