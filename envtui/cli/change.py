@@ -1,8 +1,9 @@
 """Commands that change an environment: ``install``, ``upgrade``, ``uninstall``, ``sync``.
 
 For scripts: they apply without asking, stream uv's output as it arrives, and exit 0 (done),
-1 (uv failed; the environment is as it was), 2 (bad input; nothing ran) or 130 (cancelled
-with ctrl+c). ``--dry-run`` prints only the preview uv computes. ``--json`` prints one JSON
+1 (uv failed; the environment is as it was), 2 (bad input; nothing ran), 130 (cancelled
+with ctrl+c), or 143 / 129 when envtui itself got SIGTERM / SIGHUP (uv is stopped at once and
+the job is recorded ``interrupted``). ``--dry-run`` prints only the preview uv computes. ``--json`` prints one JSON
 document on stdout (uv's output then goes to stderr).
 """
 
@@ -257,6 +258,9 @@ def _run_job(args: argparse.Namespace, env: Environment, config: Config, request
     if job.status == Status.CANCELLED:
         print("error: cancelled", file=sys.stderr)
         return 130
+    if job.status == Status.INTERRUPTED and job.stopped_by is not None:
+        print(f"error: {job.message}", file=sys.stderr)
+        return 128 + job.stopped_by
     uv_said_it = job.failure is Failure.UV and any(line.startswith("error:") for line in job.error_lines)
     if not args.json and not uv_said_it:  # uv's own error lines were printed as they came
         print(f"error: {job.message or 'uv failed'}", file=sys.stderr)

@@ -19,6 +19,7 @@ import os
 import selectors
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -86,7 +87,10 @@ def spawn(
     """Start a child in its own session, stdin from /dev/null, stdout and stderr piped.
 
     The one place envtui starts a program. A program that cannot start is an EnvtuiError
-    whose ``__cause__`` is the OSError.
+    whose ``__cause__`` is the OSError. On Linux the child dies with envtui: its own session
+    keeps it from ctrl+c and a dropped SSH link's SIGHUP (envtui decides what stops it), so a
+    parent-death signal is what stops it when envtui itself is killed, even by SIGKILL — uv
+    never goes on changing an environment that nobody watches.
     """
     try:
         return subprocess.Popen(
@@ -97,9 +101,51 @@ def spawn(
             env=env,
             cwd=cwd,
             start_new_session=True,
+            preexec_fn=_die_with_parent(),
         )
     except OSError as exc:
         raise EnvtuiError(f"cannot run {argv[0]}", cause=exc.strerror or str(exc)) from exc
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A pre-exec function that asks Linux to SIGKILL the child when its parent goes; None elsewhere.
+
+    Everything is looked up here, in the parent: between fork and exec the child only calls
+    ``prctl`` and compares its parent's pid (had the parent died before the call, the child's
+    parent is already another process, and it leaves at once).
+    """
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent = os.getpid()
+    kill, getppid, exit_now = signal.SIGKILL, os.getppid, os._exit
+
+    def arm() -> None:
+        prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0)
+        if getppid() != parent:
+            exit_now(1)
+
+    return arm
+
+
+#: ``PR_SET_PDEATHSIG`` from <linux/prctl.h>.
+_PR_SET_PDEATHSIG = 1
+_PRCTL: list[Callable[..., int] | None] = []
+
+
+def _prctl() -> Callable[..., int] | None:
+    """libc's ``prctl`` on Linux (looked up once), else None."""
+    if not _PRCTL:
+        found: Callable[..., int] | None = None
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                found = ctypes.CDLL(None, use_errno=True).prctl
+            except (OSError, AttributeError):
+                found = None
+        _PRCTL.append(found)
+    return _PRCTL[0]
 
 
 def signal_group(proc: subprocess.Popen[bytes], sig: int) -> bool:

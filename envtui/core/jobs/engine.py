@@ -39,6 +39,7 @@ from envtui.core.jobs.change import ChangeRequest, build_argv
 from envtui.core.jobs.job import (
     CANCELLED,
     FAILED,
+    INTERRUPTED,
     QUEUED,
     RUNNING,
     SUCCEEDED,
@@ -211,6 +212,10 @@ class JobEngine:
                 wakeup.wait(POLL_INTERVAL)
                 tick()
             outcome = self._run_steps_and_uv(job, tick, wakeup) if taken else CANCELLED
+            if job.stopped_by is not None and outcome != SUCCEEDED:
+                name = signal.Signals(job.stopped_by).name
+                job.message = f"envtui received {name} while the job ran; uv was stopped"
+                outcome = INTERRUPTED
         except KeyboardInterrupt:  # got through anyway: stop what runs, then go
             if job._proc is not None:
                 process.signal_group(job._proc, signal.SIGINT)
@@ -272,6 +277,11 @@ class JobEngine:
         def tick() -> float | None:
             nonlocal next_flush, handled
             while wakeup.take_interrupt():
+                self.cancel(job)
+            if wakeup.stopped_by is not None and job.stopped_by is None:
+                job.stopped_by = wakeup.stopped_by  # envtui is being stopped: uv stops now, not after a grace
+                self._emit(job, "envtui", f"envtui received {signal.Signals(job.stopped_by).name}: stopping uv now")
+                self.cancel(job)
                 self.cancel(job)
             while handled < job._cancels:
                 handled += 1

@@ -28,20 +28,23 @@ class Status(str, Enum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+    """envtui itself was stopped (SIGTERM, SIGHUP, or killed) while the job ran."""
 
     def __str__(self) -> str:
         return self.value
 
 
-QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
+QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED = (
     Status.QUEUED,
     Status.RUNNING,
     Status.SUCCEEDED,
     Status.FAILED,
     Status.CANCELLED,
+    Status.INTERRUPTED,
 )
 #: The statuses of a job that has ended.
-ENDED = frozenset({SUCCEEDED, FAILED, CANCELLED})
+ENDED = frozenset({SUCCEEDED, FAILED, CANCELLED, INTERRUPTED})
 
 
 class Failure(str, Enum):
@@ -95,6 +98,8 @@ class Job:
     _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     """The child running for the job now (uv, or a step's program), so a cancel reaches it."""
     _cancels: int = field(default=0, repr=False)
+    stopped_by: int | None = None
+    """The signal (SIGTERM, SIGHUP) that stopped envtui while this job ran, if one did."""
     """How many times a cancel was asked for (the driver acts on each once)."""
 
     @property

@@ -4,7 +4,9 @@ The driver waits on uv's output (or on the lock) with ``select``; a byte written
 pipe ends the wait at once. :meth:`Wakeup.wake` writes one from any thread (the TUI's cancel).
 On the main thread (the CLI) ctrl+c does too: for as long as the driver runs, SIGINT only
 counts (``signal.set_wakeup_fd`` writes the byte), never raises mid-line, and the driver
-turns each ctrl+c into a cancel of the running job.
+turns each ctrl+c into a cancel of the running job. SIGTERM and SIGHUP (a dropped SSH link)
+are counted the same way but mean "envtui is being stopped": the driver stops uv at once and
+the job ends ``interrupted``, instead of envtui dying with uv left changing the environment.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ class Wakeup:
         self._write_fd = -1
         self._interrupts = 0
         self._taken = 0
-        self._old_handler: Callable[[int, FrameType | None], Any] | int | None = None
+        self._old_handlers: dict[int, Callable[[int, FrameType | None], Any] | int | None] = {}
         self._old_wakeup = -1
+        self.stopped_by: int | None = None
+        """SIGTERM or SIGHUP when envtui was told to stop while the driver ran, else None."""
         self._catching = False
         self._closing = threading.Lock()
 
@@ -39,14 +43,17 @@ class Wakeup:
             os.set_blocking(fd, False)
         if threading.current_thread() is threading.main_thread():
             self._old_wakeup = signal.set_wakeup_fd(self._write_fd)
-            self._old_handler = signal.signal(signal.SIGINT, self._count)
+            self._old_handlers[signal.SIGINT] = signal.signal(signal.SIGINT, self._count)
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                self._old_handlers[sig] = signal.signal(sig, self._stop)
             self._catching = True
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         if self._catching:
             # None: the old handler was not set from Python and cannot be put back; the default then
-            signal.signal(signal.SIGINT, signal.SIG_DFL if self._old_handler is None else self._old_handler)
+            for sig, old in self._old_handlers.items():
+                signal.signal(sig, signal.SIG_DFL if old is None else old)
             signal.set_wakeup_fd(self._old_wakeup)
             self._catching = False
         with self._closing:  # a wake() from another thread never writes into a reused descriptor
@@ -56,6 +63,10 @@ class Wakeup:
 
     def _count(self, signum: int, frame: FrameType | None) -> None:
         self._interrupts += 1
+
+    def _stop(self, signum: int, frame: FrameType | None) -> None:
+        if self.stopped_by is None:
+            self.stopped_by = signum
 
     def wake(self) -> None:
         """End the driver's current wait (safe from any thread)."""
