@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from envtui.cli.common import add_env_options, add_json_option
@@ -68,6 +70,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="an installed package")
     p.add_argument(
         "--all", action="store_true", help="every outdated top-level package (asks the index; lists them first)"
+    )
+    p.add_argument(
+        "--latest",
+        action="store_true",
+        help="take the newest versions even where installed packages' requirements forbid them "
+        "(the preview names what breaks)",
     )
     _common(p)
     p.set_defaults(run=run_upgrade)
@@ -154,7 +162,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
         missing = [n for n in names if canonicalize_name(n) not in inventory.packages]
         if missing:
             raise UsageError(f"not installed: {', '.join(missing)}", cause="use 'envtui install' to add a package")
-    return _apply(args, env, config, ChangeRequest.upgrade(names))
+    return _apply(args, env, config, ChangeRequest.upgrade(names, latest=args.latest))
 
 
 def run_uninstall(args: argparse.Namespace) -> int:
@@ -167,33 +175,36 @@ def run_uninstall(args: argparse.Namespace) -> int:
 
     names = validate_names(args.names)
     env, config = _writable_env(args)
-    inventory = list_packages(env, category_overrides=config.categories)
-    removing = {canonicalize_name(n) for n in names}
-    present: list[str] = []
-    for name in names:
-        package = inventory.get(name)
-        if package is None:
-            warn(f"{name} is not installed")
-            continue
-        present.append(package.name)
-        dependents = [d for d in package.required_by if canonicalize_name(d) not in removing]
-        if dependents:
-            warn(f"{package.name} is required by {', '.join(dependents)}, which may stop working")
-    if not present:
-        _say(args, "nothing to uninstall")
-        if args.json:
-            emit_json(
-                {
-                    "dry_run": args.dry_run,
-                    "kind": "uninstall",
-                    "venv": str(env.path),
-                    "added": [],
-                    "removed": [],
-                    "changed": [],
-                }
-            )
-        return 0
-    return _apply(args, env, config, ChangeRequest.uninstall(present))
+    if not args.dry_run:  # the job decides what is installed once it holds the environment's lock
+        return _run_job(args, env, config, ChangeRequest.uninstall(names))
+    with _lock_held(env):
+        inventory = list_packages(env, category_overrides=config.categories)
+        removing = {canonicalize_name(n) for n in names}
+        present: list[str] = []
+        for name in names:
+            package = inventory.get(name)
+            if package is None:
+                warn(f"{name} is not installed")
+                continue
+            present.append(package.name)
+            dependents = [d for d in package.required_by if canonicalize_name(d) not in removing]
+            if dependents:
+                warn(f"{package.name} is required by {', '.join(dependents)}, which may stop working")
+        if not present:
+            _say(args, "nothing to uninstall")
+            if args.json:
+                emit_json(
+                    {
+                        "dry_run": args.dry_run,
+                        "kind": "uninstall",
+                        "venv": str(env.path),
+                        "added": [],
+                        "removed": [],
+                        "changed": [],
+                    }
+                )
+            return 0
+        return _dry_run(args, env, ChangeRequest.uninstall(present))
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -211,8 +222,30 @@ def _say(args: argparse.Namespace, line: str) -> None:
 
 def _apply(args: argparse.Namespace, env: Environment, config: Config, request: ChangeRequest) -> int:
     if args.dry_run:
-        return _dry_run(args, env, request)
+        with _lock_held(env):
+            return _dry_run(args, env, request)
     return _run_job(args, env, config, request)
+
+
+@contextmanager
+def _lock_held(env: Environment) -> Iterator[None]:
+    """Hold the environment's lock, so a preview describes the environment a running job leaves."""
+    import time
+
+    from envtui.core.jobs.lock import POLL_INTERVAL, EnvLock
+
+    lock = EnvLock(env.path)
+    said = False
+    try:
+        while not lock.try_acquire("envtui preview"):
+            if not said:
+                who = lock.holder()
+                warn(f"waiting for another job on this environment to finish{f' (pid {who})' if who else ''}")
+                said = True
+            time.sleep(POLL_INTERVAL)
+        yield
+    finally:
+        lock.release()
 
 
 def _dry_run(args: argparse.Namespace, env: Environment, request: ChangeRequest) -> int:
@@ -224,10 +257,14 @@ def _dry_run(args: argparse.Namespace, env: Environment, request: ChangeRequest)
         return 0
     if result.empty:
         print("no changes")
+        for line in [*result.notes, *result.warnings]:
+            print(line)
         return 0
     print(f"would {request.kind}: {result.summary()}")
     for change in result.changes:
         print(f"  {change}")
+    for line in [*result.notes, *result.warnings]:
+        print(line)
     return 0
 
 

@@ -36,6 +36,8 @@ class ChangeRequest:
     """Local project directories to install editable (``-e``), absolute."""
     sync_file: Path | None = None
     """The requirements file the environment is synced to exactly."""
+    latest: bool = False
+    """Upgrade: take the newest versions even where installed packages' requirements forbid them."""
 
     @classmethod
     def install(
@@ -55,12 +57,13 @@ class ChangeRequest:
         return cls("install", checked, files, local)
 
     @classmethod
-    def upgrade(cls, names: Iterable[str]) -> ChangeRequest:
-        """Upgrade installed packages by name."""
+    def upgrade(cls, names: Iterable[str], *, latest: bool = False) -> ChangeRequest:
+        """Upgrade installed packages by name: to the newest versions every installed package
+        allows, or with ``latest`` to the newest there are."""
         checked = tuple(validate_names(names))
         if not checked:
             raise UsageError("nothing to upgrade", cause="give package names, or --all")
-        return cls("upgrade", checked)
+        return cls("upgrade", checked, latest=latest)
 
     @classmethod
     def uninstall(cls, names: Iterable[str]) -> ChangeRequest:
@@ -81,16 +84,29 @@ class ChangeRequest:
         words += [f"-r {p.name}" for p in self.requirements]
         words += [f"-e {p}" for p in self.editables]
         words += list(self.specs)
+        if self.latest:
+            words.append("--latest")
         if self.sync_file is not None:
             words.append(str(self.sync_file))
         return " ".join(words)
 
 
 def build_argv(
-    uv: Uv, env: Environment, request: ChangeRequest, *, dry_run: bool = False, extra: Sequence[str] = ()
+    uv: Uv,
+    env: Environment,
+    request: ChangeRequest,
+    *,
+    dry_run: bool = False,
+    extra: Sequence[str] = (),
+    constraints: Path | None = None,
 ) -> list[str]:
-    """The uv command line for a request: options, then ``--``, then specs or files."""
+    """The uv command line for a request: options, then ``--``, then specs or files.
+
+    ``constraints`` is a uv constraints file (the installed packages' bounds an upgrade keeps).
+    """
     flags = [*env.uv_flags(), *(["--dry-run"] if dry_run else []), *extra]
+    if constraints is not None:
+        flags += ["--constraint", str(constraints)]
     if request.kind == "install":
         for path in request.requirements:
             flags += ["--requirement", str(path)]

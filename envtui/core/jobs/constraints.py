@@ -12,8 +12,13 @@ that package (downgrade it) to satisfy it, which is not what an upgrade asks for
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.markers import InvalidMarker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -21,8 +26,9 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from envtui.core.env.packages import Package
-from envtui.core.jobs.preview import Preview
+if TYPE_CHECKING:
+    from envtui.core.env.packages import Package
+    from envtui.core.jobs.preview import Preview
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,25 @@ def constraints_text(holds: Iterable[Hold]) -> str:
             seen.add(hold.requirement)
             lines.append(hold.requirement)
     return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def constraints_file(holds: Iterable[Hold]) -> Iterator[Path | None]:
+    """The holds written to a private temporary constraints file for uv (None when there are none)."""
+    holds = list(holds)
+    if not holds:
+        yield None
+        return
+    fd, name = tempfile.mkstemp(prefix="envtui-constraints-", suffix=".txt")  # 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(constraints_text(holds))
+        yield Path(name)
+    finally:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
 
 
 def _versions_after(preview: Preview, installed: Mapping[str, Package]) -> dict[str, str]:

@@ -51,6 +51,7 @@ from envtui.core.jobs.job import (
 )
 from envtui.core.jobs.lock import POLL_INTERVAL, EnvLock
 from envtui.core.jobs.output import JobOutput
+from envtui.core.jobs.prepare import cleanup, prepare
 from envtui.core.jobs.providers import collect_steps
 from envtui.core.jobs.steps import STOP_GRACE, Phase, Step, StepContext, StepFailed
 from envtui.core.jobs.uv_errors import is_error_line
@@ -211,7 +212,14 @@ class JobEngine:
             while (taken := self._lock_step(job, lock, waiting)) is None:
                 wakeup.wait(POLL_INTERVAL)
                 tick()
-            outcome = self._run_steps_and_uv(job, tick, wakeup) if taken else CANCELLED
+            if not taken:
+                outcome = CANCELLED
+            elif (nothing := prepare(job, self.uv, self._outputs[job.id].emit)) is not None:
+                job.message = nothing  # decided with the lock held: no step, no uv
+                self._emit(job, "envtui", f"{nothing}: uv did not run")
+                outcome = SUCCEEDED
+            else:
+                outcome = self._run_steps_and_uv(job, tick, wakeup)
             if job.stopped_by is not None and outcome != SUCCEEDED:
                 name = signal.Signals(job.stopped_by).name
                 job.message = f"envtui received {name} while the job ran; uv was stopped"
@@ -229,6 +237,7 @@ class JobEngine:
             job.failure = Failure.INTERNAL
             outcome = FAILED
         finally:
+            cleanup(job)
             lock.release()
             with self._lock:
                 self._wakeups.pop(job.id, None)

@@ -92,7 +92,7 @@ def _would_change(ctx: StepContext) -> bool:
         return True
     ctx.emit("envtui", "asking uv what would change before running the hooks")
     try:
-        planned = preview(ctx.env, ctx.job.request, ctx.uv, run=lambda argv: ctx.run(argv, echo=False))
+        planned = preview(ctx.env, ctx.job.request, ctx.uv, run=lambda argv: ctx.run(argv, echo=False), explain=False)
     except EnvtuiError as exc:
         ctx.data[_HELD] = True
         ctx.emit("stderr", f"error: {exc.message}")  # into the job's error lines, as uv's own

@@ -24,14 +24,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from envtui.core import process
 from envtui.core.env.environment import Environment
 from envtui.core.env.names import NAME_PATTERN
+from envtui.core.env.packages import list_packages
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs.change import ChangeRequest, build_argv
+from envtui.core.jobs.constraints import broken_by, constraints_file, find_holds, held_back
 from envtui.core.jobs.uv_errors import error_block, without_label
 from envtui.core.uv import Uv
 
@@ -83,6 +86,10 @@ class Preview:
     changes: list[Change] = field(default_factory=list)
     unknown: int = 0
     """Changes uv announced (by its counts) that no line envtui could read describes."""
+    notes: list[str] = field(default_factory=list)
+    """What the person should know, e.g. ``held back: alpha 1.1, 2.0 exists: capped requires alpha<2.0``."""
+    warnings: list[str] = field(default_factory=list)
+    """What the change breaks, e.g. ``breaks capped: capped requires alpha<2.0, gets 2.0`` (``--latest``)."""
 
     @property
     def added(self) -> list[Change]:
@@ -115,11 +122,16 @@ class Preview:
 
     def to_json(self) -> dict:
         """``{"added": [...], "removed": [...], "changed": [...]}`` of ``{"name", "old", "new"}``."""
-        return {
+        data: dict = {
             "added": [c.to_json() for c in self.added],
             "removed": [c.to_json() for c in self.removed],
             "changed": [c.to_json() for c in self.changed],
         }
+        if self.notes:
+            data["held_back"] = list(self.notes)
+        if self.warnings:
+            data["breaks"] = list(self.warnings)
+        return data
 
 
 def parse_change_line(line: str) -> tuple[str, str, str | None, str] | None:
@@ -190,15 +202,44 @@ def parse_dry_run(text: str) -> Preview:
 Runner = Callable[[Sequence[str]], process.ProcessResult]
 
 
-def preview(env: Environment, request: ChangeRequest, uv: Uv | None = None, *, run: Runner | None = None) -> Preview:
+def preview(
+    env: Environment, request: ChangeRequest, uv: Uv | None = None, *, run: Runner | None = None, explain: bool = True
+) -> Preview:
     """What a request would change, from uv's ``--dry-run``; EnvtuiError (with uv's error) if it cannot.
 
     ``run`` runs uv's command line: a job's step passes its own (so cancelling the job stops
-    uv), the TUI one that gives up when its worker is cancelled.
+    uv), the TUI one that gives up when its worker is cancelled. An upgrade keeps the installed
+    packages' requirements (:mod:`envtui.core.jobs.constraints`); with ``explain`` its preview
+    also says what held a package back (one more dry-run, without them) or, for ``--latest``,
+    which installed packages the change breaks.
     """
     uv = uv or Uv()
-    argv = build_argv(uv, env, request, dry_run=True)
-    result = (run or process.run)(argv)
+    run = run or process.run
+    if request.kind != "upgrade":
+        return _dry_run(uv, env, request, run)
+    inventory = list_packages(env, uv)
+    if request.latest:
+        result = _dry_run(uv, env, request, run)
+        if explain:
+            changed = {canonicalize_name(c.name) for c in result.changes}
+            holds = find_holds(inventory.packages, env.markers, exclude=changed)
+            result.warnings = broken_by(result, inventory.packages, holds)
+        return result
+    holds = find_holds(inventory.packages, env.markers, exclude=request.specs)
+    with constraints_file(holds) as path:
+        result = _dry_run(uv, env, request, run, constraints=path)
+    if explain and holds:
+        try:
+            newest = _dry_run(uv, env, request, run)
+        except EnvtuiError:  # without the bounds uv cannot resolve at all: nothing newer to name
+            return result
+        result.notes = held_back(request.specs, result, newest, inventory.packages, holds)
+    return result
+
+
+def _dry_run(uv: Uv, env: Environment, request: ChangeRequest, run: Runner, constraints: Path | None = None) -> Preview:
+    argv = build_argv(uv, env, request, dry_run=True, constraints=constraints)
+    result = run(argv)
     if not result.ok:
         errors = error_block(result.stderr.splitlines())
         raise EnvtuiError(
