@@ -34,11 +34,13 @@ def test_a_bound_holds_an_upgrade_back_and_says_who(venv_factory, offline_uv: Pa
     unconstrained = parse_dry_run(dry_upgrade(venv, "beta", None))
     assert constrained.empty  # beta 1.0 is the newest clash allows
     assert [(c.name, c.old, c.new) for c in unconstrained.changes] == [("beta", "1.0", "1.1")]
-    assert held_back(["beta"], constrained, unconstrained, inventory.packages, holds) == [
+    assert held_back(["beta"], constrained.changes, unconstrained.changes, inventory.packages, holds) == [
         "held back: beta 1.0, 1.1 exists: clash requires beta<1.1"
     ]
     # --latest: the newest anyway, and who it breaks
-    assert broken_by(unconstrained, inventory.packages, holds) == ["breaks clash: clash requires beta<1.1, gets 1.1"]
+    assert broken_by(unconstrained.changes, inventory.packages, holds) == [
+        "breaks clash: clash requires beta<1.1, gets 1.1"
+    ]
 
 
 def test_held_back_through_a_dependency_names_the_bound(venv_factory, offline_uv: Path, tmp_path: Path) -> None:
@@ -51,7 +53,7 @@ def test_held_back_through_a_dependency_names_the_bound(venv_factory, offline_uv
     constrained = parse_dry_run(dry_upgrade(venv, "alpha", file))
     unconstrained = parse_dry_run(dry_upgrade(venv, "alpha", None))
     assert constrained.empty
-    assert held_back(["alpha"], constrained, unconstrained, inventory.packages, holds) == [
+    assert held_back(["alpha"], constrained.changes, unconstrained.changes, inventory.packages, holds) == [
         "held back: alpha 1.0, 2.0 exists: clash requires beta<1.1"
     ]
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from packaging.markers import InvalidMarker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -28,7 +28,17 @@ from packaging.version import InvalidVersion, Version
 
 if TYPE_CHECKING:
     from envtui.core.env.packages import Package
-    from envtui.core.jobs.preview import Preview
+
+
+class Changed(Protocol):
+    """One distribution a change moves (a preview's ``Change``): its name and version after."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def new(self) -> str | None:
+        """The version after the change; None when it is removed."""
 
 
 @dataclass(frozen=True)
@@ -127,10 +137,10 @@ def constraints_file(holds: Iterable[Hold]) -> Iterator[Path | None]:
             pass
 
 
-def _versions_after(preview: Preview, installed: Mapping[str, Package]) -> dict[str, str]:
+def _versions_after(changes: Iterable[Changed], installed: Mapping[str, Package]) -> dict[str, str]:
     """Each package's version once the previewed change is made."""
     after = {key: package.version for key, package in installed.items()}
-    for change in preview.changes:
+    for change in changes:
         key = canonicalize_name(change.name)
         if change.new is None:
             after.pop(key, None)
@@ -141,8 +151,8 @@ def _versions_after(preview: Preview, installed: Mapping[str, Package]) -> dict[
 
 def held_back(
     names: Iterable[str],
-    constrained: Preview,
-    unconstrained: Preview,
+    constrained: Iterable[Changed],
+    unconstrained: Iterable[Changed],
     installed: Mapping[str, Package],
     holds: Iterable[Hold],
 ) -> list[str]:
@@ -164,10 +174,11 @@ def held_back(
     return lines
 
 
-def broken_by(preview: Preview, installed: Mapping[str, Package], holds: Iterable[Hold]) -> list[str]:
+def broken_by(changes: Iterable[Changed], installed: Mapping[str, Package], holds: Iterable[Hold]) -> list[str]:
     """``breaks capped: capped requires alpha<2.0, gets 2.0`` for each bound the change violates."""
-    after = _versions_after(preview, installed)
-    removed = {canonicalize_name(c.name) for c in preview.removed}
+    changes = list(changes)
+    after = _versions_after(changes, installed)
+    removed = {canonicalize_name(c.name) for c in changes if c.new is None}
     lines: list[str] = []
     for hold in holds:
         if canonicalize_name(hold.dependent) in removed:

@@ -223,7 +223,7 @@ def preview(
         if explain:
             changed = {canonicalize_name(c.name) for c in result.changes}
             holds = find_holds(inventory.packages, env.markers, exclude=changed)
-            result.warnings = broken_by(result, inventory.packages, holds)
+            result.warnings = broken_by(result.changes, inventory.packages, holds)
         return result
     holds = find_holds(inventory.packages, env.markers, exclude=request.specs)
     with constraints_file(holds) as path:
@@ -233,7 +233,7 @@ def preview(
             newest = _dry_run(uv, env, request, run)
         except EnvtuiError:  # without the bounds uv cannot resolve at all: nothing newer to name
             return result
-        result.notes = held_back(request.specs, result, newest, inventory.packages, holds)
+        result.notes = held_back(request.specs, result.changes, newest.changes, inventory.packages, holds)
     return result
 
 
