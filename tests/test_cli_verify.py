@@ -99,7 +99,7 @@ def test_trust_prints_what_will_run(tmp_path: Path) -> None:
     (tmp_path / "envtui.toml").write_text('[hooks]\nbefore-change = ["supervisorctl", "stop", "backend"]\n')
     result = run_in(tmp_path, "trust")
     assert result.returncode == 0, result.stderr
-    assert "trusted:" in result.stdout and "before-change: supervisorctl stop backend" in result.stdout
+    assert "trusted:" in result.stdout and 'before-change: ["supervisorctl", "stop", "backend"]' in result.stdout
     data = json.loads(run_in(tmp_path, "trust", "--json", "envtui.toml").stdout)
     assert data["trusted"] is True and data["hooks"][0]["argv"][0] == "supervisorctl"
     revoked = run_in(tmp_path, "trust", "--revoke")

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from envtui import __version__
-from envtui.cli.output import fail
+from envtui.cli.output import fail, guarded
 from envtui.core.errors import EnvtuiError, UsageError
 
 #: Subcommand name -> module under ``envtui.cli`` defining ``register(subparsers)``.
@@ -95,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not hasattr(args, "run"):
                 build_parser().print_help()
                 return 0
-            return int(args.run(args) or 0)
+            with guarded():  # nothing a command prints can drive the terminal
+                return int(args.run(args) or 0)
         args = build_open_parser().parse_args(args_list)
         from envtui.cli.open import open_tui
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
-from envtui.cli.output import emit_json, warn
+from envtui.cli.output import emit_json, say, say_output, warn
 from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import UsageError
@@ -217,7 +217,9 @@ def run_sync(args: argparse.Namespace) -> int:
 
 def _say(args: argparse.Namespace, line: str) -> None:
     """A line for the person at the terminal (stderr when stdout carries JSON)."""
-    print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
+    out = sys.stderr if args.json else sys.stdout
+    say(line, file=out)
+    out.flush()
 
 
 def _apply(args: argparse.Namespace, env: Environment, config: Config, request: ChangeRequest) -> int:
@@ -258,13 +260,13 @@ def _dry_run(args: argparse.Namespace, env: Environment, request: ChangeRequest)
     if result.empty:
         print("no changes")
         for line in [*result.notes, *result.warnings]:
-            print(line)
+            say(line)
         return 0
     print(f"would {request.kind}: {result.summary()}")
     for change in result.changes:
-        print(f"  {change}")
+        say(f"  {change}")
     for line in [*result.notes, *result.warnings]:
-        print(line)
+        say(line)
     return 0
 
 
@@ -281,9 +283,9 @@ def _run_job(args: argparse.Namespace, env: Environment, config: Config, request
             for stream, line in lines:
                 if stream == "envtui":
                     if not line.startswith("$ "):
-                        print(f"envtui: {line}", file=sys.stderr)
+                        say_output(f"envtui: {line}", file=sys.stderr)
                 else:
-                    print(line, file=out if stream == "stdout" else sys.stderr)
+                    say_output(line, file=out if stream == "stdout" else sys.stderr)
             out.flush()
             sys.stderr.flush()
 
@@ -296,9 +298,9 @@ def _run_job(args: argparse.Namespace, env: Environment, config: Config, request
         print("error: cancelled", file=sys.stderr)
         return 130
     if job.status == Status.INTERRUPTED and job.stopped_by is not None:
-        print(f"error: {job.message}", file=sys.stderr)
+        say(f"error: {job.message}", file=sys.stderr)
         return 128 + job.stopped_by
     uv_said_it = job.failure is Failure.UV and any(line.startswith("error:") for line in job.error_lines)
     if not args.json and not uv_said_it:  # uv's own error lines were printed as they came
-        print(f"error: {job.message or 'uv failed'}", file=sys.stderr)
+        say(f"error: {job.message or 'uv failed'}", file=sys.stderr)
     return 1

@@ -6,7 +6,7 @@ import argparse
 
 from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
-from envtui.cli.output import emit_json, table
+from envtui.cli.output import emit_json, say, table
 from envtui.core.errors import UsageError
 
 
@@ -60,5 +60,5 @@ def run_diff(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(f"{len(wanted.entries)} requirements satisfied in {inventory.env.path}")
+        say(f"{len(wanted.entries)} requirements satisfied in {inventory.env.path}")
     return 1 if drift else 0

@@ -8,7 +8,7 @@ from typing import Any
 
 from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
-from envtui.cli.output import emit_json, table, warn
+from envtui.cli.output import emit_json, say, table, warn
 from envtui.core.errors import EnvtuiError, UsageError
 
 
@@ -97,7 +97,7 @@ def run_list(args: argparse.Namespace) -> int:
         if args.outdated:
             row.append(latest[package.key])
         rows.append([*row, package.category, package.summary])
-    print(inventory.env.label)  # which environment this is: the default rule can surprise
+    say(inventory.env.label)  # which environment this is: the default rule can surprise
     if rows:
         print(table(headers, rows))
     print(f"{len(packages)} packages" if len(packages) != 1 else "1 package")
@@ -143,9 +143,9 @@ def run_info(args: argparse.Namespace) -> int:
         ("Required by", ", ".join(package.required_by) or "-"),
     ]
     for label, value in fields:
-        print(f"{label + ':':<13}{value}")
+        say(f"{label + ':':<13}{value}")
     for problem in package.problems:
-        print(f"{'Problem:':<13}{problem}")
+        say(f"{'Problem:':<13}{problem}")
     return 0
 
 
@@ -175,7 +175,7 @@ def run_tree(args: argparse.Namespace) -> int:
         branch = ("└── " if is_last else "├── ") if depth else ""
         last_at_depth.append(is_last)
         label = f"{name} v{package.version}" if package else f"{name} (not installed)"
-        print(prefix + branch + label + (" (*)" if repeated else ""))
+        say(prefix + branch + label + (" (*)" if repeated else ""))
     return 0
 
 
@@ -230,5 +230,5 @@ def run_envs(args: argparse.Namespace) -> int:
     if rows:
         print(table(["Environment", "Python", "Made by"], rows, stretch=0))
     noun = "environment" if len(found) == 1 else "environments"
-    print(f"{len(found)} {noun} found under {Path(args.dir).resolve()}")
+    say(f"{len(found)} {noun} found under {Path(args.dir).resolve()}")
     return 0

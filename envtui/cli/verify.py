@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 import time
 from pathlib import Path
 
 from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
-from envtui.cli.output import emit_json, table
+from envtui.cli.output import emit_json, say, table
+from envtui.core.display import argv_text
 from envtui.core.errors import UsageError
 
 _MARKS = {"ok": "ok", "warn": "WARN", "fail": "FAIL"}
@@ -111,7 +111,7 @@ def run_trust(args: argparse.Namespace) -> int:
         if args.json:
             emit_json({"path": str(config.path), "trusted": False, "was_trusted": had})
         else:
-            print(f"{'no longer trusted' if had else 'was not trusted'}: {config.path}")
+            say(f"{'no longer trusted' if had else 'was not trusted'}: {config.path}")
         return 0
     state = trust(config)
     hooks = config.hooks
@@ -126,11 +126,11 @@ def run_trust(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"trusted: {config.path} (sha256 {state.digest[:12]})")
+    say(f"trusted: {config.path} (sha256 {state.digest[:12]})")
     if commands:
-        print("its hooks will run around every change job, in " + str(config.directory) + ":")
-        for phase, cmd in commands:
-            print(f"  {phase}: {shlex.join(cmd)}")
+        say(f"its hooks will run around every change job, in {config.directory}:")
+        for phase, cmd in commands:  # each an argument list, every argument quoted and made safe
+            say(f"  {phase}: {argv_text(cmd)}")
     else:
         print("it defines no hooks")
     print("editing the file withdraws the trust until you run 'envtui trust' again")
