@@ -6,8 +6,9 @@ import argparse
 import time
 
 from envtui.cli.common import add_json_option
-from envtui.cli.output import emit_json, table
-from envtui.core.errors import UsageError
+from envtui.cli.output import emit_json, say, say_output, table, warn
+from envtui.core.display import argv_text
+from envtui.core.errors import EnvtuiError, UsageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,30 +39,36 @@ def run_jobs(args: argparse.Namespace) -> int:
     from envtui.core.jobs import history
 
     if args.id:
-        record = history.load(args.id)
-        if record is None:
-            raise UsageError(f"no such job: {args.id}", cause="see 'envtui jobs' for the ids")
+        try:
+            record = history.read(args.id)
+        except FileNotFoundError:
+            raise UsageError(f"no such job: {args.id}", cause="see 'envtui jobs' for the ids") from None
+        except (OSError, ValueError) as exc:
+            raise EnvtuiError(f"cannot read the record of job {args.id}", cause=str(exc)) from None
         log = history.read_log(record.id)
         if args.json:
             emit_json({**record.to_json(), "log_lines": log})
             return 0
-        print(f"job {record.id}: {record.description or record.kind} — {record.status}")
-        print(f"  environment: {record.env}")
-        print(
+        say(f"job {record.id}: {record.description or record.kind} — {record.status}")
+        say(f"  environment: {record.env}")
+        say(
             f"  started:     {_when(record.started)}   took {_took(record.duration)}"
             f"   exit status {record.returncode if record.returncode is not None else '-'}"
         )
-        print(f"  command:     {' '.join(record.command)}")
-        print(f"  log:         {record.log}")
+        say(f"  command:     {argv_text(record.command)}")
+        say(f"  log:         {record.log}")
         for line in log:
-            print(f"  | {line}")
+            say_output(f"  | {line}")
         return 0
     env = None
     if args.venv:
         from envtui.core.env.environment import resolve_environment
 
         env = str(resolve_environment(args.venv, allow_system=True).path)
-    records = history.load_all(env=env, limit=max(args.limit, 1))
+    skipped: list[str] = []
+    records = history.load_all(env=env, limit=max(args.limit, 1), skipped=skipped)
+    for problem in skipped:  # one bad file is left out, never the whole history
+        warn(problem)
     if args.json:
         emit_json([r.to_json() for r in records])
         return 0

@@ -20,6 +20,7 @@ from pathlib import Path
 from envtui.core.config import Config
 from envtui.core.errors import EnvtuiError
 from envtui.core.locations import trust_file
+from envtui.core.private import write_private
 
 TRUSTED = "trusted"
 UNTRUSTED = "untrusted"
@@ -62,16 +63,9 @@ def _load() -> dict[str, dict]:
 
 
 def _save(files: dict[str, dict]) -> None:
-    import tempfile
-
     target = trust_file()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".trusted-", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({"version": 1, "files": files}, out, indent=2, sort_keys=True)
-            out.write("\n")
-        os.replace(tmp, target)
+        write_private(target, json.dumps({"version": 1, "files": files}, indent=2, sort_keys=True) + "\n")
     except OSError as exc:
         raise EnvtuiError(f"cannot record trust in {target}", cause=exc.strerror) from exc
 

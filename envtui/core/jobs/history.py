@@ -3,20 +3,50 @@
 ``<id>.json`` holds the command, environment, start, duration, exit status and the highlighted
 error lines; ``<id>.log`` holds every line the job printed (uv's stdout and stderr and envtui's
 own notes), however many, so the UI can keep only the tail. Ids sort by start time.
+
+Both are private (0600 in a 0700 folder) and hold no secret: credentials in URLs (a spec's
+``https://user:token@…``) are masked in the record and in every log line, as uv masks them.
+A record that cannot be read, or that holds the wrong kind of value, is skipped with a warning:
+one bad file never takes the history down.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import IO
 
+from envtui.core.errors import UsageError
+from envtui.core.inputs import loads_json, read_text
 from envtui.core.locations import jobs_dir
+from envtui.core.private import open_private, write_private
+from envtui.core.secrets import mask_argv, mask_credentials
 
 #: How many jobs the history keeps (records and logs); older ones are pruned.
 KEEP = 1000
+#: What a job id looks like (it names files: no separators, no "..").
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+#: Each field of a record and the types it may hold (None where the field is optional).
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "kind": (str,),
+    "env": (str,),
+    "command": (list,),
+    "status": (str,),
+    "description": (str,),
+    "started": (int, float, type(None)),
+    "duration": (int, float, type(None)),
+    "returncode": (int, type(None)),
+    "log": (str,),
+    "error_lines": (list,),
+    "message": (str,),
+    "pid": (int,),
+}
 
 
 def new_job_id(now: float | None = None) -> str:
@@ -57,14 +87,38 @@ class JobRecord:
     """The envtui process that ran it (to tell a crashed run from a running one)."""
 
     def to_json(self) -> dict:
-        """A plain dict for JSON."""
-        return asdict(self)
+        """A plain dict for JSON, with credentials in URLs masked (it is stored and shown, never run)."""
+        data = asdict(self)
+        data["command"] = mask_argv(self.command)
+        data["error_lines"] = [mask_credentials(line) for line in self.error_lines]
+        for key in ("description", "message"):
+            data[key] = mask_credentials(data[key])
+        return data
 
     @classmethod
-    def from_json(cls, data: dict) -> JobRecord:
-        """Read a record back, ignoring keys a newer envtui may have added."""
+    def from_json(cls, data: object) -> JobRecord:
+        """Read a record back, ignoring keys a newer envtui may have added; ValueError when it is not one."""
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        for key in ("id", "kind", "env", "command", "status"):
+            if key not in data:
+                raise ValueError(f"no {key!r}")
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        for key, value in known.items():
+            allowed = _FIELD_TYPES.get(key)
+            if allowed is not None and (not isinstance(value, allowed) or isinstance(value, bool)):
+                raise ValueError(f"{key!r} holds {type(value).__name__}")
+        for key in ("command", "error_lines"):
+            if not all(isinstance(item, str) for item in known.get(key, ())):
+                raise ValueError(f"{key!r} holds something other than text")
+        if not _ID.fullmatch(known["id"]):
+            raise ValueError("its id is not a job id")
         return cls(**known)
+
+
+def valid_id(job_id: str) -> bool:
+    """Whether ``job_id`` could name a job (and so a file in the jobs folder, nothing outside it)."""
+    return bool(_ID.fullmatch(job_id))
 
 
 def record_path(job_id: str) -> Path:
@@ -78,12 +132,30 @@ def log_path(job_id: str) -> Path:
 
 
 def save(record: JobRecord) -> None:
-    """Write (or rewrite) a record atomically."""
-    path = record_path(record.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps(record.to_json(), ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    """Write (or rewrite) a record atomically, privately, with credentials masked."""
+    write_private(record_path(record.id), json.dumps(record.to_json(), ensure_ascii=False))
+
+
+class _MaskingLog:
+    """A job's log file: each line written with URL credentials masked (the same line goes to uv unmasked)."""
+
+    __slots__ = ("_file", "close", "flush")
+
+    def __init__(self, file: IO[str]) -> None:
+        self._file = file
+        self.flush = file.flush
+        self.close = file.close
+
+    def write(self, text: str) -> int:
+        """Write ``text``, masked when it holds a URL with credentials."""
+        if "://" in text:
+            text = mask_credentials(text)
+        return self._file.write(text)
+
+
+def open_log(path: str | os.PathLike[str], *, buffering: int = 1 << 16) -> IO[str]:
+    """A job's log, opened to write from the start: private, and masking credentials line by line."""
+    return _MaskingLog(open_private(path, buffering=buffering))  # type: ignore[return-value]
 
 
 def _alive(pid: int) -> bool:
@@ -96,19 +168,41 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def load(job_id: str) -> JobRecord | None:
-    """One record, or None when it is missing or unreadable."""
+def read(job_id: str) -> JobRecord:
+    """One record; FileNotFoundError when there is none, ValueError when it cannot be read as one."""
+    if not valid_id(job_id):
+        raise FileNotFoundError(job_id)
+    path = record_path(job_id)
+    if not path.exists():
+        raise FileNotFoundError(job_id)
     try:
-        record = JobRecord.from_json(json.loads(record_path(job_id).read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return None
+        text = read_text(path, limit=4 << 20, what="job record")
+        record = JobRecord.from_json(loads_json(text))
+    except UsageError as exc:
+        raise ValueError(exc.cause or exc.message) from exc
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from exc
+    if record.id != job_id:
+        raise ValueError(f"it says it is job {record.id!r}")
     if record.status in ("queued", "running") and not _alive(record.pid):
         record.status = "interrupted"
     return record
 
 
-def load_all(*, env: str | None = None, limit: int | None = None) -> list[JobRecord]:
-    """Records, newest first; only one environment's when ``env`` is given."""
+def load(job_id: str) -> JobRecord | None:
+    """One record, or None when it is missing or unreadable."""
+    try:
+        return read(job_id)
+    except (OSError, ValueError):
+        return None
+
+
+def load_all(*, env: str | None = None, limit: int | None = None, skipped: list[str] | None = None) -> list[JobRecord]:
+    """Records, newest first; only one environment's when ``env`` is given.
+
+    A record that cannot be read is left out; ``skipped`` (when given) gets one line saying
+    which and why, for a warning.
+    """
     directory = jobs_dir()
     try:
         ids = sorted((p.stem for p in directory.glob("*.json")), reverse=True)
@@ -117,8 +211,13 @@ def load_all(*, env: str | None = None, limit: int | None = None) -> list[JobRec
     records: list[JobRecord] = []
     wanted = str(Path(env).resolve()) if env else None
     for job_id in ids:
-        record = load(job_id)
-        if record is None:
+        try:
+            record = read(job_id)
+        except FileNotFoundError:
+            continue  # pruned meanwhile
+        except (OSError, ValueError) as exc:
+            if skipped is not None:
+                skipped.append(f"skipped the unreadable job record {record_path(job_id)}: {exc}")
             continue
         if wanted is not None and str(Path(record.env).resolve()) != wanted:
             continue
@@ -146,9 +245,20 @@ def prune(keep: int = KEEP) -> int:
 
 def read_log(job_id: str, *, tail: int | None = None) -> list[str]:
     """A job's log lines (the last ``tail`` of them when given)."""
+    path = log_path(job_id)
     try:
-        with open(log_path(job_id), encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO must not hang us
     except OSError:
         return []
+    with open(fd, "rb") as handle:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return []
+            if tail and info.st_size > tail * 1024:  # the tail alone, however long the log
+                handle.seek(info.st_size - tail * 1024)
+            data = handle.read()
+        except OSError:
+            return []
+    lines = data.decode("utf-8", "replace").splitlines()
     return lines[-tail:] if tail else lines

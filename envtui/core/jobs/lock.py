@@ -14,6 +14,8 @@ from pathlib import Path
 
 from envtui.core.errors import EnvtuiError
 from envtui.core.locations import locks_dir
+from envtui.core.private import open_private_fd
+from envtui.core.secrets import mask_credentials
 
 #: How often a waiter tries again, in seconds.
 POLL_INTERVAL = 0.05
@@ -47,8 +49,7 @@ class EnvLock:
         if self._fd is not None:
             return True
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = open_private_fd(self.path)  # 0600 in a 0700 folder: it names what the job installs
         except OSError as exc:
             raise EnvtuiError(f"cannot create lock file {self.path}", cause=exc.strerror) from exc
         try:
@@ -60,7 +61,7 @@ class EnvLock:
             os.close(fd)
             raise EnvtuiError(f"cannot lock {self.path}", cause=exc.strerror) from exc
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {holder}".strip().encode() + b"\n")
+        os.write(fd, mask_credentials(f"{os.getpid()} {holder}".strip()).encode() + b"\n")
         self._fd = fd
         return True
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from envtui.core.jobs import history
 from envtui.core.jobs.job import Job, JobListener, Line
 from envtui.core.jobs.preview import parse_change_line
 from envtui.core.jobs.uv_errors import MAX_ERROR_LINES, error_step
@@ -29,8 +30,7 @@ class JobOutput:
         self._log: IO[str] | None = None
         if log_path is not None:
             try:
-                log_path.parent.mkdir(parents=True, exist_ok=True)
-                self._log = open(log_path, "w", encoding="utf-8", buffering=1 << 16)  # noqa: SIM115
+                self._log = history.open_log(log_path)  # private, credentials masked
                 job.log_path = log_path
             except OSError:
                 job.log_path = None

@@ -1,0 +1,99 @@
+"""Private state: what envtui keeps under its state directory is for its owner's eyes only.
+
+Job records and logs name packages, paths and commands; trust records decide what runs. So every
+folder envtui makes under the state directory is 0700 and every file 0600, whatever the umask
+(envtui often runs as root with umask 022). Files are written whole (a private temporary file,
+then a rename), so a reader never sees half a record.
+
+Everything that writes under :func:`~envtui.core.locations.state_dir` goes through here:
+:func:`private_dir` for a folder, :func:`write_private` for a whole file, :func:`open_private`
+for one written as it goes (a log), :func:`open_private_fd` for a lock file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import IO
+
+from envtui.core.locations import state_dir
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Take group and other bits off something envtui made earlier (e.g. by an older version)."""
+    try:
+        info = path.lstat()
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+def private_dir(path: str | os.PathLike[str]) -> Path:
+    """Make ``path`` (and its missing parents) a folder only its owner can enter; returns it.
+
+    Under the state directory every level from the state directory down is 0700 (an existing
+    one loosened by an older envtui is tightened; a state directory named by
+    ``ENVTUI_STATE_DIR`` that existed before is the user's and left alone). Elsewhere only the
+    folders it makes are 0700.
+    """
+    target = Path(path)
+    root = state_dir()
+    try:
+        below = target.relative_to(root).parts
+    except ValueError:
+        target.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        return target
+    root.parent.mkdir(parents=True, exist_ok=True)
+    levels = [root]
+    for part in below:
+        levels.append(levels[-1] / part)
+    for index, level in enumerate(levels):
+        try:
+            level.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            if index or not os.environ.get("ENVTUI_STATE_DIR"):
+                _tighten(level, DIR_MODE)
+    return target
+
+
+def write_private(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write a whole file atomically, mode 0600: a temporary file beside it, then a rename."""
+    import tempfile  # only here: it costs start-up time, and most runs write nothing
+
+    target = Path(path)
+    private_dir(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # always 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def open_private_fd(path: str | os.PathLike[str], flags: int = os.O_RDWR | os.O_CREAT) -> int:
+    """Open (creating) a file mode 0600 and return its descriptor; a symlink is refused."""
+    target = Path(path)
+    private_dir(target.parent)
+    fd = os.open(target, flags | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    try:
+        if stat.S_IMODE(os.fstat(fd).st_mode) != FILE_MODE:
+            os.fchmod(fd, FILE_MODE)  # made earlier, looser
+    except OSError:
+        pass
+    return fd
+
+
+def open_private(path: str | os.PathLike[str], *, buffering: int = -1) -> IO[str]:
+    """A text file to write from the start, mode 0600 (e.g. a job's log)."""
+    fd = open_private_fd(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    return os.fdopen(fd, "w", encoding="utf-8", errors="replace", buffering=buffering)
