@@ -210,8 +210,8 @@ def load_config(
             return Config(error=exc)
     if explicit not in (None, ""):
         given = Path(explicit).expanduser()
-        if cwd is not None and not given.is_absolute():
-            given = cwd / given
+        if not given.is_absolute():  # "-x" is a file name here, and is reported as a path
+            given = (cwd or Path.cwd()) / given
         if given.is_dir():
             found = given / CONFIG_NAME
             if not found.is_file():
@@ -231,11 +231,10 @@ def load_config(
 
 def read_config(path: str | os.PathLike[str]) -> Config:
     """Read and check one ``envtui.toml`` or ``pyproject.toml``."""
+    from envtui.core.inputs import read_bytes
+
     file = Path(path).resolve()
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read config file {file}", cause=exc.strerror) from exc
+    raw = read_bytes(file, what="config file")  # a regular file of bounded size, or a UsageError
     tomllib = _toml()
     try:
         text = raw.decode("utf-8")

@@ -194,8 +194,9 @@ def resolve_environment(
         # An empty path (``--venv "$UNSET"``) must not quietly mean "the default environment".
         raise UsageError("empty path given for the environment", cause="name a venv, a project or a python")
     given = Path(target).expanduser() if target is not None else default_target(cwd)
-    if cwd is not None and not given.is_absolute():
-        given = cwd / given
+    if not given.is_absolute():
+        # Made absolute: a relative path such as "-x" must never reach uv where an option could go.
+        given = (cwd or Path.cwd()) / given
     if not given.exists() and not given.is_symlink():
         raise UsageError(f"no such file or directory: {given}")
     root: Path | None = None

@@ -3,6 +3,11 @@
 Requirements files are read as pip reads them: comments, line continuations, ``-r``/``-c``
 includes, environment variables, options lines, per-line ``--hash`` options. Every requirement is
 parsed with ``packaging``; a line that does not parse is reported with its file and line number.
+
+A requirements file is input from elsewhere: every file read (the first and each include) must be
+a regular file of at most :data:`~envtui.core.inputs.MAX_FILE_BYTES`, includes nest at most
+:data:`MAX_INCLUDE_DEPTH` deep and one read takes at most :data:`MAX_FILES` files. Anything else
+(``-r /dev/zero``, a FIFO, endless or exploding includes) is refused at once, exit 2.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from envtui.core.errors import UsageError
+from envtui.core.inputs import InputRefused, read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -30,6 +36,10 @@ _EDITABLE = re.compile(r"^(-e|--editable)(?:\s*=?\s*)(\S+)$")
 _HASH = re.compile(r"\s--hash[=\s]+(\S+)")
 _EGG = re.compile(r"#egg=([A-Za-z0-9._-]+)")
 _WHEEL_NAME = re.compile(r"(?:^|/)([A-Za-z0-9_.]+)-[^-/]+(?:-[^-/]+)?-[^-/]+-[^-/]+-[^-/]+\.whl$")
+#: How deep ``-r``/``-c`` includes may nest (pip has no limit; real files use two or three).
+MAX_INCLUDE_DEPTH = 16
+#: How many files one read may take in all (includes can fan out: a few levels of two each explode).
+MAX_FILES = 256
 
 
 @dataclass(frozen=True)
@@ -128,15 +138,26 @@ def _name_from_location(location: str) -> str | None:
 
 
 def read_requirements_file(
-    path: str | os.PathLike[str], *, constraint: bool = False, _seen: frozenset[Path] = frozenset()
+    path: str | os.PathLike[str],
+    *,
+    constraint: bool = False,
+    _seen: frozenset[Path] = frozenset(),
+    _budget: list[int] | None = None,
 ) -> RequirementSet:
-    """Parse a requirements file and its includes; an unreadable top-level file is a UsageError."""
+    """Parse a requirements file and its includes; an unreadable top-level file is a UsageError.
+
+    A missing or unreadable include is an error on the line that names it. One that is not a
+    regular file, too big, nested too deep or one file too many is refused at once
+    (:class:`~envtui.core.inputs.InputRefused`, exit 2), naming the line.
+    """
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise UsageError(f"cannot read requirements file {file}", cause=reason) from exc
+    budget = [MAX_FILES] if _budget is None else _budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InputRefused(
+            f"cannot read requirements file {file}", cause=f"the includes name more than {MAX_FILES} files"
+        )
+    text = read_text(file, what="requirements file")
     result = RequirementSet(files=[str(file)])
     seen = _seen | {file.resolve()}
     for number, line in _logical_lines(text):
@@ -147,10 +168,20 @@ def read_requirements_file(
             if target in seen:
                 result.errors.append(RequirementError(str(file), number, line, "include cycle"))
                 continue
+            if len(seen) >= MAX_INCLUDE_DEPTH:
+                raise InputRefused(
+                    f"cannot read requirements file {file}",
+                    cause=f"line {number}: includes nest more than {MAX_INCLUDE_DEPTH} files deep",
+                )
             try:
                 nested = read_requirements_file(
-                    target, constraint=include.group(1) in ("-c", "--constraint") or constraint, _seen=seen
+                    target,
+                    constraint=include.group(1) in ("-c", "--constraint") or constraint,
+                    _seen=seen,
+                    _budget=budget,
                 )
+            except InputRefused:
+                raise
             except UsageError as exc:
                 result.errors.append(RequirementError(str(file), number, line, f"{exc.message} ({exc.cause})"))
                 continue
@@ -197,18 +228,17 @@ def read_requirements_file(
 def read_pyproject(path: str | os.PathLike[str], *, extras: tuple[str, ...] = ()) -> RequirementSet:
     """``[project.dependencies]`` (and named optional groups) of a ``pyproject.toml``."""
     file = Path(path)
+    source = read_text(file, what="project file")
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read {file}", cause=exc.strerror) from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"malformed TOML in {file}", cause=str(exc)) from exc
     project = data.get("project", {})
     lists: list[list] = [project.get("dependencies", [])]
     optional = project.get("optional-dependencies", {})
     lists.extend(optional.get(extra, []) for extra in extras)
     result = RequirementSet(files=[str(file)])
-    text = file.read_text(encoding="utf-8").splitlines()
+    text = source.splitlines()
     for values in lists:
         for value in values:
             number = next((i for i, line in enumerate(text, 1) if str(value) in line), 0)

@@ -4,8 +4,9 @@ Every spec is parsed with ``packaging.requirements.Requirement``; anything that 
 plain requirement is refused with a UsageError (exit 2) and the environment is not touched:
 empty strings, option look-alikes (``--index-url=…``, ``-r/etc/passwd``), invalid markers
 (``alpha; rm -rf /``), several specs in one argument (``a==1 b``), paths and ``..``.
-``name @ URL`` is a requirement and is allowed. A local directory is installed only as an
-editable, through an explicit option, and is checked by :func:`validate_editable`.
+``name @ URL`` is a requirement and is allowed, but a ``file:`` URL only for an archive (a wheel
+or an sdist): a local directory is installed only as an editable, through an explicit option,
+and is checked by :func:`validate_editable`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from packaging.utils import canonicalize_name
 from envtui.core.env.names import is_name
 from envtui.core.errors import UsageError
 
+#: What a ``file:`` URL may name: a wheel or an sdist (a directory would be built and installed).
+_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar.zst", ".zip")
 _URL_SCHEMES = frozenset(
     {"http", "https", "file", "git+https", "git+ssh", "git+http", "git+file", "hg+https", "svn+https", "bzr+https"}
 )
@@ -58,8 +61,14 @@ def validate_spec(text: str) -> Requirement:
             raise _reject(text, f"unsupported URL scheme {parts.scheme or '(none)'!r}")
         if ".." in unquote(parts.path).split("/"):
             raise _reject(text, "'..' is not allowed in a URL path")
-        if parts.scheme == "file" and not unquote(parts.path).startswith("/"):
-            raise _reject(text, "a file URL must be absolute")
+        if parts.scheme == "file":
+            local = unquote(parts.path)
+            if not local.startswith("/"):
+                raise _reject(text, "a file URL must be absolute")
+            if Path(local).is_dir():
+                raise _reject(text, "it names a local directory: use --editable PATH for a local project")
+            if not local.lower().endswith(_ARCHIVES):
+                raise _reject(text, "a file URL must name a wheel or an sdist; for a local project use --editable PATH")
     return requirement
 
 
@@ -124,13 +133,13 @@ def validate_file(path: str | os.PathLike[str], *, what: str = "requirements fil
     given = Path(path).expanduser()
     if not given.is_absolute():
         given = (cwd or Path.cwd()) / given
-    if not given.is_file():
+    if not given.exists():
         raise UsageError(f"no such {what}: {path}")
     if not os.access(given, os.R_OK):
         raise UsageError(f"cannot read {what}: {path}", cause="permission denied")
     from envtui.core.env.requirements import read_requirements_file
 
-    parsed = read_requirements_file(given)  # UsageError when it is not text
+    parsed = read_requirements_file(given)  # UsageError when it is not a regular file of text
     if parsed.errors:
         first = parsed.errors[0]
         more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,6 +34,7 @@ from packaging.utils import canonicalize_name
 
 from envtui.core import process
 from envtui.core.config import Config
+from envtui.core.display import argv_text
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health.interpreter import broken_interpreter as broken_interpreter  # re-exported
@@ -284,7 +284,7 @@ def check_hooks(config: Config) -> list[Finding]:
         *(("before", c) for c in config.hooks.before_change),
         *(("after", c) for c in config.hooks.after_change),
     ]
-    long = "\n".join(f"{phase}-change: {shlex.join(cmd)}" for phase, cmd in commands)
+    long = "\n".join(f"{phase}-change: {argv_text(cmd)}" for phase, cmd in commands)
     if state.trusted:
         return [
             Finding(

@@ -18,11 +18,11 @@ from typing import Any
 
 from envtui import __version__
 from envtui.core.config import Service
+from envtui.core.health import answers
 from envtui.core.health.report import FAIL, OK, SERVICES, WARN, Finding, tail
 
 _OK_STATUSES = frozenset({"ok", "healthy", "pass", "passed", "up"})
 _WARN_STATUSES = frozenset({"warn", "warning", "degraded"})
-_BODY_LIMIT = 1 << 20
 
 
 def _is_loopback(url: str) -> bool:
@@ -39,14 +39,14 @@ def _fetch(service: Service) -> dict[str, Any]:
     """One GET; returns what happened (never raises)."""
     handlers: list[Any] = [urllib.request.ProxyHandler({})] if _is_loopback(service.url) else []
     opener = urllib.request.build_opener(*handlers)
-    request = urllib.request.Request(
+    request = answers.request(  # credentials in the URL go into a header, never into an error message
         service.url,
         headers={"User-Agent": f"envtui/{__version__} health check", "Accept": "application/json, */*;q=0.5"},
     )
     started = time.perf_counter()
     try:
         with opener.open(request, timeout=service.timeout) as response:
-            body = response.read(_BODY_LIMIT)
+            body = answers.read_body(response)
             return {
                 "code": response.status,
                 "reason": response.reason,
@@ -56,7 +56,9 @@ def _fetch(service: Service) -> dict[str, Any]:
             }
     except urllib.error.HTTPError as exc:
         try:
-            body = exc.read(_BODY_LIMIT)
+            body = answers.read_body(exc)
+        except answers.AnswerTooLarge as too_large:
+            return {"error": str(too_large)}
         except Exception:
             body = b""
         return {
@@ -76,6 +78,8 @@ def _fetch(service: Service) -> dict[str, Any]:
         return {"error": str(text)}
     except TimeoutError:
         return {"error": f"no answer within {service.timeout:g} s", "timeout": True}
+    except answers.AnswerTooLarge as exc:
+        return {"error": str(exc)}
     except Exception as exc:
         return {"error": f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__}
 
@@ -93,18 +97,22 @@ def _judge(service: Service, got: dict[str, Any]) -> Finding:
     text = body.decode("utf-8", "replace").strip()
     if "json" in got["type"].lower() or text[:1] in ("{", "["):
         try:
-            payload = json.loads(text)
+            payload = answers.parse(text)
+        except answers.TooDeep as exc:
+            bad_json = f"answer too deep ({exc})"
         except json.JSONDecodeError as exc:
             bad_json = f"the answer is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        except ValueError as exc:
+            bad_json = f"the answer is not valid JSON ({exc})"
     version = payload.get("version") if isinstance(payload, dict) else None
     if isinstance(version, (str, int, float)) and not isinstance(version, bool):
         data["version"] = str(version)
-    suffix = f" in {latency}" + (f", version {data['version']}" if "version" in data else "")
-    long = tail(text, 10) if text else ""
+    suffix = f" in {latency}" + (f", version {answers.quoted(data['version'])[1:-1]}" if "version" in data else "")
+    long = answers.excerpt(text) if text else ""
     if not 200 <= code < 300:
         said = ""
         if isinstance(payload, dict) and "status" in payload:
-            said = f", status {payload['status']!r}"
+            said = f", status {answers.quoted(payload['status'])}"
         return Finding(SERVICES, name, FAIL, f"HTTP {code} {got['reason']}{said}{suffix}", long=long, data=data)
     if bad_json:
         return Finding(SERVICES, name, FAIL, f"HTTP {code}, but {bad_json}{suffix}", long=long, data=data)
@@ -116,12 +124,14 @@ def _judge(service: Service, got: dict[str, Any]) -> Finding:
             if not isinstance(status_value, bool)
             else ("ok" if status_value else "false")
         )
+        shown = f"status {answers.quoted(status_value)}{suffix}"
         if said in _OK_STATUSES:
-            return Finding(SERVICES, name, OK, f"status {status_value!r}{suffix}", data=data)
+            return Finding(SERVICES, name, OK, shown, data=data)
         if said in _WARN_STATUSES:
-            return Finding(SERVICES, name, WARN, f"status {status_value!r}{suffix}", long=long, data=data)
-        return Finding(SERVICES, name, FAIL, f"status {status_value!r}{suffix}", long=long, data=data)
+            return Finding(SERVICES, name, WARN, shown, long=long, data=data)
+        return Finding(SERVICES, name, FAIL, shown, long=long, data=data)
     return Finding(SERVICES, name, OK, f"HTTP {code} {got['reason']}{suffix}", data=data)
+
 
 
 def check_service(service: Service, *, settle: float = 0.0) -> Finding:
