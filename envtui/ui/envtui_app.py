@@ -8,8 +8,10 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from envtui.core.config import Config
+from envtui.core.display import safe_text
 from envtui.core.env.environment import Environment
 from envtui.core.env.filtering import PackageIndex
 from envtui.core.env.packages import Inventory
@@ -66,6 +68,28 @@ class EnvtuiApp(App[int]):
         for command in super().get_system_commands(screen):
             if command.title != "Quit":
                 yield command
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast passes the display boundary and is never parsed as markup.
+
+        Toasts carry error texts that quote specs, paths and uv's words; one place makes them
+        safe for every caller (screens and widgets call this too).
+        """
+        super().notify(
+            safe_text(message, multiline=True),
+            title=safe_text(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_help(self) -> None:
         """Open the key help (or close it when it is open)."""

@@ -28,6 +28,7 @@ from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health import checks as health
+from envtui.ui.text import plain
 from envtui.ui.widgets.view_table import ViewTable
 
 if TYPE_CHECKING:
@@ -215,14 +216,15 @@ class HealthView(Vertical):
 
     def _set_summary(self, text: str) -> None:
         if self.is_mounted:
-            self.query_one("#health-summary", Static).update(text)
+            self.query_one("#health-summary", Static).update(plain(text))
 
     def _cells(self, finding: health.Finding) -> list[Text]:
         colour = self.app.theme_variables.get(_STATUS_COLOUR[finding.status], "")
         status = Text(_STATUS_TEXT[finding.status], style=f"bold {colour}".strip())
-        name = Text(finding.name + (" →" if finding.package and finding.status != health.OK else ""))
+        # Names and details quote services, paths and answers: shown through the display boundary.
+        name = plain(finding.name + (" →" if finding.package and finding.status != health.OK else ""))
         checked = Text(time.strftime("%H:%M:%S", time.localtime(finding.checked_at)))
-        return [status, name, checked, Text(finding.detail, no_wrap=True, overflow="ellipsis")]
+        return [status, name, checked, plain(finding.detail, no_wrap=True, overflow="ellipsis")]
 
     def _fill_table(self, report: health.HealthReport) -> None:
         """Update rows in place by check name; rebuild only when the set of checks changed."""
@@ -258,12 +260,13 @@ class HealthView(Vertical):
         if finding is None:
             more.update("")
             return
-        lines = [f"{finding.name}: {finding.detail}"]
+        text = plain(f"{finding.name}: {finding.detail}")
         if finding.package:
-            lines.append(f"package: {finding.package} (Enter shows it)")
+            text.append_text(plain(f"\npackage: {finding.package} (Enter shows it)", multiline=True))
         if finding.long:
-            lines.append(finding.long)
-        more.update("\n".join(lines))
+            text.append("\n")
+            text.append_text(plain(finding.long, multiline=True))
+        more.update(text)
 
     @on(DataTable.RowHighlighted, "#health-table")
     def _row_highlighted(self) -> None:

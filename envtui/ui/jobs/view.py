@@ -10,8 +10,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Static
 
+from envtui.core.display import argv_text
 from envtui.core.jobs import history
 from envtui.core.jobs.engine import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job, JobEngine, env_key
+from envtui.ui.text import plain, sgr_line
 from envtui.ui.widgets.view_table import ViewTable
 
 #: Most past jobs listed from disk.
@@ -38,6 +40,7 @@ class JobsView(Vertical):
         self.env_path = env_path
         """Only jobs on this environment are listed."""
         self._records: dict[str, history.JobRecord] = {}
+        self._skipped: list[str] = []
 
     def compose(self) -> ComposeResult:
         """Table, detail, button."""
@@ -61,7 +64,11 @@ class JobsView(Vertical):
         table = self.table
         current = self._current_id()
         live = {job.id: job for job in self.engine.jobs if env_key(job.env) == self.env_path}
-        records = {r.id: r for r in history.load_all(env=self.env_path, limit=HISTORY_LIMIT)}
+        skipped: list[str] = []
+        records = {r.id: r for r in history.load_all(env=self.env_path, limit=HISTORY_LIMIT, skipped=skipped)}
+        if skipped and skipped != self._skipped:  # a bad record is left out, and said once
+            self.app.notify("\n".join(skipped[:3]), title="Job history", severity="warning")
+        self._skipped = skipped
         for job in live.values():
             records[job.id] = job.record()
         self._records = records
@@ -73,7 +80,7 @@ class JobsView(Vertical):
                 _when(record.started),
                 f"{record.duration:.1f} s" if record.duration is not None else "…",
                 "-" if record.returncode is None else str(record.returncode),
-                Text(record.description or record.kind, no_wrap=True, overflow="ellipsis"),
+                plain(record.description or record.kind, no_wrap=True, overflow="ellipsis"),
                 key=job_id,
             )
         if current in records:
@@ -89,7 +96,7 @@ class JobsView(Vertical):
             RUNNING: variables.get("accent", "cyan"),
             QUEUED: variables.get("text-muted", "grey50"),
         }.get(status, "")
-        return Text(status, style=colour)
+        return plain(status, style=colour)
 
     def _current_id(self) -> str | None:
         table = self.table
@@ -122,14 +129,19 @@ class JobsView(Vertical):
             return
         error = self.app.theme_variables.get("error", "red")
         text = Text()
-        text.append(" ".join(record.command) + "\n", style="dim")
+        # Commands, messages and log lines quote specs, paths and uv's words: all through the boundary.
+        text.append_text(plain(argv_text(record.command), style="dim"))
+        text.append("\n")
         if record.message:
-            text.append(record.message + "\n")
+            text.append_text(plain(record.message))
+            text.append("\n")
         for line in record.error_lines[:8]:
-            text.append(line + "\n", style=error)
+            text.append_text(plain(line, style=error))
+            text.append("\n")
         if not record.error_lines and record.status not in (QUEUED,):
             for line in history.read_log(record.id, tail=5):
-                text.append(line + "\n")
+                text.append_text(sgr_line(line))
+                text.append("\n")
         text.rstrip()
         detail.update(text)
 

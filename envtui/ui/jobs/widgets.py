@@ -11,6 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from envtui.core.jobs.uv_errors import is_error_line
+from envtui.ui.text import plain
 
 _FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _FOLLOW = re.compile(r"^(\s+(cause|hint|caused by)\b|hint:)", re.IGNORECASE)
@@ -53,7 +54,7 @@ class Spinner(Static):
 
     def _tick(self) -> None:
         self._frame = (self._frame + 1) % len(_FRAMES)
-        self.update(f"{_FRAMES[self._frame]} {self.label}")
+        self.update(plain(f"{_FRAMES[self._frame]} {self.label}"))  # the label names what the user typed
 
 
 class UvErrorHighlighter(Highlighter):

@@ -13,6 +13,7 @@ from textual.widgets import Button, Static
 
 from envtui.core.jobs.change import ChangeRequest
 from envtui.core.jobs.preview import Preview
+from envtui.ui.text import plain
 
 
 class ConfirmChangeScreen(ModalScreen[bool]):
@@ -44,11 +45,11 @@ class ConfirmChangeScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """Title, warnings, the change list, a summary and the buttons."""
         with Vertical(id="confirm-box"):
-            yield Static(f"{self.request.describe()}?", id="confirm-title", markup=False)
+            yield Static(plain(f"{self.request.describe()}?"), id="confirm-title")
             for line in self.listing:
-                yield Static(line, classes="confirm-listing", markup=False)
+                yield Static(plain(line), classes="confirm-listing")
             for note in self.notes:
-                yield Static(f"⚠ {note}", classes="confirm-note", markup=False)
+                yield Static(plain(f"⚠ {note}"), classes="confirm-note")
             with VerticalScroll(id="confirm-changes"):
                 yield Static(self._changes_text(), id="confirm-change-list")
             yield Static(f"uv --dry-run: {self.preview.summary()}", id="confirm-summary", markup=False)
@@ -80,7 +81,8 @@ class ConfirmChangeScreen(ModalScreen[bool]):
                 line = f"~ {change.name} {change.new} (reinstalled)"
             else:
                 line = f"~ {change.name} {change.old} → {change.new}"
-            text.append(line + "\n", style=colours[change.kind])
+            text.append_text(plain(line, style=colours[change.kind]))
+            text.append("\n")
         text.rstrip()
         return text
 

@@ -42,6 +42,7 @@ from envtui.ui.messages import (
     OutdatedChecked,
     UvVersionKnown,
 )
+from envtui.ui.text import plain
 from envtui.ui.widgets.details import DetailsPane
 from envtui.ui.widgets.filter_input import FilterInput
 from envtui.ui.widgets.job_log import JobLog, JobLogPane
@@ -457,7 +458,7 @@ class MainScreen(JobActions, Screen[None]):
         sort_hint = f"sorted by {self.sort_by}"
         if isinstance(self.current_view, View) and self.current_view.kind != ALL:
             sort_hint = f"{self.current_view.label} · {sort_hint}"
-        table.border_subtitle = sort_hint
+        table.border_subtitle = plain(sort_hint)  # a category's name may come from the configuration
 
     def _update_counts(self) -> None:
         self.query_one(ViewList).set_counts(self.index.counts(self.views, outdated=self.latest, broken=self.broken))
@@ -538,7 +539,7 @@ class MainScreen(JobActions, Screen[None]):
     @on(EnvironmentList.Chosen)
     def _environment_chosen(self, message: EnvironmentList.Chosen) -> None:
         """Open another environment."""
-        self.table.border_title = f"opening {display_path(message.path)}…"
+        self.table.border_title = plain(f"opening {display_path(message.path)}…")
         self.switch_environment(message.path)
 
     def _show_details_for(self, package: Package | None) -> None:

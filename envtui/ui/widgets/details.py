@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from envtui.core.env.names import requirement_key
 from envtui.core.env.packages import Package
+from envtui.ui.text import link, plain, safe_text
 from envtui.ui.widgets.sidebar import display_path
 
 
@@ -68,7 +69,11 @@ def _names(names: list[str]) -> str:
 
 
 class DetailsPane(VerticalScroll):
-    """Summary, requirements (with what is installed), dependents, license, homepage, location."""
+    """Summary, requirements (with what is installed), dependents, license, homepage, location.
+
+    Every value is package metadata, so every cell is a ``Text`` from :mod:`envtui.ui.text`
+    (a string cell would be parsed as markup); the homepage links only to where it says.
+    """
 
     def compose(self) -> ComposeResult:
         """One Static holds the rendered details."""
@@ -87,34 +92,34 @@ class DetailsPane(VerticalScroll):
             self.border_title = "Details"
             body.update("No package selected.")
             return
-        self.border_title = f"{package.name} {package.version}"
+        self.border_title = plain(f"{package.name} {package.version}")
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(overflow="fold")
         if package.summary:
-            grid.add_row("Summary", package.summary)
+            grid.add_row("Summary", plain(package.summary))
         newer = (latest or {}).get(package.key)
         if newer:
             grid.add_row("Latest", Text(f"{newer} available", style="bold"))
-        grid.add_row("Category", package.category)
+        grid.add_row("Category", plain(package.category))
         grid.add_row("Requires", self._requires(package, packages) if package.requires else Text("nothing"))
-        grid.add_row("Required by", _names(package.required_by) or "nothing (top-level)")
+        grid.add_row("Required by", plain(_names(package.required_by) or "nothing (top-level)"))
         if package.license:
-            grid.add_row("License", package.license)
+            grid.add_row("License", plain(package.license, multiline=True))
         if package.homepage:
-            grid.add_row("Homepage", package.homepage)
+            grid.add_row("Homepage", link(package.homepage))
         where = package.editable_location or package.location
-        grid.add_row("Location", display_path(Path(where)) if where else "unknown")
+        grid.add_row("Location", plain(display_path(Path(where)) if where else "unknown"))
         if package.editable:
             grid.add_row("Editable", "yes")
         if package.installer:
-            grid.add_row("Installer", package.installer)
+            grid.add_row("Installer", plain(package.installer))
         size = size_on_disk(package)
         if size:
             grid.add_row("Size", human_size(size))
         problems = list(package.problems) + list((broken or {}).get(package.key, []))
         if problems:
-            grid.add_row(Text("Problems", style="bold"), Text("\n".join(problems)))
+            grid.add_row(Text("Problems", style="bold"), Text("\n".join(safe_text(p) for p in problems)))
         body.update(grid)
         self.scroll_home(animate=False)
 
@@ -128,11 +133,11 @@ class DetailsPane(VerticalScroll):
             spec, _, marker = requirement.partition(";")
             key = requirement_key(spec) or ""
             installed = packages.get(key)
-            text.append(spec.strip())
+            text.append_text(plain(spec.strip()))
             if marker.strip() and key not in package.dependencies:
-                text.append(f"  (only when {marker.strip()})", style="dim")
+                text.append_text(plain(f"  (only when {marker.strip()})", style="dim"))
             elif installed is not None:
-                text.append(f"  {installed.version} installed", style="dim")
+                text.append_text(plain(f"  {installed.version} installed", style="dim"))
                 if not _satisfies(spec, installed.version):
                     text.append(" (conflict)", style="bold reverse")
             else:

@@ -5,17 +5,26 @@ timer flushes the buffer every ``FLUSH_SECONDS`` with one ``write_lines`` call. 
 per line costs ~28 s for 100k lines; one batched write per tick with ``max_lines`` set stays well
 under a frame. Lines that would be pruned anyway are dropped before they are written. The
 widget keeps only the last ``max_lines``; the full log belongs on disk (the job engine's job).
+
+Output is untrusted text: each line is shown through the display boundary when it is painted
+(only the lines on screen cost anything), with uv's colour codes parsed into styles and every
+other control character shown as a visible escape. Nothing reaches the terminal as bytes.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
 
+from rich.highlighter import Highlighter
+from rich.text import Span, Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import Reactive, reactive
 from textual.timer import Timer
 from textual.widgets import Log, Static
+
+from envtui.core.display import safe_text
+from envtui.ui.text import plain, sgr_line
 
 #: How often buffered lines are written to the screen.
 FLUSH_SECONDS = 0.05
@@ -23,6 +32,23 @@ FLUSH_SECONDS = 0.05
 MAX_LINES = 5000
 #: Prefix for envtui's own lines, so they stand apart from uv's output.
 STREAM_PREFIX: dict[str, str] = {"envtui": "» "}
+#: Coloured lines whose styles are remembered (a few screens' worth).
+SGR_CACHE_SIZE = 2048
+
+
+class _SgrHighlighter(Highlighter):
+    """Gives a painted line back the colours its codes asked for, then runs the log's own highlighter."""
+
+    def __init__(self, log: JobLog) -> None:
+        self.log = log
+
+    def highlight(self, text: Text) -> None:
+        """Apply the line's SGR styles (when it had any), then the inner highlighter (when on)."""
+        spans = self.log._sgr_spans.get(text.plain)
+        if spans:
+            text.spans.extend(spans)
+        if self.log._inner_on and self.log._inner is not None:
+            self.log._inner.highlight(text)
 
 
 class JobLog(Log):
@@ -36,6 +62,10 @@ class JobLog(Log):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        self._inner: Highlighter | None = None
+        self._inner_on = False
+        self._sgr_spans: OrderedDict[str, list[Span]] = OrderedDict()
+        self._sgr_highlighter = _SgrHighlighter(self)
         super().__init__(max_lines=max_lines, auto_scroll=True, name=name, id=id, classes=classes)
         self._pending: deque[str] = deque()
         self._timer: Timer | None = None
@@ -43,6 +73,38 @@ class JobLog(Log):
         """Lines dropped unseen because more arrived in one tick than the pane keeps."""
         self.received = 0
         """Lines appended since the last :meth:`reset`."""
+
+    @property  # type: ignore[override]
+    def highlighter(self) -> Highlighter:
+        """What colours a painted line: its own SGR codes first, then the highlighter set here."""
+        return self._sgr_highlighter
+
+    @highlighter.setter
+    def highlighter(self, value: Highlighter) -> None:
+        self._inner = value
+
+    @property  # type: ignore[override]
+    def highlight(self) -> bool:
+        """Whether the highlighter set here runs (a line's own colours always show)."""
+        return True
+
+    @highlight.setter
+    def highlight(self, value: bool) -> None:
+        self._inner_on = bool(value)
+
+    def _process_line(self, line: str) -> str:  # type: ignore[override]
+        """A line as it is painted: tabs expanded, colour codes taken out (and remembered), the rest made safe."""
+        line = line.expandtabs()
+        if "\x1b" not in line and "\x9b" not in line:
+            return safe_text(line)
+        text = sgr_line(line)
+        shown = text.plain
+        if text.spans:
+            self._sgr_spans[shown] = text.spans
+            self._sgr_spans.move_to_end(shown)
+            while len(self._sgr_spans) > SGR_CACHE_SIZE:
+                self._sgr_spans.popitem(last=False)
+        return shown
 
     def on_mount(self) -> None:
         """Start the flush timer."""
@@ -113,9 +175,9 @@ class JobLogPane(Vertical):
         """Repaint the title line."""
         self._update_title()
 
-    def _title_text(self) -> str:
+    def _title_text(self) -> Text:
         hint = "l to show" if self.collapsed else "l to hide"
-        return f"{self.title} · {hint}"
+        return plain(f"{self.title} · {hint}")
 
     def _update_title(self) -> None:
         for title in self.query("#job-log-title").results(Static):

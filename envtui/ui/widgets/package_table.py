@@ -23,6 +23,7 @@ from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from envtui.core.display import safe_text
 from envtui.core.env.packages import Package
 
 #: Status marks, ASCII so they read on any console font (TERM=linux included).
@@ -272,19 +273,23 @@ class PackageTable(ScrollView, can_focus=True):
         return [("name", max(4, room(fixed))), *fixed]
 
     def _cells(self, package: Package, columns: list[tuple[str, int]]) -> list[tuple[str, str]]:
-        """(text, component) per column for one row; component "" means the row's own style."""
+        """(text, component) per column for one row; component "" means the row's own style.
+
+        Names, versions and categories come from package metadata: they pass the display
+        boundary before they become segments (which go to the terminal as they are).
+        """
         latest = self._latest.get(package.key, "")
         broken = bool(package.problems) or package.key in self._broken
         cells: list[tuple[str, str]] = []
         for column, width in columns:
             if column == "name":
-                cells.append((_fit(package.name, width), ""))
+                cells.append((_fit(safe_text(package.name), width), ""))
             elif column == "version":
-                cells.append((_fit(package.version, width), ""))
+                cells.append((_fit(safe_text(package.version), width), ""))
             elif column == "latest":
-                cells.append((_fit(latest, width), "package-table--outdated" if latest else ""))
+                cells.append((_fit(safe_text(latest), width), "package-table--outdated" if latest else ""))
             elif column == "category":
-                cells.append((_fit(package.category, width), "package-table--dim"))
+                cells.append((_fit(safe_text(package.category), width), "package-table--dim"))
             elif column == "marks":
                 marks = (
                     (MARK_BROKEN if broken else " ")

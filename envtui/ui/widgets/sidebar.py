@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from envtui.core.env.filtering import OUTDATED, View
+from envtui.ui.text import plain
 
 _VIM_KEYS: list[BindingType] = [
     Binding("k", "cursor_up", "Up", show=False),
@@ -61,7 +62,7 @@ class EnvironmentList(OptionList):
         self.clear_options()
         for path in self._paths:
             mark = "● " if path == current else "  "
-            self.add_option(Option(Text(mark + display_path(path), no_wrap=True, overflow="ellipsis")))
+            self.add_option(Option(plain(mark + display_path(path), no_wrap=True, overflow="ellipsis")))
         self.border_title = f"Environments ({len(self._paths)})"
 
     def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -114,14 +115,14 @@ class ViewList(OptionList):
                 count = self._counts.get(entry)
                 shown = "" if count is None else f"{count:,}"
                 line = Text(no_wrap=True, overflow="ellipsis")
-                line.append(entry.label)
+                line.append_text(plain(entry.label))  # a category may come from the configuration
                 if shown:
                     line.append(f" {shown}", style="dim")
                 elif entry.kind == OUTDATED:
                     line.append(" (o)", style="dim")  # not known until asked: o asks
                 self.add_option(Option(line, id=entry.id))
             else:
-                self.add_option(Option(Text(self._labels[entry], no_wrap=True), id=f"pane:{entry}"))
+                self.add_option(Option(plain(self._labels[entry], no_wrap=True), id=f"pane:{entry}"))
         if highlighted is not None and self.option_count:
             self.highlighted = min(highlighted, self.option_count - 1)
 

@@ -7,6 +7,8 @@ from textual.containers import Horizontal
 from textual.reactive import Reactive, reactive
 from textual.widgets import Static
 
+from envtui.ui.text import plain
+
 #: Badge levels, each a CSS class on the badge (``-ok``, ``-warn``, ``-error``, ``-unknown``).
 LEVELS = ("ok", "warn", "error", "unknown")
 
@@ -22,8 +24,8 @@ class HealthBadge(Static):
         """Display ``text`` at ``level`` (ok, warn, error or unknown)."""
         for name in LEVELS:
             self.set_class(name == level, f"-{name}")
-        self.update(text)
-        self.tooltip = tooltip
+        self.update(plain(text))  # it names checks and services from the configuration
+        self.tooltip = plain(tooltip, multiline=True) if tooltip is not None else None
 
 
 class StatusBar(Horizontal):
@@ -61,7 +63,7 @@ class StatusBar(Horizontal):
             if p
         ]
         if self.is_mounted:
-            self.query_one("#status-facts", Static).update(" · ".join(parts))
+            self.query_one("#status-facts", Static).update(plain(" · ".join(parts)))
 
     def watch_env_text(self) -> None:
         """Repaint the facts."""
