@@ -314,8 +314,11 @@ def install_health(screen: MainScreen) -> HealthView:
     return view
 
 
-def recheck_health(screen: MainScreen, inventory: Inventory | None, issues: list[DependencyIssue]) -> bool:
-    """Re-run the checks after a listing; True when the Health view owns the badge (it was installed)."""
+def recheck_health(screen: MainScreen, inventory: Inventory | None, issues: list[DependencyIssue] | None) -> bool:
+    """Re-run the checks after a listing; True when the Health view owns the badge (it was installed).
+
+    ``issues`` None: ``uv pip check`` could not run for the screen, so the checks run it themselves.
+    """
     views = screen.query(HealthView)
     if not views:
         return False

@@ -48,6 +48,8 @@ class DependenciesChecked(Message):
 
     env: Environment
     issues: list[DependencyIssue] = field(default_factory=list)
+    failed: str | None = None
+    """Why uv could not check (e.g. a tampered dist-info); the Health view then reports it as a check."""
 
 
 @dataclass

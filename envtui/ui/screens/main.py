@@ -285,9 +285,12 @@ class MainScreen(JobActions, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="check", description="Checking dependencies")
     def check_environment(self, env: Environment) -> None:
         """Run ``uv pip check`` for the badge, the Problems view and the broken marks."""
-        issues = check_dependencies(env, self.uv)
+        try:
+            issues, failed = check_dependencies(env, self.uv), None
+        except EnvtuiError as exc:  # one failed check, not the end of health: the Health view reports it
+            issues, failed = [], f"{exc.message}: {exc.cause}" if exc.cause else exc.message
         if not get_current_worker().is_cancelled:
-            self.post_message(DependenciesChecked(env, issues))
+            self.post_message(DependenciesChecked(env, issues, failed))
 
     @work(
         thread=True,
@@ -403,8 +406,10 @@ class MainScreen(JobActions, Screen[None]):
         self._refilter()
         self._update_counts()
         problems = len(message.issues)
-        if recheck_health(self, self.inventory, message.issues):
+        if recheck_health(self, self.inventory, None if message.failed else message.issues):
             pass  # the Health view re-checks everything and sets the badge itself
+        elif message.failed:
+            self.health_badge.show("pip check failed", "error", tooltip=message.failed)
         elif problems:
             noun = "problem" if problems == 1 else "problems"
             self.health_badge.show(
