@@ -15,6 +15,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -245,3 +246,35 @@ def write_hostile_requirements(directory: Path) -> dict[str, Path]:
     files["secret-index"] = directory / "secret-index.txt"
     files["secret-index"].write_text(f"--index-url https://user:{SECRET}@127.0.0.1:9/simple\ndelta\n")
     return files
+
+
+# ---------------------------------------------------------------------------- all of it
+
+
+@dataclass
+class World:
+    """The corpus in place: a hostile venv, a project whose envtui.toml is hostile, the files, the service."""
+
+    venv: Path
+    project: Path
+    files: dict[str, Path]
+    base_url: str
+    authorizations: list[str]
+    wheelhouse: Path
+
+    @property
+    def config(self) -> Path:
+        """The project's envtui.toml."""
+        return self.project / "envtui.toml"
+
+
+@contextmanager
+def hostile_world(root: Path, wheelhouse: Path) -> Iterator[World]:
+    """Build the whole corpus under ``root`` and serve the service while it is in use."""
+    venv = make_hostile_venv(root / "envs", wheelhouse)
+    files = write_hostile_requirements(root / "reqs")
+    project = root / "project"
+    project.mkdir()
+    with hostile_service(files=wheelhouse) as (base_url, authorizations):
+        write_hostile_config(project, base_url, venv, files["dev-zero"])
+        yield World(venv, project, files, base_url, authorizations, wheelhouse)

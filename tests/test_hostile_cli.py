@@ -17,47 +17,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.factory import run_envtui, uv_bin
-from tests.hostile import (
-    SECRET,
-    TITLE,
-    assert_terminal_safe,
-    hostile_service,
-    make_hostile_venv,
-    write_hostile_config,
-    write_hostile_requirements,
-)
-
-
-@dataclass
-class World:
-    """The hostile corpus, built once for this module."""
-
-    venv: Path
-    project: Path
-    files: dict[str, Path]
-    base_url: str
-    authorizations: list[str]
-    wheelhouse: Path
+from tests.hostile import SECRET, TITLE, World, assert_terminal_safe, hostile_world
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> Iterator[World]:
-    """A hostile venv and a project beside it whose envtui.toml names a hostile service and hooks."""
-    root = tmp_path_factory.mktemp("hostile")
+    """The hostile corpus, built once for this module."""
     os.environ.setdefault("UV_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "uv-cache"))
-    venv = make_hostile_venv(root / "envs", wheelhouse)
-    files = write_hostile_requirements(root / "reqs")
-    project = root / "project"
-    project.mkdir()
-    with hostile_service(files=wheelhouse) as (base_url, authorizations):
-        write_hostile_config(project, base_url, venv, files["dev-zero"])
-        yield World(venv, project, files, base_url, authorizations, wheelhouse)
+    with hostile_world(tmp_path_factory.mktemp("hostile"), wheelhouse) as built:
+        yield built
 
 
 def run(world: World, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
