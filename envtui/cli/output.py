@@ -45,8 +45,10 @@ def emit_json(value: object) -> None:
 
     Lossless, with every control character escaped (C1 included, which ``json.dumps`` leaves raw).
     """
-    sys.stdout.write(safe_json(value, indent=2 if sys.stdout.isatty() else None))
-    sys.stdout.write("\n")
+    out = sys.stdout
+    document = safe_json(value, indent=2 if out.isatty() else None) + "\n"
+    # Already safe by construction: written past the guard, which would only scan it again.
+    (out.write_checked if isinstance(out, _SafeStream) else out.write)(document)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, stretch: int | None = None) -> str:
@@ -85,6 +87,10 @@ class _SafeStream:
     def write(self, text: str) -> int:
         self._stream.write(safe_text(text, multiline=True))
         return len(text)
+
+    def write_checked(self, text: str) -> int:
+        """Write text that already passed the boundary (a JSON document from ``safe_json``)."""
+        return self._stream.write(text)
 
     def writelines(self, lines: Sequence[str]) -> None:
         for line in lines:

@@ -107,17 +107,6 @@ def keep_sgr(line: str) -> str:
     return "".join(pieces)
 
 
-def _masked(value: object) -> object:
-    """``value`` with credentials masked in every string inside it (a JSON document's values)."""
-    if isinstance(value, str):
-        return mask_credentials(value)
-    if isinstance(value, dict):
-        return {mask_credentials(k) if isinstance(k, str) else k: _masked(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_masked(item) for item in value]
-    return value
-
-
 def safe_json(value: object, *, indent: int | None = None) -> str:
     """A JSON document that round-trips every string, with no control character left raw.
 
@@ -125,7 +114,9 @@ def safe_json(value: object, *, indent: int | None = None) -> str:
     among them), DEL and lone surrogates as they are: those become ``\\uXXXX`` here. URL
     credentials are masked.
     """
-    text = json.dumps(_masked(value), indent=indent, ensure_ascii=False)
+    # Masking the document's text is masking each string in it: a credential's match never
+    # crosses a quote or a backslash, so it stays inside one string and leaves escapes alone.
+    text = mask_credentials(json.dumps(value, indent=indent, ensure_ascii=False))
     if _UNSAFE_JSON.search(text) is None:
         return text
     return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
