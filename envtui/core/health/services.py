@@ -19,7 +19,7 @@ from typing import Any
 from envtui import __version__
 from envtui.core.config import Service
 from envtui.core.health import answers
-from envtui.core.health.report import FAIL, OK, SERVICES, WARN, Finding, tail
+from envtui.core.health.report import FAIL, OK, SERVICES, WARN, Finding
 
 _OK_STATUSES = frozenset({"ok", "healthy", "pass", "passed", "up"})
 _WARN_STATUSES = frozenset({"warn", "warning", "degraded"})
@@ -131,7 +131,6 @@ def _judge(service: Service, got: dict[str, Any]) -> Finding:
             return Finding(SERVICES, name, WARN, shown, long=long, data=data)
         return Finding(SERVICES, name, FAIL, shown, long=long, data=data)
     return Finding(SERVICES, name, OK, f"HTTP {code} {got['reason']}{suffix}", data=data)
-
 
 
 def check_service(service: Service, *, settle: float = 0.0) -> Finding:
