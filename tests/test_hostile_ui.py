@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.segment import Segment
 from textual.app import App, ComposeResult
 
+from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
 from envtui.ui.health import HealthView
@@ -65,7 +66,7 @@ def assert_screen_safe(app: App) -> None:
 
 
 async def test_every_row_and_view_shows_hostile_text_literally(world: World) -> None:
-    app = EnvtuiApp(resolve_environment(world.venv), config_path=world.config)
+    app = EnvtuiApp(resolve_environment(world.venv), config=load_config(world.config, strict=False))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -118,7 +119,7 @@ async def test_every_row_and_view_shows_hostile_text_literally(world: World) -> 
 
 
 async def test_dialogs_and_toasts_show_hostile_text_literally(world: World, offline_uv: Path) -> None:
-    app = EnvtuiApp(resolve_environment(world.venv), config_path=world.config)
+    app = EnvtuiApp(resolve_environment(world.venv), config=load_config(world.config, strict=False))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
