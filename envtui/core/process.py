@@ -363,3 +363,70 @@ class _Reader:
         if self.chunks is not None:
             return b"".join(self.chunks).decode("utf-8", "replace")
         return "\n".join(self.kept) if self.kept is not None else ""
+
+
+class Stopped(Exception):
+    """:func:`run_group` ended the program because its ``stop`` callback asked for it."""
+
+
+def run_group(
+    argv: Sequence[str],
+    *,
+    output: int | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | None = None,
+    stop: Callable[[], bool] | None = None,
+    interval: float = 0.1,
+    grace: float = 2.0,
+) -> ProcessResult:
+    """Run to completion in a session of its own, output to the file descriptor ``output``.
+
+    For long programs whose output is not read (a benchmark's pip and uv): ``stop`` is asked
+    every ``interval`` seconds and, when it says so, the program's whole process group is ended
+    and :class:`Stopped` raised. Anything else that cuts the wait short (ctrl+c's
+    KeyboardInterrupt in the CLI) ends the group the same way before it goes on, so no child
+    keeps writing into directories the caller is about to remove.
+    """
+    import signal
+    import threading
+
+    target = output if output is not None else subprocess.DEVNULL
+    started = time.perf_counter()
+    try:
+        proc = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=target,
+            stderr=target,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+            preexec_fn=_die_with_parent(),
+        )
+    except OSError as exc:
+        raise EnvtuiError(f"cannot run {argv[0]}", cause=exc.strerror or str(exc)) from exc
+    # A thread waits for the exit and notes its time: Popen.wait(timeout) polls in steps of up
+    # to 50 ms, too coarse to time a program that runs for a fifth of a second.
+    exited = threading.Event()
+    ended: list[float] = []
+
+    def reap() -> None:
+        proc.wait()
+        ended.append(time.perf_counter())
+        exited.set()
+
+    threading.Thread(target=reap, name=f"wait-{proc.pid}", daemon=True).start()
+    try:
+        while not exited.wait(interval):
+            if stop is not None and stop():
+                raise Stopped()
+    except BaseException:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(proc.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if exited.wait(grace):
+                break
+        raise
+    return ProcessResult(tuple(argv), proc.returncode, "", "", ended[0] - started)
