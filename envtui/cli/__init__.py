@@ -31,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "diff": "envtui.cli.diff",
     "verify": "envtui.cli.verify",
     "trust": "envtui.cli.verify",
+    "bench": "envtui.cli.bench",
+    "migrate": "envtui.cli.migrate",
 }
 
 DESCRIPTION = """\
