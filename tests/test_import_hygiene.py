@@ -52,3 +52,21 @@ def test_cli_run_does_not_import_textual(env_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_bench_and_migrate_commands_do_not_import_textual_or_rich() -> None:
+    """Rich is imported only where bench prints its table; migrate and bench's JSON need neither."""
+    reference = Path(__file__).parent / "fixtures" / "migrate" / "reference"
+    code = (
+        "import sys, io, contextlib\n"
+        "from envtui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['migrate', {str(reference)!r}, '--json']) == 0\n"
+        "    assert main(['bench', 'no-such-file.txt', '--json']) == 2\n"
+        "import envtui.cli.bench, envtui.core.bench.runner, envtui.core.migrate.scan\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
