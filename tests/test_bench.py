@@ -197,12 +197,22 @@ def test_both_tools_get_the_same_index_options_and_none_of_the_users_settings(tm
     assert uv[uv.index("--index-url") :] == [*index, "-r", str(req)]
     assert "--no-config" in uv
     env = plan.tool_env(
-        {"PATH": "/bin", "UV_INDEX_URL": "x", "PIP_INDEX_URL": "y", "VIRTUAL_ENV": "/v", "UV_CACHE_DIR": "/c"},
+        {
+            "PATH": "/bin",
+            "UV_INDEX_URL": "x",
+            "PIP_INDEX_URL": "y",
+            "PIP_FIND_LINKS": "/w",
+            "VIRTUAL_ENV": "/v",
+            "UV_CACHE_DIR": "/c",
+            "PIP_CERT": "/ca.pem",
+            "UV_NATIVE_TLS": "1",
+        },
         tmp_path / "t",
     )
-    assert not {"UV_INDEX_URL", "PIP_INDEX_URL", "VIRTUAL_ENV", "UV_CACHE_DIR"} & set(env)
-    assert env["PIP_CONFIG_FILE"] == os.devnull and env["TMPDIR"] == str(tmp_path / "t")
-    assert env["PATH"] == "/bin"
+    assert not {"UV_INDEX_URL", "PIP_INDEX_URL", "PIP_FIND_LINKS", "VIRTUAL_ENV", "UV_CACHE_DIR"} & set(env)
+    assert env["PIP_CERT"] == "/ca.pem" and env["UV_NATIVE_TLS"] == "1"  # the network's settings stay
+    assert env["TMPDIR"] == str(tmp_path / "t") and env["PATH"] == "/bin"
+    assert plan.BenchOptions((), Path(sys.executable)).index_args() == ["--index-url", "https://pypi.org/simple"]
 
 
 def test_categories_come_from_the_requirements_and_the_overrides(tmp_path: Path) -> None:

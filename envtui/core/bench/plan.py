@@ -1,11 +1,13 @@
 """What a benchmark runs: the requirements, the command lines of both tools, their environment.
 
-Fairness is decided here. Both tools get the same index options (``--index-url``,
-``--find-links``, ``--no-index``) and nothing else from the user's setup: ``PIP_*`` and ``UV_*``
-variables are dropped and neither reads its configuration files (pip: ``PIP_CONFIG_FILE`` set to
-the null device; uv: ``--no-config``), so a mirror configured for one tool only cannot tilt the
-result. Each tool otherwise runs with its defaults, as a user would type it (pip compiles
-bytecode as it installs, uv does not).
+Fairness is decided here. Both tools get the same index options, always spelled out
+(``--index-url``, PyPI's unless told otherwise; ``--find-links``; ``--no-index``), and none of
+the user's ``PIP_*`` or ``UV_*`` variables except those the network needs (certificates,
+proxies, timeouts), so a mirror or cache set for one tool only cannot tilt the result. pip keeps
+its configuration files (they often carry the certificate a proxy needs); uv runs with
+``--no-config``, so a project's ``[tool.uv]`` next to the requirements does not apply. Each tool
+otherwise runs with its defaults, as a user would type it (pip compiles bytecode as it installs,
+uv does not).
 """
 
 from __future__ import annotations
@@ -19,8 +21,28 @@ from envtui.core.env.categories import CATEGORIES, categorize
 from envtui.core.env.requirements import RequirementEntry, RequirementSet, read_requirements
 from envtui.core.errors import UsageError
 
-#: Variables of the user's shell that would steer one tool and not the other, or the interpreter.
+#: The index both tools use when no index option is given.
+DEFAULT_INDEX = "https://pypi.org/simple"
+#: Variables of the user's shell that would steer the interpreter rather than the tools.
 _DROPPED = ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH", "PYTHONHOME", "PYTHONUSERBASE")
+#: The tools' own variables that are kept: how to reach the network, not what to install.
+_NETWORK = frozenset(
+    {
+        "PIP_CERT",
+        "PIP_CLIENT_CERT",
+        "PIP_PROXY",
+        "PIP_TRUSTED_HOST",
+        "PIP_DEFAULT_TIMEOUT",
+        "PIP_TIMEOUT",
+        "PIP_RETRIES",
+        "PIP_KEYRING_PROVIDER",
+        "UV_NATIVE_TLS",
+        "UV_HTTP_TIMEOUT",
+        "UV_HTTP_RETRIES",
+        "UV_INSECURE_HOST",
+        "UV_KEYRING_PROVIDER",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -40,10 +62,10 @@ class BenchOptions:
     """Where the temporary directory goes (default: the system's, ``$TMPDIR``)."""
 
     def index_args(self) -> list[str]:
-        """The index options, spelled the same for pip and uv."""
+        """The index options, spelled the same for pip and uv (PyPI unless told otherwise)."""
         args: list[str] = []
-        if self.index_url:
-            args += ["--index-url", self.index_url]
+        if self.index_url or not self.no_index:
+            args += ["--index-url", self.index_url or DEFAULT_INDEX]
         for location in self.find_links:
             args += ["--find-links", location]
         if self.no_index:
@@ -107,13 +129,16 @@ def group_by_category(
 
 
 def tool_env(base: Mapping[str, str], temp: Path) -> dict[str, str]:
-    """The environment both tools run in: no settings of either, temp files under ``temp``."""
-    env = {key: value for key, value in base.items() if not key.startswith(("PIP_", "UV_")) and key not in _DROPPED}
+    """The environment both tools run in: only their network settings kept, temp files under ``temp``."""
+    env = {
+        key: value
+        for key, value in base.items()
+        if (key in _NETWORK or not key.startswith(("PIP_", "UV_"))) and key not in _DROPPED
+    }
     env.update(
         TMPDIR=str(temp),  # whatever a killed tool leaves behind is removed with the rest
         PIP_DISABLE_PIP_VERSION_CHECK="1",
         PIP_NO_INPUT="1",
-        PIP_CONFIG_FILE=os.devnull,
         UV_NO_PROGRESS="1",
     )
     return env
