@@ -96,8 +96,9 @@ def test_bench_runs_both_tools_and_reports_medians(requirements: Path, wheelhous
     assert _leftovers(temp_root) == []
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl+c", "SIGTERM"])
 def test_ctrl_c_stops_removes_everything_and_prints_what_it_has(
-    requirements: Path, wheelhouse: Path, temp_root: Path
+    sig: int, requirements: Path, wheelhouse: Path, temp_root: Path
 ) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "envtui", "bench", str(requirements), "--no-index", "--find-links", str(wheelhouse)],
@@ -115,7 +116,7 @@ def test_ctrl_c_stops_removes_everything_and_prints_what_it_has(
         seen.append(line)
     time.sleep(0.3)  # into the next step: a tool is running now
     assert _leftovers(temp_root), "the benchmark's directory should exist while it runs"
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrupted after 0 of 3 runs" in err
@@ -211,8 +212,19 @@ def test_both_tools_get_the_same_index_options_and_none_of_the_users_settings(tm
     )
     assert not {"UV_INDEX_URL", "PIP_INDEX_URL", "PIP_FIND_LINKS", "VIRTUAL_ENV", "UV_CACHE_DIR"} & set(env)
     assert env["PIP_CERT"] == "/ca.pem" and env["UV_NATIVE_TLS"] == "1"  # the network's settings stay
+    assert env["PIP_CONFIG_FILE"] == os.devnull  # pip's files are read for the network only, up front
     assert env["TMPDIR"] == str(tmp_path / "t") and env["PATH"] == "/bin"
     assert plan.BenchOptions((), Path(sys.executable)).index_args() == ["--index-url", "https://pypi.org/simple"]
+
+
+def test_pips_configured_network_settings_are_kept_and_its_mirrors_are_not() -> None:
+    listed = (
+        "global.cert='/etc/ssl/certs/ca.pem'\n"
+        "global.find-links='/opt/wheels'\n"
+        "global.extra-index-url='file:///opt/pypi/simple'\n"
+        "install.proxy='http://proxy:3128'\n"
+    )
+    assert plan.pip_network_settings(listed) == {"PIP_CERT": "/etc/ssl/certs/ca.pem", "PIP_PROXY": "http://proxy:3128"}
 
 
 def test_categories_come_from_the_requirements_and_the_overrides(tmp_path: Path) -> None:

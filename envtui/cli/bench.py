@@ -9,9 +9,12 @@ the table, so the other commands start as fast as before.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
+import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -101,6 +104,21 @@ class ProgressLine:
             self.stream.flush()
 
 
+@contextlib.contextmanager
+def _interrupted_by_hangup_and_term() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a closed SSH session) stop the benchmark as ctrl+c does, so it cleans up."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _python_for(args: argparse.Namespace, config) -> Path:
     """``--python``, else the interpreter of the environment envtui would open."""
     if args.python:
@@ -139,7 +157,8 @@ def run_bench(args: argparse.Namespace) -> int:
     )
     progress = ProgressLine()
     try:
-        report = bench(options, on_progress=progress)
+        with _interrupted_by_hangup_and_term():
+            report = bench(options, on_progress=progress)
     finally:
         progress.close()
     if args.json:

@@ -3,9 +3,11 @@
 Fairness is decided here. Both tools get the same index options, always spelled out
 (``--index-url``, PyPI's unless told otherwise; ``--find-links``; ``--no-index``), and none of
 the user's ``PIP_*`` or ``UV_*`` variables except those the network needs (certificates,
-proxies, timeouts), so a mirror or cache set for one tool only cannot tilt the result. pip keeps
-its configuration files (they often carry the certificate a proxy needs); uv runs with
-``--no-config``, so a project's ``[tool.uv]`` next to the requirements does not apply. Each tool
+proxies, timeouts), so a mirror or cache set for one tool only cannot tilt the result. Neither
+reads its configuration files (pip: ``PIP_CONFIG_FILE`` is the null device; uv: ``--no-config``)
+except for the network settings in pip's (a proxy's certificate is often kept there), which are
+passed on as ``PIP_*`` variables: a ``find-links`` or ``extra-index-url`` there would otherwise
+give pip a local mirror that uv does not get. Each tool
 otherwise runs with its defaults, as a user would type it (pip compiles bytecode as it installs,
 uv does not).
 """
@@ -128,6 +130,23 @@ def group_by_category(
     return dict(sorted(groups.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
 
 
+def pip_network_settings(config_list: str) -> dict[str, str]:
+    """The network settings in ``pip config list`` output (``global.cert='/ca.pem'``) as ``PIP_*`` variables."""
+    import ast
+
+    settings: dict[str, str] = {}
+    for line in config_list.splitlines():
+        key, sep, value = line.partition("=")
+        name = "PIP_" + key.rsplit(".", 1)[-1].strip().upper().replace("-", "_")
+        if not sep or name not in _NETWORK:
+            continue
+        try:
+            settings[name] = str(ast.literal_eval(value.strip()))
+        except (ValueError, SyntaxError):
+            continue
+    return settings
+
+
 def tool_env(base: Mapping[str, str], temp: Path) -> dict[str, str]:
     """The environment both tools run in: only their network settings kept, temp files under ``temp``."""
     env = {
@@ -139,6 +158,7 @@ def tool_env(base: Mapping[str, str], temp: Path) -> dict[str, str]:
         TMPDIR=str(temp),  # whatever a killed tool leaves behind is removed with the rest
         PIP_DISABLE_PIP_VERSION_CHECK="1",
         PIP_NO_INPUT="1",
+        PIP_CONFIG_FILE=os.devnull,
         UV_NO_PROGRESS="1",
     )
     return env

@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from envtui.core import process
@@ -46,6 +46,8 @@ class Progress:
     elapsed: float
     """Seconds the step has run so far, or took when ``done``."""
     done: bool = False
+    report: BenchReport | None = field(default=None, compare=False, repr=False)
+    """The report so far; read it only in the callback (the benchmark's thread writes to it)."""
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -117,7 +119,7 @@ class _Bench:
 
     def _tell(self, label: str, elapsed: float, done: bool = False) -> None:
         if self.on_progress is not None:
-            self.on_progress(Progress(self.step, self.total, label, elapsed, done))
+            self.on_progress(Progress(self.step, self.total, label, elapsed, done, self.report))
 
     def _run(self, label: str, argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
         """Run one command, telling progress while it runs; its wall time, or ToolFailed."""
@@ -157,6 +159,12 @@ class _Bench:
         self._tell(f"preparing: {self.options.python} -m venv", 0.0)
         self._make_template()
         python = bench_plan.venv_python(self.template)
+        # pip's configuration files are off; what they say about the network is passed on.
+        user_env = {k: v for k, v in self.env.items() if not k.startswith("PIP_")}
+        listed = process.run([str(python), "-m", "pip", "config", "list"], env=user_env, timeout=120)
+        if listed.ok:
+            found = bench_plan.pip_network_settings(listed.stdout)
+            self.env.update({key: value for key, value in found.items() if key not in self.env})
         pip = process.run([str(python), "-m", "pip", "--version"], env=self.env, timeout=120)
         self.report.pip_version = pip.stdout.split()[1] if pip.ok and len(pip.stdout.split()) > 1 else "?"
         version = process.run([str(python), "-c", "import platform; print(platform.python_version())"], timeout=60)
