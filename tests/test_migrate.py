@@ -45,6 +45,7 @@ PROJECT_FINDINGS = [
     ("docker/Dockerfile", 16, "venv", "replace"),
     ("docker/Dockerfile", 16, "pip-install", "replace"),
     ("docker/Dockerfile", 17, "pip-freeze", "replace"),
+    ("docker/Dockerfile", 18, "pip-exec-form", "manual"),
     ("scripts/setup.sh", 5, "venv", "replace"),
     ("scripts/setup.sh", 7, "pip-self-upgrade", "remove"),
     ("scripts/setup.sh", 8, "pip-install-requirements", "replace"),
@@ -137,6 +138,8 @@ def test_the_proposals_read_as_uv_commands(uv_version: str) -> None:
     assert [(file, line, by_place[file, line].uv) for file, line, _ in PROPOSALS] == PROPOSALS
     user = by_place["scripts/setup.sh", 15]
     assert user.uv is None and user.why.startswith("uv has no --user")
+    exec_form = by_place["docker/Dockerfile", 18]  # no shell words to edit: said, not patched
+    assert exec_form.uv == '["uv", "pip", "install", "gunicorn"]' and not exec_form.edits
 
 
 def test_the_patch_applies_with_git_and_leaves_only_what_needs_a_person(tmp_path: Path, uv_version: str) -> None:
@@ -166,6 +169,7 @@ def test_the_patch_applies_with_git_and_leaves_only_what_needs_a_person(tmp_path
     left = [(f.file, f.kind, f.action) for f in again.findings]
     assert left == [
         ("README.md", "pip-other", "manual"),
+        ("docker/Dockerfile", "pip-exec-form", "manual"),
         ("scripts/setup.sh", "pip-install", "manual"),
         ("scripts/setup.sh", "pip-other", "manual"),
     ]

@@ -95,7 +95,7 @@ def print_findings(report, stream) -> None:
         if finding.action == REMOVE:
             uv = "(remove it)"
         elif finding.action == MANUAL:
-            uv = "(no automatic change)"
+            uv = f"(by hand) {visible(finding.uv)}" if finding.uv else "(no automatic change)"
         else:
             uv = "\n       ".join(visible(line) for line in (finding.uv or "").splitlines())
         print(f"  uv:  {uv}", file=stream)

@@ -17,8 +17,8 @@ from pathlib import Path
 from envtui.core.errors import UsageError
 from envtui.core.migrate import rules
 from envtui.core.migrate.edits import Edit, apply, drop_span, overlaps, unified_diff
-from envtui.core.migrate.shell import Command, commands
-from envtui.core.migrate.sources import CI, DOCKERFILE, TOX, Region, Source, find_sources, read_source
+from envtui.core.migrate.shell import Command, Word, commands
+from envtui.core.migrate.sources import CI, DOCKERFILE, TOX, Marker, Region, Source, find_sources, read_source
 
 REMOVE, REPLACE, INSERT, MANUAL = "remove", "replace", "insert", "manual"
 
@@ -143,6 +143,9 @@ class _FileScan:
         """The file's findings, with edits that never overlap."""
         for region in sorted(self.source.regions, key=lambda r: r.start):
             self._region(region)
+        for marker in self.source.markers:
+            if marker.what == "exec":
+                self._exec_form(marker)
         self.findings.sort(key=lambda f: f.line)  # stable: an insertion stays before its command
         taken: list[Edit] = []
         for finding in self.findings:
@@ -329,6 +332,34 @@ class _FileScan:
             for finding in removals:
                 finding.edits = []
             removals[0].edits = [Edit(region.container[0], region.container[1], "")]
+
+    def _exec_form(self, marker: Marker) -> None:
+        """``RUN ["pip", "install", …]``: said, with its uv form, not patched (no shell words to edit)."""
+        import json
+
+        try:
+            argv = json.loads(marker.detail)
+        except ValueError:
+            return
+        if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
+            return
+        words = [Word(a, a, 0, 0) for a in argv]
+        found = rules.invocation(words)
+        if found is None or found[0] != "pip":
+            return
+        _, taken, python = found
+        uv = ["uv", "pip", *argv[taken : taken + 1], *(["--python", python] if python else []), *argv[taken + 1 :]]
+        self.findings.append(
+            Finding(
+                self.source.rel,
+                _line(self.source.text, marker.offset),
+                "pip-exec-form",
+                MANUAL,
+                json.dumps(argv),
+                json.dumps(uv),
+                "the exec form runs no shell, so it is left to you: uv takes the same arguments after `uv pip`",
+            )
+        )
 
     def _installer(self, region: Region, cmds: list[Command], first: int, last: int) -> Finding:
         """``curl … | sh`` for uv: a pinned image stage in a Dockerfile, a pinned PyPI install elsewhere."""

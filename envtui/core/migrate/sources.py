@@ -70,10 +70,13 @@ class Region:
 
 @dataclass(frozen=True)
 class Marker:
-    """A fact found outside the commands: ``uv`` (uv is installed here: ``COPY --from`` its
-    image), ``path`` / ``venv`` (an ``ENV PATH`` / ``ENV VIRTUAL_ENV``), ``setup-uv`` (the CI
-    step), ``allowlist`` (a line of tox's ``allowlist_externals``; offset: after it),
-    ``section`` (a tox section; offset: after its header line)."""
+    """A fact found outside the commands, for the rules to consult.
+
+    ``exec``: a ``RUN`` in exec form (detail: its JSON); ``uv``: uv is installed here (``COPY
+    --from`` its image); ``path`` / ``venv``: an ``ENV PATH`` / ``ENV VIRTUAL_ENV``; ``setup-uv``:
+    the CI step; ``allowlist``: a line of tox's ``allowlist_externals`` (offset: after it);
+    ``section``: a tox section (offset: after its header line).
+    """
 
     offset: int
     what: str
@@ -227,8 +230,10 @@ def _dockerfile_run(
     first = lines[parts[0]][0]
     content = re.match(r"\s*RUN\s+((?:--\S+\s+)*)", text[first : lines[parts[0]][1]], re.IGNORECASE)
     begin = first + (content.end() if content else 0)
-    if text.startswith("[", begin):
-        return  # the exec form runs no shell
+    if text.startswith("[", begin):  # the exec form runs no shell: a JSON list of arguments
+        body = " ".join(lines[k][2].strip().rstrip(escape) for k in parts)
+        source.markers.append(Marker(begin, "exec", body[body.index("[") :], group))
+        return
     heredoc = re.match(r"<<-?\s*['\"]?(\w+)['\"]?", text[begin:])
     if heredoc:  # RUN <<EOF: the body is the script
         body_start = lines[parts[0]][1]
