@@ -26,7 +26,9 @@ class EnvtuiApp(App[int]):
     """lazygit for a virtual environment: one environment in panes, keyboard first."""
 
     TITLE = "envtui"
-    CSS_PATH: ClassVar[list[Path]] = [styles_dir() / name for name in ("app.tcss", "jobs.tcss", "health.tcss")]
+    CSS_PATH: ClassVar[list[Path]] = [
+        styles_dir() / name for name in ("app.tcss", "jobs.tcss", "health.tcss", "bench.tcss")
+    ]
     COMMANDS = App.COMMANDS | {EnvtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit envtui (exit code 0)", id="quit"),

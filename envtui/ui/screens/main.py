@@ -43,10 +43,12 @@ from envtui.ui.messages import (
     UvVersionKnown,
 )
 from envtui.ui.text import plain
+from envtui.ui.widgets.bench_view import install_bench
 from envtui.ui.widgets.details import DetailsPane
 from envtui.ui.widgets.filter_input import FilterInput
 from envtui.ui.widgets.job_log import JobLog, JobLogPane
 from envtui.ui.widgets.key_bar import KeyBar
+from envtui.ui.widgets.migrate_view import install_migrate
 from envtui.ui.widgets.package_table import PackageTable
 from envtui.ui.widgets.sidebar import EnvironmentList, ViewList, display_path
 from envtui.ui.widgets.status_bar import HealthBadge, StatusBar
@@ -179,6 +181,8 @@ class MainScreen(JobActions, Screen[None]):
             self.load_inventory(self.env)
         # Panes that are not on screen yet join after the first paint: start-up shows the table first.
         self.call_after_refresh(install_health, self)
+        self.call_after_refresh(install_bench, self)
+        self.call_after_refresh(install_migrate, self)
 
     def on_resize(self, event) -> None:
         """Switch between the wide, narrow and too-small layouts."""
