@@ -189,7 +189,8 @@ def print_table(report: BenchReport) -> None:
     table.add_column("Speedup", justify="right", style="bold")
     for cells in table_rows(report):
         table.add_row(*(Text(visible(cell)) for cell in cells))
-    console = Console(highlight=False)
+    # Into a file or a pipe the table keeps its lines whole (Rich would wrap at 80 columns).
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     console.print(table)
     if report.interrupted or report.error:
         runs = (
