@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
 from envtui.ui.widgets.bench_view import BENCH_PANE, BenchView
@@ -39,7 +40,7 @@ def _bench_app(env_path: Path, tmp_path: Path, wheelhouse: Path) -> EnvtuiApp:
     (tmp_path / "reqs.txt").write_text("alpha\ngamma\n")
     config = tmp_path / "envtui.toml"
     config.write_text('requirements = ["reqs.txt"]\n')
-    return EnvtuiApp(resolve_environment(env_path), config_path=config)
+    return EnvtuiApp(resolve_environment(env_path), config=load_config(config, strict=False))
 
 
 def _offline(view: BenchView, wheelhouse: Path) -> None:
@@ -98,7 +99,7 @@ async def test_migrate_view_lists_the_findings_and_writes_the_patch(tmp_path: Pa
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
     (project / "envtui.toml").write_text("")  # the project is the configuration's directory
-    app = EnvtuiApp(resolve_environment(env_path), config_path=project / "envtui.toml")
+    app = EnvtuiApp(resolve_environment(env_path), config=load_config(project / "envtui.toml", strict=False))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         app.screen.show_view(MIGRATE_PANE)

@@ -298,6 +298,7 @@ class _FileScan:
                 and python is None
                 and not self._venv_active(region, start, region_venv)
             )
+            proposal: rules.Proposal | None
             if tool in ("venv", "virtualenv"):
                 proposal = rules.venv_proposal(body, taken, python, tool, text)
                 self.venvs.setdefault(region.group, []).append(proposal.venv or "")

@@ -462,6 +462,7 @@ def _readme(source: Source, masked: list[str]) -> None:
                 j += 1
             body = range(i + 1, j)
         else:
+            assert rst is not None  # one of the two matched
             lang = rst.group("lang").lower()
             own = _indent(line)
             j = i + 1

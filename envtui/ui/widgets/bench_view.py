@@ -257,7 +257,8 @@ class BenchView(Vertical):
 
 def install_bench(screen: MainScreen) -> BenchView:
     """Add the Bench pane to the main screen."""
-    view = BenchView(config_path=getattr(screen.app, "config_path", None))
+    config = getattr(screen.app, "config", None)
+    view = BenchView(config_path=config.path if config is not None else None)
     view.display = False  # a pane mounted after the switcher started is shown only when chosen
     screen.add_pane(BENCH_PANE, "Bench", view)
     return view

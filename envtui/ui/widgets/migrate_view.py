@@ -206,7 +206,8 @@ class MigrateView(Vertical):
 
 def install_migrate(screen: MainScreen) -> MigrateView:
     """Add the Migrate pane to the main screen; it scans when first shown."""
-    view = MigrateView(config_path=getattr(screen.app, "config_path", None))
+    config = getattr(screen.app, "config", None)
+    view = MigrateView(config_path=config.path if config is not None else None)
     view.display = False
     screen.add_pane(MIGRATE_PANE, "Migrate", view, on_show=view.shown)
     return view
