@@ -50,6 +50,7 @@ DEFAULT_IMPORT_TIMEOUT = 20.0
 DEFAULT_SERVICE_INTERVAL = 30.0
 DEFAULT_HOOK_TIMEOUT = 600.0
 DEFAULT_HOOK_SETTLE = 10.0
+DEFAULT_SNAPSHOT_KEEP = 50
 
 _MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -64,6 +65,7 @@ class _Kind(Enum):
     MODULES = "modules"
     SECONDS = "seconds"
     SECONDS_OR_ZERO = "seconds_or_zero"
+    COUNT = "count"
     COMMANDS = "commands"
     HTTP_URL = "http_url"
     TABLE = "table"
@@ -120,6 +122,14 @@ class Hooks:
 
 
 @dataclass(frozen=True)
+class Snapshots:
+    """How the snapshots taken before every change job are kept."""
+
+    keep: int = field(default=DEFAULT_SNAPSHOT_KEEP, metadata=_key("keep", _Kind.COUNT))
+    """How many snapshots each environment keeps; the newest is never pruned."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a project tells envtui; the defaults stand when there is no file."""
 
@@ -143,6 +153,7 @@ class Config:
         default_factory=lambda: MappingProxyType({}), metadata=_key("categories", _Kind.CATEGORIES)
     )
     """Canonical package name -> category, overriding the built-in categories."""
+    snapshots: Snapshots = field(default_factory=Snapshots, metadata=_key("snapshots", _Kind.TABLE, table=Snapshots))
     error: UsageError | None = field(default=None, compare=False)
     """Why the file found could not be read, when it could not: its defaults stand in, and change
     jobs are refused (its hooks cannot run)."""
@@ -399,6 +410,15 @@ class _Checker:
 
     def _seconds_or_zero(self, value: Any, key: _Key, *path: str | int) -> Any:
         return self._seconds(value, key, *path, zero_ok=True)
+
+    def _count(self, value: Any, key: _Key, *path: str | int) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            given = repr(value) if isinstance(value, int) and not isinstance(value, bool) else _describe(value)
+            self.problem(
+                self.key(*path, key.name), f"must be a whole number, 1 or more, not {given}", line_key=key.name
+            )
+            return _BAD
+        return value
 
     def _commands(self, value: Any, key: _Key, *path: str | int) -> Any:
         """One argument list (``["a", "b"]``) or several (``[["a"], ["b", "c"]]``)."""

@@ -1,7 +1,7 @@
 """What the user asks to change, checked, and the uv command line that does it.
 
 A :class:`ChangeRequest` is built only through its constructors (``install``, ``upgrade``,
-``uninstall``, ``sync``), which validate every spec, name and path first (UsageError, exit 2)
+``uninstall``, ``sync``, ``rollback``), which validate every spec, name and path first (UsageError, exit 2)
 — so nothing unchecked ever reaches uv. :func:`build_argv` turns it into an argument list:
 options first, then ``--``, then the specs. Never a shell string.
 """
@@ -20,7 +20,7 @@ from envtui.core.errors import UsageError
 from envtui.core.uv import Uv
 
 #: The kinds of change job.
-ChangeKind = Literal["install", "upgrade", "uninstall", "sync"]
+ChangeKind = Literal["install", "upgrade", "uninstall", "sync", "rollback"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ class ChangeRequest:
     """The requirements file the environment is synced to exactly."""
     latest: bool = False
     """Upgrade: take the newest versions even where installed packages' requirements forbid them."""
+    snapshot: str | None = None
+    """For a rollback: the id of the snapshot it restores."""
+    mode: str | None = None
+    """For a rollback: ``undo`` or ``redo`` when it steps through the changes, else None."""
 
     @classmethod
     def install(
@@ -78,8 +82,30 @@ class ChangeRequest:
         """Make the environment hold exactly what a requirements file lists."""
         return cls("sync", sync_file=validate_file(path, cwd=cwd))
 
+    @classmethod
+    def rollback(
+        cls,
+        snapshot_id: str,
+        freeze_file: str | os.PathLike[str],
+        *,
+        reinstall: Iterable[str] = (),
+        mode: str | None = None,
+    ) -> ChangeRequest:
+        """Restore a snapshot exactly: ``uv pip sync`` of its freeze (written to ``freeze_file``).
+
+        ``reinstall`` names packages installed at the snapshot's version but from elsewhere (an
+        index pin now installed from a URL, another editable path): uv would keep those, so they
+        are reinstalled to make the result match line for line.
+        """
+        if mode not in (None, "undo", "redo"):
+            raise ValueError(f"unknown rollback mode: {mode}")
+        names = tuple(validate_names(reinstall)) if reinstall else ()
+        return cls("rollback", names, sync_file=Path(freeze_file), snapshot=snapshot_id, mode=mode)
+
     def describe(self) -> str:
         """A short human description, e.g. ``install alpha beta==1.1``."""
+        if self.kind == "rollback":
+            return f"{self.mode}: rollback to {self.snapshot}" if self.mode else f"rollback to {self.snapshot}"
         words: list[str] = [self.kind]
         words += [f"-r {p.name}" for p in self.requirements]
         words += [f"-e {p}" for p in self.editables]
@@ -122,4 +148,9 @@ def build_argv(
     if request.kind == "sync":
         assert request.sync_file is not None
         return uv.pip("sync", env.python, *flags, "--", str(request.sync_file))
+    if request.kind == "rollback":
+        assert request.sync_file is not None
+        for name in request.specs:
+            flags += ["--reinstall-package", name]
+        return uv.pip("sync", env.python, *flags, "--allow-empty-requirements", "--", str(request.sync_file))
     raise ValueError(f"unknown change kind: {request.kind}")

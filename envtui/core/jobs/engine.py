@@ -353,6 +353,7 @@ class JobEngine:
             if job.cancel_requested:
                 outcome = CANCELLED
             else:
+                self._save(job)  # the record names the snapshot before uv starts: a killed job still has it
                 self._emit(job, "envtui", "$ " + " ".join(_quote(a) for a in job.argv))
                 outcome = self._uv_outcome(job, self._run_uv(job, tick, wakeup))
         for step in after:

@@ -83,6 +83,8 @@ class JobRecord:
     """uv's error lines (and envtui's own reason), to highlight."""
     message: str = ""
     """One line saying how it ended, e.g. the failing step."""
+    snapshot: str | None = None
+    """The snapshot taken before the job: restoring it (``envtui rollback ID``) undoes the job."""
     pid: int = field(default_factory=os.getpid)
     """The envtui process that ran it (to tell a crashed run from a running one)."""
 

@@ -104,7 +104,7 @@ class Job:
 
     @property
     def kind(self) -> ChangeKind:
-        """``install``, ``upgrade``, ``uninstall`` or ``sync``."""
+        """``install``, ``upgrade``, ``uninstall``, ``sync`` or ``rollback``."""
         return self.request.kind
 
     @property
@@ -118,6 +118,12 @@ class Job:
         if self.started_at is None:
             return None
         return (self.finished_at or time.time()) - self.started_at
+
+    @property
+    def snapshot(self) -> str | None:
+        """The id of the snapshot taken before the job (once its step has run), else None."""
+        value = self.step_data.get("snapshot")
+        return value if isinstance(value, str) else None
 
     @property
     def changes(self) -> Preview:
@@ -143,6 +149,7 @@ class Job:
             log=str(self.log_path or ""),
             error_lines=list(self.error_lines),
             message=self.message,
+            snapshot=self.snapshot,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -6,8 +6,8 @@ after)`` returning lists of :class:`~envtui.core.jobs.steps.Step` (see that modu
 step may do). Plugging one in is a one-line addition to that list.
 
 Order is a stack: before-steps run in provider order, after-steps in reverse provider order.
-So with ``[hooks, snapshots]`` a job runs: stop service, take snapshot, uv, roll back if it
-failed, start service.
+So with ``[snapshots, hooks]`` a job runs: take a snapshot, stop the service, uv, start the
+service, check a rollback. The snapshot comes first so that it is not part of the outage.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.jobs.hooks import hook_provider
 from envtui.core.jobs.steps import Step
+from envtui.core.snapshots.step import snapshot_provider
 
 #: ``(env, config) -> (before_steps, after_steps)``.
 StepProvider = Callable[[Environment, Config], tuple[Sequence[Step], Sequence[Step]]]
 
 #: Every provider, in before-order. Add a feature's provider here (one line).
-STEP_PROVIDERS: list[StepProvider] = [hook_provider]
+STEP_PROVIDERS: list[StepProvider] = [snapshot_provider, hook_provider]
 
 
 def collect_steps(env: Environment, config: Config | None = None) -> tuple[list[Step], list[Step]]:

@@ -1,0 +1,140 @@
+"""One snapshot: the exact installed set of an environment at a moment, and why it was taken."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from dataclasses import dataclass, field
+
+from envtui.core.snapshots.freeze import FreezeLine, parse_line
+
+#: The version of the file format; a newer one is read as far as it is understood.
+FORMAT = 1
+
+_ID = re.compile(r"[0-9a-f]{8}\Z")
+
+
+def new_snapshot_id() -> str:
+    """A short random id (8 hex digits) that a person can type a prefix of."""
+    return os.urandom(4).hex()
+
+
+def is_snapshot_id(text: str) -> bool:
+    """Whether ``text`` has the shape of a full snapshot id."""
+    return bool(_ID.match(text))
+
+
+@dataclass
+class Snapshot:
+    """An environment's installed set, taken before a change job."""
+
+    id: str
+    time: float
+    """When it was taken, seconds since the epoch."""
+    env: str
+    """The environment's resolved path."""
+    python: str
+    """The environment's Python version then, e.g. ``3.11.7``."""
+    envtui: str
+    """The envtui version that took it."""
+    reason: str
+    """Why it was taken, e.g. ``before upgrade alpha``."""
+    lines: list[FreezeLine] = field(default_factory=list)
+    """``uv pip freeze``, line for line."""
+    job: str | None = None
+    """The id of the job that followed it, or None."""
+    kind: str | None = None
+    """That job's kind: ``install``, ``upgrade``, ``uninstall``, ``sync`` or ``rollback``."""
+    target: str | None = None
+    """For a rollback job: the id of the snapshot it restores."""
+    mode: str | None = None
+    """For a rollback job: ``undo`` or ``redo`` when it came from those keys, else None."""
+
+    @property
+    def packages(self) -> int:
+        """How many distributions were installed."""
+        return len(self.lines)
+
+    @property
+    def iso_time(self) -> str:
+        """The time in ISO 8601, local time with its offset (``2026-11-26T05:12:03+01:00``)."""
+        return datetime.datetime.fromtimestamp(self.time).astimezone().isoformat(timespec="seconds")
+
+    def text(self) -> str:
+        """The installed set as a pinned requirements file (what ``export`` prints)."""
+        return "".join(f"{entry.line}\n" for entry in self.lines)
+
+    def summary_json(self, outcome: str | None) -> dict:
+        """The ``envtui snapshots --json`` shape (a contract: keep the keys)."""
+        return {
+            "id": self.id,
+            "time": self.iso_time,
+            "packages": self.packages,
+            "reason": self.reason,
+            "job": self.job,
+            "outcome": outcome,
+        }
+
+    def to_json(self) -> dict:
+        """Everything, as stored on disk."""
+        return {
+            "format": FORMAT,
+            "id": self.id,
+            "time": self.time,
+            "env": self.env,
+            "python": self.python,
+            "envtui": self.envtui,
+            "reason": self.reason,
+            "job": self.job,
+            "kind": self.kind,
+            "target": self.target,
+            "mode": self.mode,
+            "lines": [entry.to_json() for entry in self.lines],
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Snapshot:
+        """Read a stored snapshot; ValueError when it is not one (the store reports and skips it)."""
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        try:
+            lines = [_entry(item) for item in data["lines"]]
+            snapshot = cls(
+                id=_text(data["id"]),
+                time=float(data["time"]),
+                env=_text(data["env"]),
+                python=_text(data.get("python", "")),
+                envtui=_text(data.get("envtui", "")),
+                reason=_text(data.get("reason", "")),
+                lines=lines,
+                job=_optional(data.get("job")),
+                kind=_optional(data.get("kind")),
+                target=_optional(data.get("target")),
+                mode=_optional(data.get("mode")),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"missing or wrong field: {exc}") from exc
+        if not is_snapshot_id(snapshot.id):
+            raise ValueError(f"not a snapshot id: {snapshot.id!r}")
+        return snapshot
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _entry(item: object) -> FreezeLine:
+    if not isinstance(item, dict):
+        raise TypeError("a line is not an object")
+    line = _text(item["line"])
+    if not line.strip() or "\n" in line or "\r" in line:
+        raise TypeError("a line is empty or spans lines")
+    name = _optional(item.get("name"))
+    return parse_line(line, name) if name is None else FreezeLine(line, name)

@@ -1,0 +1,138 @@
+"""The job step that takes a snapshot before every change job, and checks a rollback afterwards.
+
+The snapshot is the first before-step (ahead of the maintenance hooks, so it is not part of the
+outage) and is on disk before uv starts, so a job killed half-way still has its "before"; its
+id goes into the job record (``StepContext.data["snapshot"]``). A snapshot that cannot be
+taken stops the job: envtui does not make a change it could not undo. After a rollback job the
+environment is compared with the snapshot it restored, line for line.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from envtui import __version__
+from envtui.core.config import Config, load_config
+from envtui.core.errors import EnvtuiError
+from envtui.core.jobs.steps import Step, StepContext, StepFailed
+from envtui.core.snapshots.diff import diff_lines
+from envtui.core.snapshots.freeze import FreezeLine, freeze
+from envtui.core.snapshots.model import Snapshot, new_snapshot_id
+from envtui.core.snapshots.store import DEFAULT_KEEP, SnapshotStore
+
+#: Where ``StepContext.data`` (and so ``Job.step_data``) holds the id of the job's snapshot.
+SNAPSHOT_KEY = "snapshot"
+
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s]+)@")
+
+
+def redact(line: str) -> str:
+    """A freeze line without secrets in its URL: uv hides them already, an older uv may not."""
+
+    def hide(match: re.Match[str]) -> str:
+        userinfo = match["userinfo"]
+        if "****" in userinfo or userinfo == "git":  # hidden already; ssh's conventional user
+            return match.group(0)
+        user, sep, _ = userinfo.partition(":")
+        return f"{match['scheme']}{user}:****@" if sep and user else f"{match['scheme']}****@"
+
+    return _USERINFO.sub(hide, line) if "@" in line else line
+
+
+@dataclass
+class SnapshotStep:
+    """Before uv: record the exact installed set. After a rollback: check the result is exact."""
+
+    keep: int = DEFAULT_KEEP
+    """How many snapshots the environment keeps (``[snapshots] keep``)."""
+    name: str = "snapshot"
+
+    def run(self, ctx: StepContext) -> None:
+        """Take the snapshot (before), or check a rollback (after)."""
+        if ctx.phase == "before":
+            self.take(ctx)
+        else:
+            check_rollback(ctx)
+
+    def take(self, ctx: StepContext) -> None:
+        """Take the snapshot, store it, prune old ones, and note its id on the job."""
+        started = time.perf_counter()
+        job = ctx.job
+        try:
+            taken = freeze(ctx.env)
+        except EnvtuiError as exc:
+            raise StepFailed(f"cannot take a snapshot: {exc.message}") from exc
+        request = getattr(job, "request", None)
+        store = SnapshotStore(ctx.env.path)
+        snapshot = Snapshot(
+            id=_fresh_id(store),
+            time=time.time(),
+            env=store.env,
+            python=ctx.env.version,
+            envtui=__version__,
+            reason=f"before {job.describe()}" if hasattr(job, "describe") else "before a change",
+            lines=[FreezeLine(redact(e.line), e.name) for e in taken.lines],
+            job=getattr(job, "id", None),
+            kind=getattr(request, "kind", None),
+            target=getattr(request, "snapshot", None),
+            mode=getattr(request, "mode", None),
+        )
+        try:
+            store.save(snapshot)
+        except OSError as exc:
+            raise StepFailed(f"cannot store the snapshot in {store.directory}: {exc.strerror or exc}") from exc
+        pruned = store.prune(self.keep)
+        ctx.data[SNAPSHOT_KEY] = snapshot.id
+        took = (time.perf_counter() - started) * 1000
+        ctx.emit(
+            "envtui",
+            f"snapshot {snapshot.id}: {snapshot.packages} packages ({took:.0f} ms); "
+            f"undo this job with: envtui rollback {snapshot.id}",
+        )
+        if pruned:
+            ctx.emit("envtui", f"pruned {len(pruned)} old snapshot(s), keeping {max(self.keep, 1)}")
+
+
+def check_rollback(ctx: StepContext) -> None:
+    """After a rollback the environment must equal the snapshot line for line; a difference fails the job."""
+    request = getattr(ctx.job, "request", None)
+    if ctx.outcome != "succeeded" or getattr(request, "kind", None) != "rollback":
+        return
+    store = SnapshotStore(ctx.env.path)
+    try:
+        wanted = store.load(request.snapshot)  # type: ignore[union-attr]
+        now = freeze(ctx.env).lines
+    except EnvtuiError as exc:
+        raise StepFailed(f"cannot compare with the snapshot: {exc.message}") from exc
+    if [e.line for e in now] == [e.line for e in wanted.lines]:
+        ctx.emit("envtui", f"the environment now matches snapshot {wanted.id} line for line")
+        return
+    diff = diff_lines(wanted.lines, now)
+    for change in diff.changes[:20]:
+        ctx.emit("envtui", f"  differs: {change}")
+    raise StepFailed(f"after the rollback the environment differs from snapshot {wanted.id}: {diff.summary()}")
+
+
+def _fresh_id(store: SnapshotStore) -> str:
+    taken = set(store.ids())
+    while True:
+        candidate = new_snapshot_id()
+        if candidate not in taken:
+            return candidate
+
+
+def snapshot_provider(env: object, config: Any) -> tuple[list[Step], list[Step]]:
+    """The job engine's step provider for snapshots: ``(env, config) -> (before, after)``."""
+    keep = DEFAULT_KEEP
+    if not isinstance(config, Config):
+        try:
+            config = load_config(config if isinstance(config, str) else None)
+        except EnvtuiError:
+            config = None  # the hooks' provider stops the job and says why
+    if isinstance(config, Config):
+        keep = config.snapshots.keep
+    step = SnapshotStep(keep)
+    return [step], [step]
