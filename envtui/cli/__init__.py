@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "uninstall": "envtui.cli.change",
     "sync": "envtui.cli.change",
     "jobs": "envtui.cli.jobs",
+    "snapshots": "envtui.cli.snapshots",
+    "rollback": "envtui.cli.snapshots",
     "diff": "envtui.cli.diff",
     "verify": "envtui.cli.verify",
     "trust": "envtui.cli.verify",

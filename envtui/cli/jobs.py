@@ -57,6 +57,10 @@ def run_jobs(args: argparse.Namespace) -> int:
         )
         say(f"  command:     {argv_text(record.command)}")
         say(f"  log:         {record.log}")
+        if record.snapshot:
+            what = "the job was interrupted; " if record.status == "interrupted" else ""
+            undo = f"envtui rollback {record.snapshot}"
+            say(f"  snapshot:    {record.snapshot} ({what}'{undo}' restores the state before it)")
         for line in log:
             say_output(f"  | {line}")
         return 0

@@ -17,6 +17,11 @@ from envtui.core.display import output_line, safe_json, safe_text
 from envtui.core.errors import EnvtuiError
 
 
+def visible(text: str) -> str:
+    """Text from outside (files, paths, tools) made safe for a terminal, through the display boundary."""
+    return safe_text(text)
+
+
 def fail(error: EnvtuiError) -> int:
     """Print an error the way uv does and return its exit code."""
     print(f"error: {safe_text(error.message)}", file=sys.stderr)
