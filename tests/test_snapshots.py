@@ -49,14 +49,14 @@ def snapshot_of(
     env: str = "/nowhere",
 ) -> Snapshot:
     """A snapshot made by hand, for the store and the undo logic."""
-    return Snapshot(
+    return Snapshot.of(
+        [parse_line(line) for line in lines],
         id=sid or os.urandom(4).hex(),
         time=when,
         env=env,
         python="3.11.7",
         envtui="0",
         reason="before a test",
-        lines=[parse_line(line) for line in lines],
         mode=mode,
         target=target,
     )

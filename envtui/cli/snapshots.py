@@ -140,7 +140,7 @@ def _show(args: argparse.Namespace, snapshot) -> int:
                 "envtui": snapshot.envtui,
                 "kind": snapshot.kind,
                 "target": snapshot.target,
-                "lines": [e.line for e in snapshot.lines],
+                "lines": list(snapshot.freeze),
             }
         )
         return 0
@@ -149,8 +149,8 @@ def _show(args: argparse.Namespace, snapshot) -> int:
     print(f"  taken:       {_when(snapshot)}   Python {visible(snapshot.python)}   envtui {visible(snapshot.envtui)}")
     print(f"  job:         {snapshot.job or '-'} ({outcome or 'no record'})")
     print(f"  packages:    {snapshot.packages}")
-    for entry in snapshot.lines:
-        print(f"  {visible(entry.line)}")
+    for line in snapshot.freeze:
+        print(f"  {visible(line)}")
     return 0
 
 
@@ -159,7 +159,7 @@ def _export(snapshot) -> int:
         f"# envtui snapshot {snapshot.id}, taken {snapshot.iso_time} with Python {visible(snapshot.python)}\n"
         f"# {visible(snapshot.reason)}\n"
     )
-    sys.stdout.write("".join(f"{visible(e.line)}\n" for e in snapshot.lines))
+    sys.stdout.write("".join(f"{visible(line)}\n" for line in snapshot.freeze))
     return 0
 
 

@@ -32,9 +32,13 @@ _PINNED = re.compile(r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)==(?P
 _URL = re.compile(r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?) @ (?P<url>\S.*)\Z")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FreezeLine:
-    """One line of ``uv pip freeze``, and the package it is about."""
+    """One line of ``uv pip freeze``, and the package it is about.
+
+    Slotted and not frozen: a snapshot makes thousands of these before every job, and a
+    frozen dataclass costs four times as much to create. Treat it as immutable all the same.
+    """
 
     line: str
     """The line exactly as uv prints it: ``alpha==1.0``, ``alpha @ file:///…``, ``-e file:///…``."""
@@ -145,7 +149,7 @@ def _scannable(env: Environment) -> bool:
 
 def _scan(env: Environment) -> _Scan | None:
     """Read the ``.dist-info`` names of the venv's site-packages; None if a directory is missing."""
-    found: list[tuple[str, str, str]] = []  # (name, version as uv prints it, dist-info path)
+    found: list[tuple[str, str]] = []  # (canonical name, version as uv prints it)
     plain = True
     with_url: list[str] = []
     access, F_OK = os.access, os.F_OK
@@ -166,7 +170,7 @@ def _scan(env: Environment) -> _Scan | None:
                         plain = False
                         with_url.append(entry.path)
                         continue
-                    found.append((*parsed, entry.path))
+                    found.append(parsed)
                 elif filename.endswith((".egg-info", ".egg-link")):
                     plain = False
     if not plain:
@@ -187,19 +191,20 @@ def _parse_dist_info(filename: str) -> tuple[str, str] | None:
             return None
         if normal != version:
             return None  # uv prints its own normal form: leave the spelling to uv
-    return canonicalize_name(name), version
+    canonical = name.lower().replace("_", "-").replace(".", "-")
+    return (canonical if "--" not in canonical else canonicalize_name(name)), version
 
 
-def _sorted_lines(found: list[tuple[str, str, str]]) -> list[FreezeLine]:
+def _sorted_lines(found: list[tuple[str, str]]) -> list[FreezeLine]:
     """Sorted as uv sorts (by name, then version), duplicates dropped."""
-    found.sort(key=lambda item: item[0])
+    found.sort()
     for start in range(len(found) - 1):  # the same name twice (a broken venv): order by version
         if found[start][0] == found[start + 1][0]:
             found.sort(key=lambda item: (item[0], Version(item[1])))
             break
     lines: list[FreezeLine] = []
     previous = None
-    for name, version, _ in found:
+    for name, version in found:
         line = f"{name}=={version}"
         if line != previous:
             lines.append(FreezeLine(line, name))

@@ -6,6 +6,7 @@ import datetime
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from envtui.core.snapshots.freeze import FreezeLine, parse_line
 
@@ -40,8 +41,10 @@ class Snapshot:
     """The envtui version that took it."""
     reason: str
     """Why it was taken, e.g. ``before upgrade alpha``."""
-    lines: list[FreezeLine] = field(default_factory=list)
+    freeze: list[str] = field(default_factory=list)
     """``uv pip freeze``, line for line."""
+    names: dict[int, str] = field(default_factory=dict)
+    """Package names of the lines that do not carry one (editables), by line index."""
     job: str | None = None
     """The id of the job that followed it, or None."""
     kind: str | None = None
@@ -50,11 +53,28 @@ class Snapshot:
     """For a rollback job: the id of the snapshot it restores."""
     mode: str | None = None
     """For a rollback job: ``undo`` or ``redo`` when it came from those keys, else None."""
+    _lines: list[FreezeLine] | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, lines: list[FreezeLine], **fields: Any) -> Snapshot:
+        """A snapshot of ``lines`` (the other fields by name)."""
+        names = {i: e.name for i, e in enumerate(lines) if e.line[:3] == "-e " and e.name}
+        snapshot = cls(freeze=[e.line for e in lines], names=names, **fields)
+        snapshot._lines = list(lines)
+        return snapshot
+
+    @property
+    def lines(self) -> list[FreezeLine]:
+        """The lines with their package names, parsed when first asked for (a listing never does)."""
+        if self._lines is None:
+            names = self.names
+            self._lines = [parse_line(line, names.get(i)) for i, line in enumerate(self.freeze)]
+        return self._lines
 
     @property
     def packages(self) -> int:
         """How many distributions were installed."""
-        return len(self.lines)
+        return len(self.freeze)
 
     @property
     def iso_time(self) -> str:
@@ -63,7 +83,7 @@ class Snapshot:
 
     def text(self) -> str:
         """The installed set as a pinned requirements file (what ``export`` prints)."""
-        return "".join(f"{entry.line}\n" for entry in self.lines)
+        return "".join(f"{line}\n" for line in self.freeze)
 
     def summary_json(self, outcome: str | None) -> dict:
         """The ``envtui snapshots --json`` shape (a contract: keep the keys)."""
@@ -90,7 +110,8 @@ class Snapshot:
             "kind": self.kind,
             "target": self.target,
             "mode": self.mode,
-            "lines": [entry.to_json() for entry in self.lines],
+            "freeze": self.freeze,
+            "names": {str(i): name for i, name in self.names.items()},
         }
 
     @classmethod
@@ -99,7 +120,12 @@ class Snapshot:
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         try:
-            lines = [_entry(item) for item in data["lines"]]
+            freeze = data["freeze"]
+            if not isinstance(freeze, list) or not all(_is_line(line) for line in freeze):
+                raise TypeError("freeze is not a list of lines")
+            names = data.get("names") or {}
+            if not isinstance(names, dict):
+                raise TypeError("names is not an object")
             snapshot = cls(
                 id=_text(data["id"]),
                 time=float(data["time"]),
@@ -107,7 +133,8 @@ class Snapshot:
                 python=_text(data.get("python", "")),
                 envtui=_text(data.get("envtui", "")),
                 reason=_text(data.get("reason", "")),
-                lines=lines,
+                freeze=freeze,
+                names={int(i): _text(name) for i, name in names.items()},
                 job=_optional(data.get("job")),
                 kind=_optional(data.get("kind")),
                 target=_optional(data.get("target")),
@@ -120,6 +147,10 @@ class Snapshot:
         return snapshot
 
 
+def _is_line(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and "\n" not in value and "\r" not in value
+
+
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected a string, got {type(value).__name__}")
@@ -128,13 +159,3 @@ def _text(value: object) -> str:
 
 def _optional(value: object) -> str | None:
     return None if value is None else _text(value)
-
-
-def _entry(item: object) -> FreezeLine:
-    if not isinstance(item, dict):
-        raise TypeError("a line is not an object")
-    line = _text(item["line"])
-    if not line.strip() or "\n" in line or "\r" in line:
-        raise TypeError("a line is empty or spans lines")
-    name = _optional(item.get("name"))
-    return parse_line(line, name) if name is None else FreezeLine(line, name)

@@ -194,7 +194,7 @@ def newest_different(listing: Listing, current: Sequence[FreezeLine]) -> Snapsho
     """The newest snapshot that differs from now: the state before the last change (what ``rollback`` restores)."""
     now = [e.line for e in current]
     for snapshot in listing.snapshots:
-        if [e.line for e in snapshot.lines] != now:
+        if snapshot.freeze != now:
             return snapshot
     return None
 
@@ -212,8 +212,8 @@ def undo_redo(listing: Listing, current: Sequence[FreezeLine]) -> tuple[Snapshot
     done: list[Snapshot] = []
     undone: list[tuple[Snapshot, Snapshot]] = []  # (before the change, before its undo)
     for index, snapshot in enumerate(ordered):
-        after = [e.line for e in ordered[index + 1].lines] if index + 1 < len(ordered) else now
-        if [e.line for e in snapshot.lines] == after:
+        after = ordered[index + 1].freeze if index + 1 < len(ordered) else now
+        if snapshot.freeze == after:
             continue  # that job changed nothing (it failed, or nothing was to do)
         if snapshot.mode == "undo" and done and done[-1].id == snapshot.target:
             undone.append((done.pop(), snapshot))

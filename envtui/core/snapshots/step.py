@@ -67,14 +67,17 @@ class SnapshotStep:
             raise StepFailed(f"cannot take a snapshot: {exc.message}") from exc
         request = getattr(job, "request", None)
         store = SnapshotStore(ctx.env.path)
-        snapshot = Snapshot(
+        lines = taken.lines
+        if any("@" in e.line for e in lines):
+            lines = [FreezeLine(redact(e.line), e.name) for e in lines]
+        snapshot = Snapshot.of(
+            lines,
             id=_fresh_id(store),
             time=time.time(),
             env=store.env,
             python=ctx.env.version,
             envtui=__version__,
             reason=f"before {job.describe()}" if hasattr(job, "describe") else "before a change",
-            lines=[FreezeLine(redact(e.line), e.name) for e in taken.lines],
             job=getattr(job, "id", None),
             kind=getattr(request, "kind", None),
             target=getattr(request, "snapshot", None),
@@ -107,7 +110,7 @@ def check_rollback(ctx: StepContext) -> None:
         now = freeze(ctx.env).lines
     except EnvtuiError as exc:
         raise StepFailed(f"cannot compare with the snapshot: {exc.message}") from exc
-    if [e.line for e in now] == [e.line for e in wanted.lines]:
+    if [e.line for e in now] == wanted.freeze:
         ctx.emit("envtui", f"the environment now matches snapshot {wanted.id} line for line")
         return
     diff = diff_lines(wanted.lines, now)
