@@ -185,7 +185,7 @@ async def test_q_quits_with_exit_code_0_from_anywhere_but_a_text_field(env_path:
 
 async def test_question_mark_opens_help_listing_the_keys(env_path: Path) -> None:
     app = make_app(env_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(100, 46)) as pilot:  # tall enough for every key and the marks
         await settle(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)

@@ -27,7 +27,7 @@ class EnvtuiApp(App[int]):
 
     TITLE = "envtui"
     CSS_PATH: ClassVar[list[Path]] = [
-        styles_dir() / name for name in ("app.tcss", "jobs.tcss", "health.tcss", "bench.tcss")
+        styles_dir() / name for name in ("app.tcss", "jobs.tcss", "health.tcss", "bench.tcss", "snapshots.tcss")
     ]
     COMMANDS = App.COMMANDS | {EnvtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

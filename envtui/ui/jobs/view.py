@@ -132,6 +132,9 @@ class JobsView(Vertical):
         # Commands, messages and log lines quote specs, paths and uv's words: all through the boundary.
         text.append_text(plain(argv_text(record.command), style="dim"))
         text.append("\n")
+        if record.snapshot:
+            interrupted = "interrupted: " if record.status == "interrupted" else ""
+            text.append(f"{interrupted}before it: snapshot {record.snapshot} (S lists the snapshots, Enter restores)\n")
         if record.message:
             text.append_text(plain(record.message))
             text.append("\n")

@@ -44,6 +44,7 @@ from envtui.ui.messages import (
 )
 from envtui.ui.text import plain
 from envtui.ui.widgets.bench_view import install_bench
+from envtui.ui.snapshots.actions import SnapshotActions, install_snapshots
 from envtui.ui.widgets.details import DetailsPane
 from envtui.ui.widgets.filter_input import FilterInput
 from envtui.ui.widgets.job_log import JobLog, JobLogPane
@@ -65,7 +66,7 @@ WIDE_WIDTH = 120
 PACKAGES_PANE = "packages-pane"
 
 
-class MainScreen(JobActions, Screen[None]):
+class MainScreen(SnapshotActions, JobActions, Screen[None]):
     """One environment in panes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -183,6 +184,7 @@ class MainScreen(JobActions, Screen[None]):
         self.call_after_refresh(install_health, self)
         self.call_after_refresh(install_bench, self)
         self.call_after_refresh(install_migrate, self)
+        self.call_after_refresh(install_snapshots, self)
 
     def on_resize(self, event) -> None:
         """Switch between the wide, narrow and too-small layouts."""
