@@ -21,7 +21,7 @@ from envtui.core.snapshots.freeze import freeze, freeze_with_uv, parse_line
 from envtui.core.snapshots.model import Snapshot
 from envtui.core.snapshots.restore import newest_different, undo_redo
 from envtui.core.snapshots.step import redact
-from envtui.core.snapshots.store import Listing, SnapshotStore
+from envtui.core.snapshots.store import Listing, SnapshotStore, path_hash
 from tests.factory import WheelSpec, build_wheelhouse, install_into, make_synthetic_venv, make_venv
 from tests.test_cli_change import _LOCAL_BACKEND
 from tests.test_jobs_engine import freeze as uv_freeze
@@ -167,6 +167,10 @@ def test_store_folder_is_keyed_by_the_resolved_path(tmp_path: Path) -> None:
     (tmp_path / "link").symlink_to(tmp_path / "real")
     assert SnapshotStore(tmp_path / "link").directory == SnapshotStore(tmp_path / "real").directory
     assert SnapshotStore(tmp_path / "other").directory != SnapshotStore(tmp_path / "real").directory
+
+
+def test_folder_hash_is_fnv1a_64() -> None:
+    assert path_hash("") == "cbf29ce484222325" and path_hash("a") == "af63dc4c8601ec8c"  # the published vectors
 
 
 def test_store_lists_newest_first_and_loads_by_unique_prefix(tmp_path: Path) -> None:

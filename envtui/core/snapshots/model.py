@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 import re
 from dataclasses import dataclass, field
@@ -79,6 +78,8 @@ class Snapshot:
     @property
     def iso_time(self) -> str:
         """The time in ISO 8601, local time with its offset (``2026-11-26T05:12:03+01:00``)."""
+        import datetime  # not at the top: a job takes a snapshot but never prints its time
+
         return datetime.datetime.fromtimestamp(self.time).astimezone().isoformat(timespec="seconds")
 
     def text(self) -> str:

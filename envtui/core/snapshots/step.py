@@ -18,7 +18,6 @@ from envtui import __version__
 from envtui.core.config import Config, load_config
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs.steps import Step, StepContext, StepFailed
-from envtui.core.snapshots.diff import diff_lines
 from envtui.core.snapshots.freeze import FreezeLine, freeze
 from envtui.core.snapshots.model import Snapshot, new_snapshot_id
 from envtui.core.snapshots.store import DEFAULT_KEEP, SnapshotStore
@@ -113,6 +112,8 @@ def check_rollback(ctx: StepContext) -> None:
     if [e.line for e in now] == wanted.freeze:
         ctx.emit("envtui", f"the environment now matches snapshot {wanted.id} line for line")
         return
+    from envtui.core.snapshots.diff import diff_lines
+
     diff = diff_lines(wanted.lines, now)
     for change in diff.changes[:20]:
         ctx.emit("envtui", f"  differs: {change}")

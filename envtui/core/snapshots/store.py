@@ -10,11 +10,9 @@ file that cannot be read is reported and skipped, never fatal. The newest ``keep
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,10 +29,21 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _FILE = re.compile(r"(?P<stamp>\d{8}T\d{12})-(?P<id>[0-9a-f]{8})\.json\Z")
 
 
+def path_hash(text: str) -> str:
+    """A 64-bit FNV-1a hash of a path, in hex: a folder key, not a secret.
+
+    Not hashlib: loading OpenSSL costs a change job more than the whole snapshot takes.
+    """
+    value = 0xCBF29CE484222325
+    for byte in text.encode("utf-8", "surrogateescape"):
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{value:016x}"
+
+
 def env_folder_name(env_path: str | os.PathLike[str]) -> str:
     """The folder of one environment: the last two parts of its path, then a hash of the whole."""
     resolved = str(Path(env_path).resolve())
-    digest = hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    digest = path_hash(resolved)
     tail = "-".join(Path(resolved).parts[-2:]).strip("/")
     label = _UNSAFE.sub("_", tail).strip("._-")[:40] or "root"
     return f"{label}-{digest}"
@@ -189,7 +198,9 @@ def make_private_dir(path: Path) -> None:
 
 def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically with mode 0600: temporary file, fsync, rename, fsync the folder."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    # os.open rather than tempfile: importing tempfile costs a job more than writing the file
+    tmp = path.parent / f".tmp-{os.getpid()}-{os.urandom(4).hex()}{path.suffix}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
     try:
         try:
             os.fchmod(fd, 0o600)
