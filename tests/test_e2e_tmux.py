@@ -133,3 +133,25 @@ def test_too_small_then_big_enough_then_small_again(env_path: Path, tmp_path: Pa
     term.tmux("resize-window", "-t", term.session, "-x", "80", "-y", "24")
     term.wait_for("─ 4 packages")
     term.keys("q")
+
+
+def test_z_undoes_the_last_change_in_a_real_terminal(venv_factory, offline_uv, tmp_path: Path, terminal) -> None:
+    from tests.factory import run_envtui
+    from tests.test_jobs_engine import freeze
+
+    venv = venv_factory(["alpha==1.0", "beta==1.0"])
+    before = freeze(venv)
+    assert run_envtui("upgrade", "--venv", str(venv), "alpha").returncode == 0
+    term = terminal(
+        f"cd {shlex.quote(str(tmp_path))} && {envtui_command()} {shlex.quote(str(venv))}; sleep 30", 100, 30
+    )
+    term.wait_for("─ 2 packages")
+    term.keys("z")
+    text = term.wait_for("Undo the last change?")
+    assert "before upgrade alpha" in text and "~ alpha 2.0 → 1.0" in text
+    term.keys("Enter")
+    term.wait_for("matches snapshot")
+    assert freeze(venv) == before
+    term.keys("S")
+    term.wait_for("before undo: rollback to")
+    term.keys("q")
