@@ -266,3 +266,18 @@ def test_a_rollback_is_a_job_with_hooks(venv_factory, offline_uv, tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "stopped").exists() and (tmp_path / "started").exists()
     assert "delta" not in freeze(venv)
+
+
+def test_a_tampered_line_is_never_handed_to_uv(venv_factory, offline_uv) -> None:
+    venv = venv_factory(["alpha==1.0"])
+    assert run_envtui("install", "--venv", str(venv), "delta").returncode == 0
+    store_file = next(Path(_state()).joinpath("snapshots").rglob("*.json"))
+    data = json.loads(store_file.read_text())
+    data["freeze"].append("--index-url https://evil.example/simple")
+    store_file.write_text(json.dumps(data))
+    result = rollback(venv)
+    assert result.returncode == 1
+    assert "cannot be had: --index-url https://evil.example/simple: not a line uv pip freeze prints" in result.stderr
+    assert "delta" in freeze(venv)
+    exported = run_envtui("snapshots", "export", data["id"], "--venv", str(venv)).stdout
+    assert "# refused: --index-url https://evil.example/simple" in exported.splitlines()

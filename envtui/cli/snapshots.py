@@ -159,7 +159,10 @@ def _export(snapshot) -> int:
         f"# envtui snapshot {snapshot.id}, taken {snapshot.iso_time} with Python {visible(snapshot.python)}\n"
         f"# {visible(snapshot.reason)}\n"
     )
-    sys.stdout.write("".join(f"{visible(line)}\n" for line in snapshot.freeze))
+    from envtui.core.snapshots.freeze import is_freeze_line
+
+    for line in snapshot.freeze:  # a line uv could not have printed is not handed on as an option
+        sys.stdout.write(f"{visible(line)}\n" if is_freeze_line(line) else f"# refused: {visible(line)}\n")
     return 0
 
 

@@ -29,7 +29,7 @@ from envtui.core.uv import Uv
 _PLAIN_VERSION = re.compile(r"(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))*\Z")
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 _PINNED = re.compile(r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)==(?P<version>\S+)\Z")
-_URL = re.compile(r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?) @ (?P<url>\S.*)\Z")
+_URL = re.compile(r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?) @ (?P<url>\S+)\Z")
 
 
 @dataclass(slots=True)
@@ -76,6 +76,17 @@ class FreezeLine:
     def to_json(self) -> dict:
         """``{"name", "line"}``."""
         return {"name": self.name, "line": self.line}
+
+
+def is_freeze_line(line: str) -> bool:
+    """Whether a line has one of the shapes ``uv pip freeze`` prints: ``name==version``,
+    ``name @ URL`` or ``-e URL-or-path`` (one line, no further option after an editable)."""
+    if not line or line != line.strip() or "\n" in line or "\r" in line:
+        return False
+    if line.startswith("-e "):
+        target = line[3:].strip()
+        return bool(target) and not target.startswith("-") and not re.search(r"\s-", target)
+    return bool(_PINNED.match(line) or _URL.match(line))
 
 
 def parse_line(line: str, name: str | None = None) -> FreezeLine:

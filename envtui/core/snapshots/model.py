@@ -149,6 +149,7 @@ class Snapshot:
 
 
 def _is_line(value: object) -> bool:
+    """One non-empty line of text (whether uv could have printed it is checked before a restore)."""
     return isinstance(value, str) and bool(value.strip()) and "\n" not in value and "\r" not in value
 
 

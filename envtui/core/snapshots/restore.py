@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from envtui.core import process
 from envtui.core.env.environment import Environment
 from envtui.core.snapshots.diff import SetDiff, diff_lines
-from envtui.core.snapshots.freeze import FreezeLine, freeze
+from envtui.core.snapshots.freeze import FreezeLine, freeze, is_freeze_line
 from envtui.core.snapshots.model import Snapshot
 from envtui.core.snapshots.store import Listing, SnapshotStore, make_private_dir
 from envtui.core.uv import Uv
@@ -100,6 +100,9 @@ def local_problems(env: Environment, snapshot: Snapshot) -> list[Unobtainable]:
             )
         )
     for entry in snapshot.lines:
+        if not is_freeze_line(entry.line):  # e.g. an option slipped into the file: never handed to uv
+            problems.append(Unobtainable(entry.line, "not a line uv pip freeze prints; refused"))
+            continue
         url = entry.url
         if url is None:
             continue

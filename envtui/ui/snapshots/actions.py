@@ -122,7 +122,9 @@ class SnapshotActions(Screen):
             if len(plan.problems) > 8:
                 text.append(f"… and {len(plan.problems) - 8} more\n")
             text.rstrip()
-            self.notify(str(text), title=f"Cannot restore snapshot {snapshot.id}", severity="error", timeout=15)
+            self.notify(
+                str(text), title=f"Cannot restore snapshot {snapshot.id}", severity="error", timeout=15, markup=False
+            )
             return
         if plan.diff.empty:
             self.notify(f"The environment already matches snapshot {snapshot.id}.", timeout=4)
@@ -141,7 +143,7 @@ class SnapshotActions(Screen):
             path = SnapshotStore(self.env.path).write_requirements(plan.snapshot)  # type: ignore[attr-defined]
             request = ChangeRequest.rollback(plan.snapshot.id, path, reinstall=plan.reinstall, mode=message.mode)
         except (OSError, EnvtuiError) as exc:
-            self.notify(str(exc), title="Cannot restore", severity="error")
+            self.notify(str(exc), title="Cannot restore", severity="error", markup=False)
             return
         self.jobs_submit(request)  # type: ignore[attr-defined]
 

@@ -148,7 +148,7 @@ class SnapshotsView(Vertical):
         if message.problems:
             summary += f" · {len(message.problems)} unreadable, skipped"
             for problem in message.problems:
-                self.notify(problem, title="Snapshot skipped: cannot be read", severity="warning")
+                self.notify(problem, title="Snapshot skipped: cannot be read", severity="warning", markup=False)
         self.query_one("#snapshots-summary", Static).update(summary)
         self._show_detail()
 
