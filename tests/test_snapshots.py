@@ -178,7 +178,7 @@ def test_store_lists_newest_first_and_loads_by_unique_prefix(tmp_path: Path) -> 
     now = time.time()
     for index, sid in enumerate(["ab120000", "ab340000", "cd560000"]):
         store.save(snapshot_of(["alpha==1.0"], when=now + index, sid=sid, env=store.env))
-    assert [s.id for s in store.list().snapshots] == ["cd560000", "ab340000", "ab120000"]
+    assert [s.id for s in store.listing().snapshots] == ["cd560000", "ab340000", "ab120000"]
     assert store.load("cd").id == "cd560000"
     assert store.load("AB3").id == "ab340000"
     for bad, words in [("ab", "ambiguous"), ("ef", "no snapshot"), ("xyz", "not a snapshot id"), ("", "not a")]:
@@ -191,7 +191,7 @@ def test_a_corrupt_snapshot_is_reported_and_skipped(tmp_path: Path) -> None:
     good = store.save(snapshot_of(["alpha==1.0"], when=time.time(), sid="11111111", env=store.env))
     (store.directory / "20990101T000000000000-22222222.json").write_text("{not json")
     (store.directory / "20990101T000000000001-33333333.json").write_text(json.dumps({"id": "33333333"}))
-    listing = store.list()
+    listing = store.listing()
     assert [s.id for s in listing.snapshots] == ["11111111"]
     assert len(listing.problems) == 2
     assert any("22222222" in p and "not valid JSON" in p for p in listing.problems)

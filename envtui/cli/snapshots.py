@@ -111,7 +111,7 @@ def run_snapshots(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace, store) -> int:
-    listing = store.list()
+    listing = store.listing()
     _report_problems(listing.problems)
     summaries = [s.summary_json(_outcome(s)) for s in listing.snapshots]
     if args.json:
@@ -199,16 +199,17 @@ def run_rollback(args: argparse.Namespace) -> int:
     if args.id:
         snapshot = store.load(args.id)
     else:
-        listing = store.list()
+        listing = store.listing()
         _report_problems(listing.problems)
-        snapshot = newest_different(listing, current)
-        if snapshot is None:
+        newest_other = newest_different(listing, current)
+        if newest_other is None:
             if not listing.snapshots:
                 raise UsageError(
                     f"no snapshots of {visible(store.env)} yet", cause="one is taken before every change job"
                 )
             newest = listing.snapshots[0]
             return _unchanged(args, env, newest, "the environment matches every snapshot: nothing to roll back")
+        snapshot = newest_other
     plan = plan_restore(env, snapshot, store, current=current)
     if not plan.restorable:
         return _refused(args, env, plan)

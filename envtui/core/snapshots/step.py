@@ -121,7 +121,7 @@ def check_rollback(ctx: StepContext) -> None:
 
 
 def _fresh_id(store: SnapshotStore) -> str:
-    taken = set(store.ids())
+    taken: set[str] = set(store.ids())
     while True:
         candidate = new_snapshot_id()
         if candidate not in taken:

@@ -100,7 +100,7 @@ class SnapshotStore:
         for path in files[keep:]:
             try:
                 path.unlink()
-                gone.append(_FILE.match(path.name)["id"])  # type: ignore[index]
+                gone.append(_id_of(path))
             except OSError:
                 pass
         self._clean_temporaries()
@@ -108,7 +108,7 @@ class SnapshotStore:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def list(self) -> Listing:
+    def listing(self) -> Listing:
         """Every readable snapshot, newest first; unreadable files are reported in ``problems``."""
         listing = Listing()
         for path in self._files():
@@ -120,7 +120,7 @@ class SnapshotStore:
 
     def ids(self) -> list[str]:
         """Every snapshot id, newest first (from the file names alone)."""
-        return [_FILE.match(p.name)["id"] for p in self._files()]  # type: ignore[index]
+        return [_id_of(p) for p in self._files()]
 
     def newest(self) -> Snapshot | None:
         """The newest readable snapshot, or None."""
@@ -136,11 +136,11 @@ class SnapshotStore:
         wanted = snapshot_id.strip().lower()
         if not wanted or not re.fullmatch(r"[0-9a-f]{1,8}", wanted):
             raise UsageError(f"not a snapshot id: {snapshot_id!r}", cause="ids are hex digits, e.g. 3f2a9c1d")
-        matches = [p for p in self._files() if _FILE.match(p.name)["id"].startswith(wanted)]  # type: ignore[index]
+        matches = [p for p in self._files() if _id_of(p).startswith(wanted)]
         if not matches:
             raise UsageError(f"no snapshot {snapshot_id} for {self.env}", cause="see 'envtui snapshots' for the ids")
         if len(matches) > 1:
-            ids = ", ".join(_FILE.match(p.name)["id"] for p in matches[:5])  # type: ignore[index]
+            ids = ", ".join(_id_of(p) for p in matches[:5])
             raise UsageError(f"snapshot id {snapshot_id} is ambiguous", cause=f"it starts {ids}; give more digits")
         try:
             return self._read(matches[0])
@@ -161,7 +161,7 @@ class SnapshotStore:
             snapshot = Snapshot.from_json(json.loads(data))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"not valid JSON ({exc})") from exc
-        if snapshot.id != _FILE.match(path.name)["id"]:  # type: ignore[index]
+        if snapshot.id != _id_of(path):
             raise ValueError("its id does not match its file name")
         if snapshot.env != self.env:
             raise ValueError(f"it belongs to another environment ({snapshot.env})")
@@ -181,6 +181,12 @@ class SnapshotStore:
                         os.unlink(entry.path)
                 except OSError:
                     pass
+
+
+def _id_of(path: Path) -> str:
+    """The snapshot id in a file name that ``_files`` listed (so it matches ``_FILE``)."""
+    match = _FILE.match(path.name)
+    return match["id"] if match else ""
 
 
 def _reason(exc: BaseException) -> str:

@@ -74,7 +74,7 @@ class SnapshotActions(Screen):
 
     def action_snapshots_view(self) -> None:
         """Show the Snapshots view."""
-        self.show_view(SNAPSHOTS_PANE)
+        self.show_view(SNAPSHOTS_PANE)  # type: ignore[attr-defined]
 
     @on(RestoreRequested)
     def _restore_requested(self, message: RestoreRequested) -> None:
@@ -96,7 +96,7 @@ class SnapshotActions(Screen):
         store = SnapshotStore(env.path)
         current = freeze(env, uv).lines
         if snapshot_id is None:
-            undo, redo = undo_redo(store.list(), current)
+            undo, redo = undo_redo(store.listing(), current)
             target = undo if mode == "undo" else redo
             if target is None:
                 self.post_message(RestoreUnavailable(_NOTHING[mode or "undo"]))

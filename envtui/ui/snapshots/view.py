@@ -108,7 +108,7 @@ class SnapshotsView(Vertical):
     def _load(self, env) -> None:
         """List the snapshots, freeze the environment once, and compare each snapshot with it."""
         store = SnapshotStore(env.path)
-        listing = store.list()
+        listing = store.listing()
         now = freeze(env).lines
         rows: list[SnapshotRow] = []
         for snapshot in listing.snapshots:
@@ -131,7 +131,8 @@ class SnapshotsView(Vertical):
         variables = self.app.theme_variables
         for row in message.rows:
             snapshot = row.snapshot
-            outcome = Text(row.outcome or "-", style=variables.get(_OUTCOME_COLOUR.get(row.outcome or ""), ""))
+            colour = _OUTCOME_COLOUR.get(row.outcome or "")
+            outcome = Text(row.outcome or "-", style=variables.get(colour, "") if colour else "")
             table.add_row(
                 Text(snapshot.id),
                 Text(when(snapshot.time)),
@@ -161,7 +162,7 @@ class SnapshotsView(Vertical):
     def highlighted(self) -> SnapshotRow | None:
         """The snapshot under the cursor."""
         current = self._current_id()
-        return next((row for row in self.rows if row.snapshot.id == current), None)
+        return next((row for row in self.rows if row.snapshot.id == current), None) if current else None
 
     def _show_detail(self) -> None:
         row = self.highlighted()
