@@ -63,6 +63,16 @@ def offline_uv(wheelhouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return wheelhouse
 
 
+@pytest.fixture
+def own_wheelhouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A wheelhouse this test may delete wheels from (uv reads it through the user's settings)."""
+    wheels = build_wheelhouse(tmp_path / "own-wheels", SPECS)
+    monkeypatch.setenv("UV_NO_INDEX", "1")
+    monkeypatch.setenv("UV_OFFLINE", "1")
+    monkeypatch.setenv("UV_FIND_LINKS", str(wheels))
+    return wheels
+
+
 VenvFactory = Callable[..., Path]
 
 

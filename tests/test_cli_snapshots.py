@@ -8,10 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import SPECS
-from tests.factory import build_wheelhouse, install_into, make_venv, run_envtui, uv_bin, uv_env
+from tests.factory import install_into, make_venv, run_envtui, uv_bin, uv_env
 from tests.test_hooks_trust import touch, write_config
 from tests.test_jobs_engine import freeze
 from tests.test_snapshots import make_local_project
@@ -119,16 +116,6 @@ def test_rollback_restores_urls_editables_and_the_source_of_a_version(
     result = rollback(venv, first)
     assert result.returncode == 0, result.stderr
     assert freeze(venv) == before
-
-
-@pytest.fixture
-def own_wheelhouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A wheelhouse this test may delete wheels from (uv reads it through the user's settings)."""
-    wheels = build_wheelhouse(tmp_path / "own-wheels", SPECS)
-    monkeypatch.setenv("UV_NO_INDEX", "1")
-    monkeypatch.setenv("UV_OFFLINE", "1")
-    monkeypatch.setenv("UV_FIND_LINKS", str(wheels))
-    return wheels
 
 
 def test_versions_gone_from_the_index_are_refused_and_nothing_changes(tmp_path: Path, own_wheelhouse: Path) -> None:

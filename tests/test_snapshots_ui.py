@@ -11,7 +11,6 @@ from envtui.ui.screens.confirm import ConfirmChangeScreen
 from envtui.ui.snapshots.confirm import ConfirmRestoreScreen
 from envtui.ui.snapshots.view import SNAPSHOTS_PANE, SnapshotsView
 from tests.factory import make_venv, run_envtui
-from tests.test_cli_snapshots import own_wheelhouse  # noqa: F401  (a fixture)
 from tests.test_jobs_engine import freeze
 from tests.test_jobs_ui import until
 from tests.ui_support import make_app, screen_text, settle
@@ -116,7 +115,7 @@ async def test_z_undoes_change_by_change_and_Z_redoes(venv_factory, offline_uv) 
 
 async def test_a_snapshot_that_cannot_be_had_is_refused_and_nothing_runs(
     tmp_path: Path,
-    own_wheelhouse: Path,  # noqa: F811
+    own_wheelhouse: Path,
 ) -> None:
     venv = make_venv(tmp_path / "venv", own_wheelhouse, ["alpha==1.0", "beta==1.0"])
     assert run_envtui("upgrade", "--venv", str(venv), "alpha").returncode == 0
