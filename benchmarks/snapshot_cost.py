@@ -42,8 +42,8 @@ def main() -> int:
     from envtui.core.env.environment import resolve_environment
     from envtui.core.jobs.change import ChangeRequest
     from envtui.core.jobs.engine import SUCCEEDED, JobEngine
-    from envtui.core.jobs.steps import StepContext
-    from envtui.core.snapshots.step import SnapshotStep
+    from envtui.core.jobs.snapshot_step import SnapshotStep
+    from envtui.core.jobs.steps import Phase, StepContext
     from envtui.core.uv import find_uv
     from tests.factory import WheelSpec, build_wheel
 
@@ -72,7 +72,7 @@ def main() -> int:
                 return "benchmark"
 
         def run_step() -> float:
-            ctx = StepContext(job=FakeJob(), env=env, emit=lambda stream, line: None, phase="before")
+            ctx = StepContext(job=FakeJob(), env=env, emit=lambda stream, line: None, phase=Phase.BEFORE)
             started = time.perf_counter()
             step.run(ctx)
             return time.perf_counter() - started

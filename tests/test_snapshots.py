@@ -14,13 +14,14 @@ from envtui.core.env.environment import resolve_environment
 from envtui.core.errors import UsageError
 from envtui.core.jobs import history
 from envtui.core.jobs.change import ChangeRequest
-from envtui.core.jobs.engine import SUCCEEDED, JobEngine
+from envtui.core.jobs.engine import JobEngine
+from envtui.core.jobs.job import SUCCEEDED
+from envtui.core.jobs.snapshot_step import redact
 from envtui.core.locations import snapshots_dir
 from envtui.core.snapshots.diff import diff_lines
 from envtui.core.snapshots.freeze import freeze, freeze_with_uv, parse_line
 from envtui.core.snapshots.model import Snapshot
 from envtui.core.snapshots.restore import newest_different, undo_redo
-from envtui.core.snapshots.step import redact
 from envtui.core.snapshots.store import Listing, SnapshotStore, path_hash
 from tests.factory import WheelSpec, build_wheelhouse, install_into, make_synthetic_venv, make_venv
 from tests.test_cli_change import _LOCAL_BACKEND

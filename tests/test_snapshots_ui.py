@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from envtui.core.jobs.engine import SUCCEEDED
+from envtui.core.jobs.job import SUCCEEDED
 from envtui.ui.jobs.actions import JOBS_PANE
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.screens.confirm import ConfirmChangeScreen
@@ -12,14 +12,15 @@ from envtui.ui.snapshots.confirm import ConfirmRestoreScreen
 from envtui.ui.snapshots.view import SNAPSHOTS_PANE, SnapshotsView
 from tests.factory import make_venv, run_envtui
 from tests.test_jobs_engine import freeze
-from tests.test_jobs_ui import until
+from tests.test_jobs_ui import finished, until
 from tests.ui_support import make_app, screen_text, settle
 
 SIZE = (120, 36)
 
 
 async def _dialog(pilot) -> ConfirmRestoreScreen:
-    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmRestoreScreen))
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmRestoreScreen) and pilot.app.screen.is_mounted)
+    await pilot.pause()  # and painted
     return pilot.app.screen
 
 
@@ -32,9 +33,8 @@ async def _restore_and_wait(pilot, key: str) -> None:
     await pilot.press("enter")
     await until(pilot, lambda: len(screen.jobs_engine.jobs) > jobs)
     job = screen.jobs_engine.jobs[-1]
-    await job.wait()
+    await finished(pilot, job)
     assert job.status == SUCCEEDED, job.message
-    await settle(pilot)
 
 
 async def test_the_view_lists_snapshots_and_what_restoring_one_would_change(venv_factory, offline_uv) -> None:
@@ -140,10 +140,11 @@ async def test_the_jobs_view_shows_each_jobs_snapshot(venv_factory, offline_uv) 
         await settle(pilot)
         screen = app.screen
         await pilot.press("i", *"delta", "enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen))
+        await until(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen) and app.screen.is_mounted)
         await pilot.press("enter")
         await until(pilot, lambda: len(screen.jobs_engine.jobs) == 1)
-        job = await screen.jobs_engine.jobs[0].wait()
+        job = screen.jobs_engine.jobs[0]
+        await finished(pilot, job)
         assert job.status == SUCCEEDED and job.snapshot
         await pilot.press("J")
         await settle(pilot)

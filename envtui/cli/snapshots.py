@@ -186,14 +186,41 @@ def _diff(args: argparse.Namespace, snapshot, other, env) -> int:
 
 
 def run_rollback(args: argparse.Namespace) -> int:
-    """``envtui rollback [ID]``."""
-    from envtui.cli.change import _run_job, _writable_env
+    """``envtui rollback [ID]``: checked with the environment's lock held, then run as a job."""
+    from envtui.cli.change import _lock_held, _run_job, _writable_env
     from envtui.core.jobs.change import ChangeRequest
+
+    env, config = _writable_env(args, probe=False)
+    with _lock_held(env):  # decide on the environment a running job leaves, not on one it is changing
+        decided = _decide(args, env)
+    if isinstance(decided, int):
+        return decided
+    store, plan = decided
+    snapshot = plan.snapshot
+    say = sys.stderr if args.json else sys.stdout
+    print(
+        f"rolling back to snapshot {snapshot.id} ({_when(snapshot)}, {visible(snapshot.reason)}): "
+        f"{plan.diff.summary()}",
+        file=say,
+        flush=True,
+    )
+    path = store.write_requirements(snapshot)
+    try:
+        request = ChangeRequest.rollback(snapshot.id, path, reinstall=plan.reinstall)
+        return _run_job(args, env, config, request)
+    finally:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def _decide(args: argparse.Namespace, env):
+    """Which snapshot, and whether it can be restored: an exit code when that ends it, else (store, plan)."""
     from envtui.core.snapshots.freeze import freeze
     from envtui.core.snapshots.restore import newest_different, plan_restore
     from envtui.core.snapshots.store import SnapshotStore
 
-    env, config = _writable_env(args, probe=False)
     store = SnapshotStore(env.path)
     current = freeze(env).lines
     if args.id:
@@ -232,22 +259,7 @@ def run_rollback(args: argparse.Namespace) -> int:
         for change in plan.diff.changes:
             print(f"  {visible(str(change))}")
         return 0
-    say = sys.stderr if args.json else sys.stdout
-    print(
-        f"rolling back to snapshot {snapshot.id} ({_when(snapshot)}, {visible(snapshot.reason)}): "
-        f"{plan.diff.summary()}",
-        file=say,
-        flush=True,
-    )
-    path = store.write_requirements(snapshot)
-    try:
-        request = ChangeRequest.rollback(snapshot.id, path, reinstall=plan.reinstall)
-        return _run_job(args, env, config, request)
-    finally:
-        try:
-            path.unlink()
-        except OSError:
-            pass
+    return store, plan
 
 
 def _unchanged(args: argparse.Namespace, env, snapshot, message: str) -> int:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from envtui.core import process
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.uv import Uv
@@ -111,20 +112,32 @@ class Freeze:
         return "".join(f"{entry.line}\n" for entry in self.lines)
 
 
-def freeze(env: Environment, uv: Uv | None = None) -> Freeze:
-    """The installed set of ``env``: computed from its ``.dist-info`` names when that is exact, else uv's."""
+#: Runs a uv command line to its end and collects its output (a job's step passes its own).
+Runner = Callable[[Sequence[str]], process.ProcessResult]
+
+
+def freeze(env: Environment, uv: Uv | None = None, *, run: Runner | None = None) -> Freeze:
+    """The installed set of ``env``: computed from its ``.dist-info`` names when that is exact, else uv's.
+
+    ``run`` runs uv when it is asked (default: :func:`envtui.core.process.run`).
+    """
     scan = _scan(env) if _scannable(env) else None
     if scan is not None and scan.plain:
         return Freeze(scan.lines, "scan")
-    return Freeze(freeze_with_uv(env, uv, editables=scan.editables if scan else None), "uv")
+    return Freeze(freeze_with_uv(env, uv, editables=scan.editables if scan else None, run=run), "uv")
 
 
 def freeze_with_uv(
-    env: Environment, uv: Uv | None = None, *, editables: dict[str, str] | None = None
+    env: Environment,
+    uv: Uv | None = None,
+    *,
+    editables: dict[str, str] | None = None,
+    run: Runner | None = None,
 ) -> list[FreezeLine]:
     """``uv pip freeze`` itself; ``editables`` (URL -> name) names the ``-e`` lines."""
     uv = uv or Uv()
-    result = uv.run(uv.pip("freeze", env.python, *env.uv_flags()), timeout=120)
+    argv = uv.pip("freeze", env.python, *env.uv_flags())
+    result = run(argv) if run is not None else process.run(argv, timeout=120)
     if not result.ok:
         raise EnvtuiError(f"uv cannot list {env.path}", cause=result.last_error_line())
     if editables is None:

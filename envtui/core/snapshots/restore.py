@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from envtui.core import process
 from envtui.core.env.environment import Environment
 from envtui.core.snapshots.diff import SetDiff, diff_lines
-from envtui.core.snapshots.freeze import FreezeLine, freeze, is_freeze_line
+from envtui.core.snapshots.freeze import FreezeLine, Runner, freeze, is_freeze_line
 from envtui.core.snapshots.model import Snapshot
 from envtui.core.snapshots.store import Listing, SnapshotStore, make_private_dir
 from envtui.core.uv import Uv
@@ -70,12 +70,16 @@ def plan_restore(
     store: SnapshotStore,
     *,
     uv: Uv | None = None,
-    uv_env: dict[str, str] | None = None,
+    run: Runner | None = None,
     current: Sequence[FreezeLine] | None = None,
 ) -> RestorePlan:
-    """Check a snapshot against the environment (asking uv with ``--dry-run``); changes nothing."""
+    """Check a snapshot against the environment (asking uv with ``--dry-run``); changes nothing.
+
+    ``run`` runs uv's command lines (default: :func:`envtui.core.process.run`): the TUI passes one
+    that gives up when its worker is cancelled.
+    """
     uv = uv or Uv()
-    now = list(current) if current is not None else freeze(env, uv).lines
+    now = list(current) if current is not None else freeze(env, uv, run=run).lines
     diff = diff_lines(now, snapshot.lines)
     plan = RestorePlan(snapshot, now, diff, reinstall=[c.name for c in diff.changed if c.name and " " not in c.name])
     if diff.empty:
@@ -84,7 +88,7 @@ def plan_restore(
     if any(p.line.startswith("python ") for p in plan.problems):
         return plan  # uv would only say the same of every line
     flagged = {p.line for p in plan.problems}
-    plan.problems += uv_problems(env, [e for e in snapshot.lines if e.line not in flagged], store, uv, uv_env)
+    plan.problems += uv_problems(env, [e for e in snapshot.lines if e.line not in flagged], store, uv, run)
     return plan
 
 
@@ -129,11 +133,9 @@ def uv_problems(
     lines: list[FreezeLine],
     store: SnapshotStore,
     uv: Uv,
-    uv_env: dict[str, str] | None = None,
+    run: Runner | None = None,
 ) -> list[Unobtainable]:
     """Lines uv cannot install: its dry-run, again without each line it names, until it passes."""
-    from envtui.core.jobs.uv_errors import error_block
-
     remaining = list(lines)
     found: list[Unobtainable] = []
     make_private_dir(store.root)
@@ -144,12 +146,12 @@ def uv_problems(
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write("".join(f"{e.line}\n" for e in remaining))
             argv = uv.pip("sync", env.python, *env.uv_flags(), "--dry-run", "--allow-empty-requirements", "--", name)
-            result = process.run(argv, timeout=600, env=uv_env)
+            result = run(argv) if run is not None else process.run(argv, timeout=600)
         finally:
             os.unlink(name)
         if result.ok:
             return found
-        errors = error_block(result.stderr.splitlines()) or [result.last_error_line()]
+        errors = _error_lines(result.stderr) or [result.last_error_line()]
         text = "\n".join(errors)
         hit = [e for e in remaining if _mentioned(e, text)]
         if not hit:
@@ -160,6 +162,14 @@ def uv_problems(
             remaining.remove(entry)
     found.append(Unobtainable("(more lines)", f"stopped looking after {MAX_ROUNDS} rounds of uv's dry-run"))
     return found
+
+
+def _error_lines(stderr: str) -> list[str]:
+    """uv's error, from its first ``error:`` line on (what comes before, such as the environment's
+    path, must not count as naming a package)."""
+    lines = stderr.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.lstrip().lower().startswith("error")), None)
+    return [line for line in lines[start:] if line.strip()] if start is not None else []
 
 
 def _mentioned(entry: FreezeLine, text: str) -> bool:

@@ -10,19 +10,23 @@ cannot be had (nothing runs then) → a rollback job, itself snapshotted first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
+from envtui.core import process
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs.change import ChangeRequest
 from envtui.core.snapshots.freeze import freeze
 from envtui.core.snapshots.restore import plan_restore, undo_redo
 from envtui.core.snapshots.store import SnapshotStore
+from envtui.ui.jobs.actions import PreviewCancelled
 from envtui.ui.jobs.messages import JobFinished
 from envtui.ui.snapshots.confirm import ConfirmRestoreScreen
 from envtui.ui.snapshots.messages import RestorePlanned, RestoreRequested, RestoreUnavailable
@@ -91,10 +95,23 @@ class SnapshotActions(Screen):
     # The preview group: Escape and ctrl+c cancel it, and the spinner stops with it, as for a change.
     @work(thread=True, exclusive=True, exit_on_error=False, group="jobs-preview", description="Checking the snapshot")
     def _plan(self, env: Environment, snapshot_id: str | None, mode: str | None) -> None:
-        """Pick the snapshot and check it against the environment (uv's dry-run); posts what it found."""
+        """Pick the snapshot and check it against the environment (uv's dry-run); posts what it found.
+
+        Cancelling the worker (ctrl+c, Escape, quitting) stops uv within 50 ms, as for a preview.
+        """
+        worker = get_current_worker()
+
+        def given_up() -> float:
+            if worker.is_cancelled:
+                raise PreviewCancelled
+            return 0.05
+
+        def run(argv: Sequence[str]) -> process.ProcessResult:
+            return process.stream(argv, None, collect=True, tick=given_up)
+
         uv = getattr(self, "uv", None)
         store = SnapshotStore(env.path)
-        current = freeze(env, uv).lines
+        current = freeze(env, uv, run=run).lines
         if snapshot_id is None:
             undo, redo = undo_redo(store.listing(), current)
             target = undo if mode == "undo" else redo
@@ -103,7 +120,9 @@ class SnapshotActions(Screen):
                 return
         else:
             target = store.load(snapshot_id)
-        self.post_message(RestorePlanned(plan_restore(env, target, store, uv=uv, current=current), mode))
+        plan = plan_restore(env, target, store, uv=uv, run=run, current=current)
+        if not worker.is_cancelled:
+            self.post_message(RestorePlanned(plan, mode))
 
     @on(RestoreUnavailable)
     def _restore_unavailable(self, message: RestoreUnavailable) -> None:

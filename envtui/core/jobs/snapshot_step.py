@@ -5,20 +5,26 @@ outage) and is on disk before uv starts, so a job killed half-way still has its 
 id goes into the job record (``StepContext.data["snapshot"]``). A snapshot that cannot be
 taken stops the job: envtui does not make a change it could not undo. After a rollback job the
 environment is compared with the snapshot it restored, line for line.
+
+It lives with the jobs (as the hooks do) and uses :mod:`envtui.core.snapshots` below it. When the
+freeze needs uv, uv runs through ``ctx.run``, so cancelling the job stops it.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from envtui import __version__
-from envtui.core.config import Config, load_config
+from envtui.core import process
+from envtui.core.config import Config
+from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.jobs.steps import Step, StepContext, StepFailed
-from envtui.core.snapshots.freeze import FreezeLine, freeze
+from envtui.core.jobs.job import SUCCEEDED
+from envtui.core.jobs.steps import Phase, Step, StepContext, StepFailed
+from envtui.core.snapshots.freeze import Freeze, FreezeLine, freeze
 from envtui.core.snapshots.model import Snapshot, new_snapshot_id
 from envtui.core.snapshots.store import DEFAULT_KEEP, SnapshotStore
 
@@ -51,7 +57,7 @@ class SnapshotStep:
 
     def run(self, ctx: StepContext) -> None:
         """Take the snapshot (before), or check a rollback (after)."""
-        if ctx.phase == "before":
+        if ctx.phase == Phase.BEFORE:
             self.take(ctx)
         else:
             check_rollback(ctx)
@@ -61,10 +67,10 @@ class SnapshotStep:
         started = time.perf_counter()
         job = ctx.job
         try:
-            taken = freeze(ctx.env)
+            taken = _freeze(ctx)
         except EnvtuiError as exc:
             raise StepFailed(f"cannot take a snapshot: {exc.message}") from exc
-        request = getattr(job, "request", None)
+        request = job.request if job is not None else None
         store = SnapshotStore(ctx.env.path)
         lines = taken.lines
         if any("@" in e.line for e in lines):
@@ -76,8 +82,8 @@ class SnapshotStep:
             env=store.env,
             python=ctx.env.version,
             envtui=__version__,
-            reason=f"before {job.describe()}" if hasattr(job, "describe") else "before a change",
-            job=getattr(job, "id", None),
+            reason=f"before {job.describe()}" if job is not None else "before a change",
+            job=job.id if job is not None else None,
             kind=getattr(request, "kind", None),
             target=getattr(request, "snapshot", None),
             mode=getattr(request, "mode", None),
@@ -98,15 +104,24 @@ class SnapshotStep:
             ctx.emit("envtui", f"pruned {len(pruned)} old snapshot(s), keeping {max(self.keep, 1)}")
 
 
+def _freeze(ctx: StepContext) -> Freeze:
+    """The environment's freeze; uv, when it is needed, runs as the step's program (a cancel stops it)."""
+
+    def run(argv: Sequence[str]) -> process.ProcessResult:
+        return ctx.run(argv, echo=False, timeout=120)
+
+    return freeze(ctx.env, ctx.uv, run=run)
+
+
 def check_rollback(ctx: StepContext) -> None:
     """After a rollback the environment must equal the snapshot line for line; a difference fails the job."""
-    request = getattr(ctx.job, "request", None)
-    if ctx.outcome != "succeeded" or getattr(request, "kind", None) != "rollback":
+    request = ctx.job.request if ctx.job is not None else None
+    if ctx.outcome != SUCCEEDED or request is None or request.kind != "rollback" or not request.snapshot:
         return
     store = SnapshotStore(ctx.env.path)
     try:
-        wanted = store.load(request.snapshot)  # type: ignore[union-attr]
-        now = freeze(ctx.env).lines
+        wanted = store.load(request.snapshot)
+        now = _freeze(ctx).lines
     except EnvtuiError as exc:
         raise StepFailed(f"cannot compare with the snapshot: {exc.message}") from exc
     if [e.line for e in now] == wanted.freeze:
@@ -128,15 +143,7 @@ def _fresh_id(store: SnapshotStore) -> str:
             return candidate
 
 
-def snapshot_provider(env: object, config: Any) -> tuple[list[Step], list[Step]]:
+def snapshot_provider(env: Environment, config: Config) -> tuple[list[Step], list[Step]]:
     """The job engine's step provider for snapshots: ``(env, config) -> (before, after)``."""
-    keep = DEFAULT_KEEP
-    if not isinstance(config, Config):
-        try:
-            config = load_config(config if isinstance(config, str) else None)
-        except EnvtuiError:
-            config = None  # the hooks' provider stops the job and says why
-    if isinstance(config, Config):
-        keep = config.snapshots.keep
-    step = SnapshotStep(keep)
+    step = SnapshotStep(config.snapshots.keep)
     return [step], [step]
