@@ -118,8 +118,3 @@ def guarded() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
-
-
-def visible(text: str) -> str:
-    """Text from outside (files, paths, tools) made safe for a terminal, through the display boundary."""
-    return safe_text(text)

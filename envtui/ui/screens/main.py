@@ -42,10 +42,9 @@ from envtui.ui.messages import (
     OutdatedChecked,
     UvVersionKnown,
 )
-from envtui.ui.text import plain
-from envtui.ui.widgets.bench_view import install_bench
 from envtui.ui.snapshots.actions import SnapshotActions, install_snapshots
 from envtui.ui.text import plain
+from envtui.ui.widgets.bench_view import install_bench
 from envtui.ui.widgets.details import DetailsPane
 from envtui.ui.widgets.filter_input import FilterInput
 from envtui.ui.widgets.job_log import JobLog, JobLogPane
