@@ -201,3 +201,43 @@ def test_an_empty_venv_path_is_bad_input_not_the_default(args: list[str]) -> Non
     result = run_envtui(*args)
     assert result.returncode == 2
     assert result.stderr.startswith("error: empty path given for the environment")
+
+
+def test_tree_marks_a_subtree_already_shown_as_uv_does(tmp_path: Path, venv_factory, wheelhouse: Path) -> None:
+    from tests.factory import WheelSpec, build_wheel, install_into, uv_bin, uv_env
+
+    extra = tmp_path / "extra"
+    build_wheel(extra, WheelSpec("top", "1.0", requires=["alpha", "gamma"], summary="Needs alpha twice"))
+    venv = venv_factory()
+    install_into(venv, wheelhouse, ["top"], "--find-links", str(extra))
+    tree = run_envtui("tree", "--venv", str(venv)).stdout.splitlines()
+    assert tree == [
+        "top v1.0",
+        "├── alpha v2.0",
+        "│   └── beta v1.1",
+        "└── gamma v1.0",
+        "    └── alpha v2.0 (*)",
+        "(*) Package tree already displayed",
+    ]
+    import subprocess
+
+    uv_tree = subprocess.run(
+        [uv_bin(), "pip", "tree", "--python", str(venv / "bin" / "python")],
+        capture_output=True,
+        text=True,
+        env=uv_env(),
+    ).stdout.splitlines()
+    assert tree == uv_tree
+    # A leaf met again is simply repeated; the reverse tree marks what it already showed too.
+    reverse = run_envtui("tree", "beta", "--reverse", "--venv", str(venv)).stdout.splitlines()
+    assert reverse == [
+        "beta v1.1",
+        "└── alpha v2.0",
+        "    ├── gamma v1.0",
+        "    │   └── top v1.0",
+        "    └── top v1.0",
+    ]
+    data = json.loads(run_envtui("tree", "--json", "--venv", str(venv)).stdout)
+    assert data[0]["dependencies"][1]["dependencies"] == [
+        {"name": "alpha", "version": "2.0", "dependencies": [], "repeated": True}
+    ]

@@ -176,6 +176,8 @@ def run_tree(args: argparse.Namespace) -> int:
         last_at_depth.append(is_last)
         label = f"{name} v{package.version}" if package else f"{name} (not installed)"
         say(prefix + branch + label + (" (*)" if repeated else ""))
+    if any(repeated for *_, repeated in nodes):
+        say("(*) Package tree already displayed")
     return 0
 
 

@@ -438,21 +438,25 @@ def walk(
     """Depth-first walk of the dependency graph: (depth, package or None, name, already shown).
 
     Forward follows ``dependencies``; reverse follows ``required_by``. A name that is not
-    installed yields None; a package met again below itself yields ``already shown`` and stops.
+    installed yields None. As ``uv pip tree`` does, a package whose subtree was already shown
+    (earlier in the walk, or above itself in a cycle) yields ``already shown`` and is not
+    expanded again; a package with nothing below it is simply repeated.
     """
+    expanded: set[str] = set()
 
-    def visit(name: str, depth: int, path: frozenset[str]) -> Iterator[tuple[int, Package | None, str, bool]]:
+    def visit(name: str, depth: int) -> Iterator[tuple[int, Package | None, str, bool]]:
         package = inventory.get(name)
         if package is None:
             yield depth, None, name, False
             return
-        repeated = package.key in path
+        children = package.required_by if reverse else package.dependencies
+        repeated = bool(children) and package.key in expanded
         yield depth, package, package.name, repeated
         if repeated:
             return
-        children = package.required_by if reverse else package.dependencies
+        expanded.add(package.key)
         for child in sorted(children, key=str.lower):
-            yield from visit(child, depth + 1, path | {package.key})
+            yield from visit(child, depth + 1)
 
     for root in roots:
-        yield from visit(root, 0, frozenset())
+        yield from visit(root, 0)
