@@ -241,3 +241,22 @@ def test_tree_marks_a_subtree_already_shown_as_uv_does(tmp_path: Path, venv_fact
     assert data[0]["dependencies"][1]["dependencies"] == [
         {"name": "alpha", "version": "2.0", "dependencies": [], "repeated": True}
     ]
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [(["info", "gama"], 1), (["tree", "gama"], 1), (["upgrade", "gama"], 2), (["uninstall", "gama"], 0)],
+)
+def test_a_name_not_installed_gets_did_you_mean(env_path: Path, command: list[str], code: int) -> None:
+    result = run_envtui(*command, "--venv", str(env_path))
+    assert result.returncode == code, result.stderr
+    assert "did you mean gamma?" in result.stderr
+    assert "gamma v1.0" not in result.stdout  # nothing was shown or done for the guess
+
+
+def test_no_guess_when_nothing_is_close(env_path: Path) -> None:
+    result = run_envtui("info", "nothere", "--venv", str(env_path))
+    assert result.returncode == 1 and result.stderr.splitlines() == [
+        "error: package not installed: nothere",
+        f"  cause: in {env_path}",
+    ]

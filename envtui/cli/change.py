@@ -161,7 +161,11 @@ def run_upgrade(args: argparse.Namespace) -> int:
     else:
         missing = [n for n in names if canonicalize_name(n) not in inventory.packages]
         if missing:
-            raise UsageError(f"not installed: {', '.join(missing)}", cause="use 'envtui install' to add a package")
+            raise UsageError(
+                f"not installed: {', '.join(missing)}",
+                cause="use 'envtui install' to add a package",
+                hint=inventory.did_you_mean(missing),
+            )
     return _apply(args, env, config, ChangeRequest.upgrade(names, latest=args.latest))
 
 
@@ -184,7 +188,8 @@ def run_uninstall(args: argparse.Namespace) -> int:
         for name in names:
             package = inventory.get(name)
             if package is None:
-                warn(f"{name} is not installed")
+                guess = inventory.did_you_mean([name])
+                warn(f"{name} is not installed" + (f"; {guess}" if guess else ""))
                 continue
             present.append(package.name)
             dependents = [d for d in package.required_by if canonicalize_name(d) not in removing]

@@ -107,6 +107,21 @@ class Inventory:
     def __len__(self) -> int:
         return len(self.packages)
 
+    def suggest(self, name: str) -> str | None:
+        """The installed name closest to one that is not installed (``reqests`` -> ``requests``), or None."""
+        import difflib
+
+        key = canonicalize_name(name)
+        if key in self.packages:
+            return None
+        close = difflib.get_close_matches(key, list(self.packages), n=1, cutoff=0.7)
+        return close[0] if close else None
+
+    def did_you_mean(self, names: Iterable[str]) -> str | None:
+        """``did you mean requests?`` for names that are not installed and look like one that is."""
+        guesses = list(dict.fromkeys(g for g in map(self.suggest, names) if g))
+        return f"did you mean {', '.join(guesses)}?" if guesses else None
+
 
 @dataclass(frozen=True)
 class DependencyIssue:
