@@ -227,6 +227,19 @@ def load_all(*, env: str | None = None, limit: int | None = None, skipped: list[
     return records
 
 
+def matching_ids(prefix: str) -> list[str]:
+    """Ids of the jobs that start with ``prefix``, newest first (only the job itself when the id is whole)."""
+    prefix = prefix.strip()
+    if not prefix or "/" in prefix or prefix.startswith("."):
+        return []
+    if record_path(prefix).is_file():
+        return [prefix]
+    try:
+        return sorted((p.stem for p in jobs_dir().glob("*.json") if p.stem.startswith(prefix)), reverse=True)
+    except OSError:
+        return []
+
+
 def prune(keep: int = KEEP) -> int:
     """Delete the oldest records and logs beyond ``keep``; returns how many jobs went."""
     try:
