@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "info": "envtui.cli.inspect",
     "tree": "envtui.cli.inspect",
     "envs": "envtui.cli.inspect",
+    "export": "envtui.cli.export",
     "install": "envtui.cli.change",
     "upgrade": "envtui.cli.change",
     "uninstall": "envtui.cli.change",
