@@ -260,3 +260,26 @@ def test_no_guess_when_nothing_is_close(env_path: Path) -> None:
         "error: package not installed: nothere",
         f"  cause: in {env_path}",
     ]
+
+
+def test_names_are_shown_normalised_as_uv_shows_them(tmp_path: Path, venv_factory, wheelhouse: Path) -> None:
+    from tests.factory import WheelSpec, build_wheel, install_into
+
+    extra = tmp_path / "extra"
+    build_wheel(extra, WheelSpec("Two_Parts", "1.0", requires=["Beta"], summary="Spelt its own way"))
+    build_wheel(extra, WheelSpec("Jinja.Like", "2.0", requires=["two.parts"], summary="Also"))
+    venv = venv_factory()
+    install_into(venv, wheelhouse, ["Jinja.Like"], "--find-links", str(extra))
+    rows = json.loads(run_envtui("list", "--venv", str(venv), "--json").stdout)
+    assert [(r["name"], r["required_by"]) for r in rows] == [
+        ("beta", ["two-parts"]),
+        ("jinja-like", []),
+        ("two-parts", ["jinja-like"]),
+    ]
+    assert run_envtui("tree", "--venv", str(venv)).stdout.splitlines() == [
+        "jinja-like v2.0",
+        "└── two-parts v1.0",
+        "    └── beta v1.1",
+    ]
+    info = run_envtui("info", "TWO_PARTS", "--venv", str(venv)).stdout
+    assert "Name:        two-parts" in info and "Required by: jinja-like" in info

@@ -103,8 +103,8 @@ def run_jobs(args: argparse.Namespace) -> int:
         return 0
     if env is None:
         rows = [[r.id, r.status, _when(r.started), _took(r.duration), r.env, r.description or r.kind] for r in records]
-        say(table(["ID", "Status", "Started", "Took", "Environment", "Job"], rows))
+        print(table(["ID", "Status", "Started", "Took", "Environment", "Job"], rows))
     else:
         rows = [[r.id, r.status, _when(r.started), _took(r.duration), r.description or r.kind] for r in records]
-        say(table(["ID", "Status", "Started", "Took", "Job"], rows))
+        print(table(["ID", "Status", "Started", "Took", "Job"], rows))
     return 0

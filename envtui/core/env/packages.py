@@ -35,6 +35,7 @@ class Package:
     """One installed distribution, as the table, details pane and CLI show it."""
 
     name: str
+    """The name as uv shows it: normalised (``pydantic-core``, ``jinja2``), whatever the metadata spells."""
     version: str
     summary: str = ""
     requires: list[str] = field(default_factory=list)
@@ -61,6 +62,7 @@ class Package:
 
     def __post_init__(self) -> None:
         self.key = canonicalize_name(self.name)
+        self.name = self.key  # one spelling everywhere: table, details, CLI, JSON, as in uv's own output
 
     @property
     def import_names(self) -> list[str]:

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from envtui.core.env.names import requirement_key
+from envtui.core.env.names import LEADING_NAME, requirement_key
 from envtui.core.env.packages import Package
 from envtui.ui.text import link, plain, safe_text
 from envtui.ui.widgets.sidebar import display_path
@@ -131,9 +131,11 @@ class DetailsPane(VerticalScroll):
             if i:
                 text.append("\n")
             spec, _, marker = requirement.partition(";")
+            match = LEADING_NAME.match(spec)
             key = requirement_key(spec) or ""
             installed = packages.get(key)
-            text.append_text(plain(spec.strip()))
+            # The name as uv shows it (``Jinja2>=3`` reads ``jinja2>=3``), the rest as written.
+            text.append_text(plain((key + spec[match.end() :]).strip() if match else spec.strip()))
             if marker.strip() and key not in package.dependencies:
                 text.append_text(plain(f"  (only when {marker.strip()})", style="dim"))
             elif installed is not None:
