@@ -19,7 +19,7 @@ from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
 from envtui.cli.output import emit_json, say, say_output, warn
 from envtui.core.config import Config
-from envtui.core.env.environment import Environment
+from envtui.core.env.environment import OWN_ENVIRONMENT, Environment
 from envtui.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -110,6 +110,8 @@ def _writable_env(args: argparse.Namespace, *, probe: bool = True) -> tuple[Envi
     config = config_from(args)
     env = environment_for(args, config, probe=probe)
     env.require_writable()
+    if env.own:
+        warn(f"{env.path} is {OWN_ENVIRONMENT}: this changes envtui's own dependencies (--venv names another)")
     return env, config
 
 

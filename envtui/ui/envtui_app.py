@@ -53,6 +53,11 @@ class EnvtuiApp(App[int]):
         self.config = config or Config()
         """The project configuration, read once: health checks, hooks, categories."""
 
+    def on_mount(self) -> None:
+        """Say why this environment was opened when the default rule chose another than $VIRTUAL_ENV."""
+        if self.env.note:
+            self.notify(self.env.note, title="Which environment", timeout=10)
+
     def get_default_screen(self) -> MainScreen:
         """The main screen on the environment given."""
         return MainScreen(self.env, uv=self.uv, preloaded=self.preloaded, category_overrides=self.config.categories)

@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from envtui.core.env.environment import Environment, discover_environments, resolve_environment
+from envtui.core.env.environment import OWN_ENVIRONMENT, Environment, discover_environments, resolve_environment
 from envtui.core.env.filtering import ALL, OUTDATED, PackageIndex, View, count_text, next_sort, standard_views
 from envtui.core.env.packages import DependencyIssue, Inventory, Package, check_dependencies, fetch_outdated
 from envtui.core.errors import EnvtuiError
@@ -557,7 +557,7 @@ class MainScreen(JobActions, Screen[None]):
 
     def _show_env_facts(self) -> None:
         bar = self.query_one(StatusBar)
-        bar.env_text = display_path(self.env.path)
+        bar.env_text = display_path(self.env.path) + (f" ({OWN_ENVIRONMENT})" if self.env.own else "")
         bar.python_text = self.env.version + ("" if self.env.writable else " (read-only)")
         count = len(self.index)
         bar.count_text = f"{count:,} package{'s' if count != 1 else ''}" if self.inventory else ""
