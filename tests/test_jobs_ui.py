@@ -105,7 +105,7 @@ async def test_uninstall_confirm_names_the_dependents(env_path: Path, offline_uv
         dialog = await _confirm_dialog(pilot)
         assert "alpha is required by gamma" in screen_text(app)
         assert [(c.name, c.old) for c in dialog.preview.removed] == [("alpha", "2.0")]
-        await pilot.press("enter")
+        await pilot.press("y")  # a warning puts the focus on Cancel: y runs it anyway
         await finished(pilot, screen.jobs_engine.jobs[-1])
         await until(pilot, lambda: "alpha" not in screen.inventory.packages)
         assert "alpha" not in list(screen.table.keys)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -38,6 +38,8 @@ class ChangeRequest:
     """The requirements file the environment is synced to exactly."""
     latest: bool = False
     """Upgrade: take the newest versions even where installed packages' requirements forbid them."""
+    hooks: bool = True
+    """Whether the configuration's maintenance hooks run around it (the user may decline them)."""
 
     @classmethod
     def install(
@@ -78,6 +80,10 @@ class ChangeRequest:
         """Make the environment hold exactly what a requirements file lists."""
         return cls("sync", sync_file=validate_file(path, cwd=cwd))
 
+    def without_hooks(self) -> ChangeRequest:
+        """The same change, with the maintenance hooks left out (the service keeps running)."""
+        return replace(self, hooks=False)
+
     def describe(self) -> str:
         """A short human description, e.g. ``install alpha beta==1.1``."""
         words: list[str] = [self.kind]
@@ -88,6 +94,8 @@ class ChangeRequest:
             words.append("--latest")
         if self.sync_file is not None:
             words.append(str(self.sync_file))
+        if not self.hooks:
+            words.append("(without hooks)")
         return " ".join(words)
 
 

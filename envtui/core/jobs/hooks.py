@@ -55,6 +55,9 @@ class HookStep:
         commands = self.commands
         if not commands or self.config.path is None:
             return
+        if not getattr(getattr(ctx.job, "request", None), "hooks", True):
+            ctx.emit("envtui", f"{self.name} not run: the job was started without hooks")
+            return
         state = trust_state(self.config)
         if not state.trusted:
             ctx.emit("envtui", f"{self.name} skipped: {state.reason}")
@@ -113,6 +116,38 @@ def recheck_health(ctx: StepContext, config: Config) -> None:
     )
     for finding in report.failing():
         ctx.emit("envtui", f"  {finding.status}: {finding.name}: {finding.detail}")
+
+
+@dataclass(frozen=True)
+class HookPlan:
+    """What a configuration's hooks will do around the next change job, to say before it runs."""
+
+    before: tuple[tuple[str, ...], ...]
+    after: tuple[tuple[str, ...], ...]
+    skipped: str = ""
+    """Why they will not run (the file is not trusted, or was edited since); empty when they will."""
+
+    @property
+    def runs(self) -> bool:
+        """Whether the hooks will run (when the job changes something)."""
+        return not self.skipped
+
+    def lines(self) -> list[str]:
+        """``before-change: supervisorctl stop backend``, one line per command, as ``envtui trust`` shows them."""
+        import shlex
+
+        return [f"before-change: {shlex.join(c)}" for c in self.before] + [
+            f"after-change: {shlex.join(c)}" for c in self.after
+        ]
+
+
+def hook_plan(config: Config) -> HookPlan | None:
+    """What the configuration's hooks will do (None when it has none)."""
+    hooks = config.hooks
+    if not hooks or config.path is None:
+        return None
+    state = trust_state(config)
+    return HookPlan(hooks.before_change, hooks.after_change, "" if state.trusted else state.reason)
 
 
 def hook_steps(config: Config) -> tuple[list[Step], list[Step]]:

@@ -30,9 +30,10 @@ from envtui.core.jobs.preview import preview
 from envtui.ui.jobs.listener import ScreenJobListener
 from envtui.ui.jobs.messages import JobFinished, JobOutput, JobQueued, JobStarted, PreviewReady
 from envtui.ui.jobs.view import JobsView
+from envtui.ui.jobs.warnings import breaking_notes, planned_hooks
 from envtui.ui.jobs.widgets import Spinner, UvErrorHighlighter
 from envtui.ui.messages import OutdatedChecked
-from envtui.ui.screens.confirm import ConfirmChangeScreen
+from envtui.ui.screens.confirm import RUN, RUN_WITHOUT_HOOKS, ConfirmChangeScreen
 from envtui.ui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
@@ -283,7 +284,8 @@ class JobActions(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="jobs-preview", description="Previewing the change")
     def _preview(self, env: Environment, request: ChangeRequest, notes: list[str], listing: list[str]) -> None:
-        """Ask uv what the request would do (``--dry-run``); the confirm dialog shows it.
+        """Ask uv what the request would do (``--dry-run``); the confirm dialog shows it, with what
+        the change breaks and what the hooks will do.
 
         Cancelling the worker (ctrl+c, Escape, a newer preview, quitting) stops uv within 50 ms.
         """
@@ -298,19 +300,27 @@ class JobActions(Screen):
             return process.stream(argv, None, collect=True, tick=given_up)
 
         result = preview(env, request, getattr(self, "uv", None), run=run)
+        notes = notes + breaking_notes(result, self.inventory, env)
+        hooks, config_note = planned_hooks(getattr(self.app, "config_path", None))
+        if config_note:
+            notes.append(config_note)
         if not worker.is_cancelled:
-            self.post_message(PreviewReady(request, result, notes, listing))
+            self.post_message(PreviewReady(request, result, notes, listing, hooks))
 
     @on(PreviewReady)
     def _preview_ready(self, message: PreviewReady) -> None:
-        """Show the confirm dialog; Run queues the job."""
+        """Show the confirm dialog; Run queues the job (Run without hooks, the same job without them)."""
 
-        def answered(run: bool | None) -> None:
-            if run:
+        def answered(choice: str | None) -> None:
+            if choice == RUN:
                 self.jobs_submit(message.request)
+            elif choice == RUN_WITHOUT_HOOKS:
+                self.jobs_submit(message.request.without_hooks())
 
         self.app.push_screen(
-            ConfirmChangeScreen(message.request, message.preview, notes=message.notes, listing=message.listing),
+            ConfirmChangeScreen(
+                message.request, message.preview, notes=message.notes, listing=message.listing, hooks=message.hooks
+            ),
             answered,
         )
 
