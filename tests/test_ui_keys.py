@@ -9,6 +9,7 @@ import pytest
 from envtui.core.env.filtering import CATEGORY, TOP_LEVEL, View
 from envtui.ui.screens.help import HelpScreen
 from envtui.ui.widgets.details import DetailsPane
+from envtui.ui.widgets.extras import ExtrasList
 from envtui.ui.widgets.filter_input import FilterInput
 from envtui.ui.widgets.job_log import JobLog, JobLogPane
 from envtui.ui.widgets.package_table import PackageTable
@@ -123,7 +124,8 @@ async def test_enter_shows_details_with_installed_versions_of_requirements(env_p
         await pilot.press("down", "down", "down")  # the pane follows the cursor
         text = screen_text(app)
         assert "gamma 1.0" in text and "alpha>=1.0  2.0 installed" in text
-        assert 'only when extra == "more"' in text
+        assert "Extras (1)" in text  # an optional extra folds into one line
+        assert app.screen.query_one(ExtrasList).extras == ["more"]
         await pilot.press("escape")  # with no filter, Escape closes the details
         assert not details.display
 

@@ -20,8 +20,8 @@ from textual.widgets import Button, Static
 from envtui.core.jobs.change import ChangeRequest
 from envtui.core.jobs.hooks import HookPlan
 from envtui.core.jobs.preview import Preview
-from envtui.ui.text import plain
 from envtui.ui import glyphs
+from envtui.ui.text import plain
 
 #: What the dialog answers (None: cancelled, or closed with nothing to do).
 RUN = "run"
