@@ -18,11 +18,12 @@ from envtui.core.env.packages import Inventory
 from envtui.core.locations import styles_dir
 from envtui.core.uv import Uv
 from envtui.ui.commands import EnvtuiCommands
+from envtui.ui.env_actions import EnvironmentActions
 from envtui.ui.screens.help import HelpScreen
 from envtui.ui.screens.main import MainScreen
 
 
-class EnvtuiApp(App[int]):
+class EnvtuiApp(EnvironmentActions):
     """lazygit for a virtual environment: one environment in panes, keyboard first."""
 
     TITLE = "envtui"

@@ -39,7 +39,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(no_wrap=True)
         table.add_column()
         rows: list[tuple[str, str, str]] = [
-            (a.group, a.keys, a.help if a.help != a.title else a.title) for a in screen_actions(self._origin)
+            (a.group, a.keys or "ctrl+p", a.help if a.help != a.title else a.title)
+            for a in screen_actions(self._origin)
         ] + _EXTRA_KEYS
         order = {"Environment": 0, "Package table": 1, "General": 2}
         last_group = None
