@@ -33,14 +33,14 @@ class EnvironmentActions(App[int]):
             "shell",
             "Run a command in this environment",
             show=False,
-            tooltip="Open $SHELL with this environment active (VIRTUAL_ENV, its bin first on PATH); exit to return",
+            tooltip="Open $SHELL in this environment; exit returns",
             id="shell",
         ),
     ]
     PALETTE_ACTIONS: ClassVar[list[tuple[str, str, str]]] = [
         (
             "Export as a pinned requirements file",
-            "Write every installed distribution, pinned, to a file (as envtui export prints it)",
+            "Write a pinned requirements file",
             "export",
         ),
     ]

@@ -34,6 +34,7 @@ class EnvtuiApp(EnvironmentActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit envtui (exit code 0)", id="quit"),
         Binding("question_mark", "help", "Help", tooltip="Show every key", id="help"),
+        Binding("f1", "help", "Help", show=False, tooltip="Show every key (also from a text box)", id="help_f1"),
     ]
 
     def __init__(
