@@ -35,10 +35,11 @@ from envtui.ui.jobs.widgets import Spinner, UvErrorHighlighter
 from envtui.ui.messages import OutdatedChecked
 from envtui.ui.screens.confirm import RUN, RUN_WITHOUT_HOOKS, ConfirmChangeScreen
 from envtui.ui.screens.prompt import PromptScreen
+from envtui.ui.widgets.package_table import PackageTable
 
 if TYPE_CHECKING:
     from envtui.core.env.environment import Environment
-    from envtui.core.env.packages import Inventory
+    from envtui.core.env.packages import Inventory, Package
 
 #: The id of the Jobs pane in the centre switcher.
 JOBS_PANE = "jobs-pane"
@@ -76,7 +77,7 @@ class JobActions(Screen):
             "jobs_sync",
             "Sync",
             show=False,
-            tooltip="Make the environment match a requirements file exactly",
+            tooltip="Match a requirements file exactly (uv pip sync)",
             id="jobs.sync",
         ),
         Binding("J", "jobs_view", "Jobs", show=False, tooltip="Show the jobs view (history, queue)", id="jobs.view"),
@@ -85,7 +86,7 @@ class JobActions(Screen):
             "jobs_cancel",
             "Cancel job",
             show=False,
-            tooltip="Cancel the preview or the running job (SIGINT, then SIGTERM)",
+            tooltip="Cancel the preview or the running job",
             id="jobs.cancel",
         ),
     ]
@@ -172,12 +173,27 @@ class JobActions(Screen):
             lambda answer: answer and self._request(lambda: ChangeRequest.install(editables=[answer])),
         )
 
-    def action_jobs_upgrade(self) -> None:
-        """Upgrade the package under the cursor."""
+    def _chosen(self, verb: str) -> list[Package]:
+        """The marked packages, else the one under the cursor; says why when there is none."""
+        table = self.table
+        marked = [p for p in (table._packages.get(k) for k in sorted(table.marked)) if p is not None]
+        if marked:
+            return marked
         package = self.selected_package
-        if package is None or not self._writable():
+        if package is None:
+            where = "this view is empty" if not self.index.packages else "no package is shown here"
+            if getattr(self, "filter_text", "").strip():
+                where = "the filter matches no package"
+            self.notify(f"Nothing to {verb}: {where}. Highlight a package (or mark some with space).", timeout=4)
+            return []
+        return [package]
+
+    def action_jobs_upgrade(self) -> None:
+        """Upgrade the marked packages, else the one under the cursor, as one job."""
+        packages = self._chosen("upgrade")
+        if not packages or not self._writable():
             return
-        self._request(lambda: ChangeRequest.upgrade([package.name]))
+        self._request(lambda: ChangeRequest.upgrade([p.name for p in packages]))
 
     def action_jobs_upgrade_all(self) -> None:
         """Upgrade every outdated top-level package (asks the index first when needed)."""
@@ -203,14 +219,17 @@ class JobActions(Screen):
         self._request(lambda: ChangeRequest.upgrade([p.name for p in outdated]), listing=listing)
 
     def action_jobs_uninstall(self) -> None:
-        """Remove the package under the cursor, warning about packages that require it."""
-        package = self.selected_package
-        if package is None or not self._writable():
+        """Remove the marked packages (else the one under the cursor) as one job, naming what requires them."""
+        packages = self._chosen("uninstall")
+        if not packages or not self._writable():
             return
+        removing = {p.key for p in packages}
         notes = []
-        if package.required_by:
-            notes.append(f"{package.name} is required by {', '.join(package.required_by)}, which may stop working")
-        self._request(lambda: ChangeRequest.uninstall([package.name]), notes=notes)
+        for package in packages:
+            dependents = [d for d in package.required_by if d not in removing]
+            if dependents:
+                notes.append(f"{package.name} is required by {', '.join(dependents)}, which may stop working")
+        self._request(lambda: ChangeRequest.uninstall([p.name for p in packages]), notes=notes)
 
     def action_jobs_sync(self) -> None:
         """Ask for a requirements file and make the environment match it exactly."""
@@ -269,6 +288,11 @@ class JobActions(Screen):
         for job in running:
             engine.cancel(job)
             self.notify(f"Cancelling {job.describe()}…", timeout=3)
+
+    @on(PackageTable.MarksChanged)
+    def _marks_changed(self) -> None:
+        """Say in the table's subtitle how many packages are marked."""
+        self._refilter()
 
     # ------------------------------------------------------------------ request → preview → confirm → queue
 
@@ -332,6 +356,8 @@ class JobActions(Screen):
         except EnvtuiError as exc:
             self.notify(exc.message, severity="error")
             return None
+        if request.kind in ("upgrade", "uninstall"):
+            self.table.clear_marks()  # the marked set went into this job
         self._run_jobs(self.env)
         return job
 

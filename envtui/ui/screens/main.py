@@ -467,6 +467,8 @@ class MainScreen(JobActions, Screen[None]):
         sort_hint = f"sorted by {self.sort_by}"
         if isinstance(self.current_view, View) and self.current_view.kind != ALL:
             sort_hint = f"{self.current_view.label} · {sort_hint}"
+        if table.marked:
+            sort_hint = f"{len(table.marked)} marked · {sort_hint}"
         table.border_subtitle = plain(sort_hint)  # a category's name may come from the configuration
 
     def _update_counts(self) -> None:
