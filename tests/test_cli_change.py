@@ -85,7 +85,7 @@ def test_uv_failure_exits_1_and_leaves_the_environment(venv_factory, offline_uv,
     assert result.returncode == 1
     assert needle in result.stderr and "error:" in result.stderr
     assert freeze(venv) == before
-    jobs = json.loads(run_envtui("jobs", "--json").stdout)
+    jobs = json.loads(run_envtui("jobs", "--venv", str(venv), "--json").stdout)
     assert [j["status"] for j in jobs] == ["failed"]
     assert jobs[0]["error_lines"][0].startswith("error:")
 

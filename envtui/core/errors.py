@@ -8,12 +8,16 @@ class EnvtuiError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, cause: str | None = None, *, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, cause: str | None = None, *, hint: str | None = None, details: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.cause = cause
         self.hint = hint
         """What the user may have meant or can do next (e.g. ``did you mean requests?``)."""
+        self.details = list(details or [])
+        """The longer story, line by line (e.g. uv's whole error block), for a log."""
 
     def __str__(self) -> str:
         return self.message

@@ -227,6 +227,30 @@ def load_all(*, env: str | None = None, limit: int | None = None, skipped: list[
     return records
 
 
+def record_refused(
+    env: str, kind: str, command: list[str], description: str, message: str, lines: list[str]
+) -> JobRecord:
+    """Keep a change that never ran because uv refused it at the preview, so it shows with the jobs."""
+    record = JobRecord(
+        id=new_job_id(),
+        kind=kind,
+        env=env,
+        command=list(command),
+        status="failed",
+        description=description,
+        started=time.time(),
+        duration=0.0,
+        message=message,
+        error_lines=list(lines[:60]),
+    )
+    path = log_path(record.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(line + "\n" for line in [f"$ {' '.join(command)}", *lines]), encoding="utf-8")
+    record.log = str(path)
+    save(record)
+    return record
+
+
 def matching_ids(prefix: str) -> list[str]:
     """Ids of the jobs that start with ``prefix``, newest first (only the job itself when the id is whole)."""
     prefix = prefix.strip()

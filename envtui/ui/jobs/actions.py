@@ -23,7 +23,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core import process
 from envtui.core.errors import EnvtuiError
-from envtui.core.jobs.change import ChangeRequest
+from envtui.core.jobs import history
+from envtui.core.jobs.change import ChangeRequest, build_argv
 from envtui.core.jobs.engine import JobEngine
 from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED, Job, env_key
 from envtui.core.jobs.preview import preview
@@ -136,13 +137,14 @@ class JobActions(Screen):
         )
         return False
 
-    def action_jobs_install(self) -> None:
-        """Ask for specs, then preview and confirm."""
+    def action_jobs_install(self, value: str = "") -> None:
+        """Ask for specs (``value``: what was typed before), then preview and confirm."""
         if not self._writable():
             return
         self.app.push_screen(
             PromptScreen(
                 "Install",
+                value=value,
                 placeholder="alpha  beta==1.1  'gamma[extra]>=2'",
                 hint="Requirement specs, separated by spaces (quote one that has spaces). "
                 "A local project: press I instead.",
@@ -153,12 +155,14 @@ class JobActions(Screen):
     def _install_answered(self, answer: str | None) -> None:
         if not answer:
             return
+        again = lambda: self.action_jobs_install(answer)  # noqa: E731  (what was typed, to correct it)
         try:
             specs = shlex.split(answer)
         except ValueError as exc:
             self.notify(f"cannot read that: {exc}", severity="error")
+            again()
             return
-        self._request(lambda: ChangeRequest.install(specs))
+        self._request(lambda: ChangeRequest.install(specs), retry=again)
 
     def action_jobs_install_local(self) -> None:
         """Ask for a local project directory to install in editable mode."""
@@ -296,13 +300,16 @@ class JobActions(Screen):
 
     # ------------------------------------------------------------------ request → preview → confirm → queue
 
-    def _request(self, build, *, notes: list[str] | None = None, listing: list[str] | None = None) -> None:
-        """Validate (refusing bad input at once), then preview in a worker."""
+    def _request(self, build, *, notes: list[str] | None = None, listing: list[str] | None = None, retry=None) -> None:
+        """Validate (refusing bad input at once), then preview in a worker; ``retry`` asks again after a refusal."""
         try:
             request = build()
         except EnvtuiError as exc:
             self.notify(f"{exc.message}\n{exc.cause}" if exc.cause else exc.message, title="Not run", severity="error")
+            if retry is not None:
+                retry()
             return
+        self._previewing = (request, retry)
         self.jobs_spinner.start(f"previewing {request.describe()}")
         self._preview(self.env, request, list(notes or []), list(listing or []))
 
@@ -430,6 +437,36 @@ class JobActions(Screen):
             WorkerState.CANCELLED,
         ):
             self.jobs_spinner.stop()
+            if event.state == WorkerState.ERROR:
+                self._preview_failed(worker.error)
+
+    def _preview_failed(self, error: BaseException | None) -> None:
+        """uv refused the change at the preview: its error goes to the log and the Jobs view, and the
+        Install prompt comes back with what was typed (the notification alone is gone in seconds)."""
+        request, retry = getattr(self, "_previewing", (None, None))
+        if request is None:
+            return
+        self._previewing = (None, None)
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        lines = list(getattr(error, "details", None) or []) or [message]
+        self.job_log.append("envtui", f"── {request.describe()}: refused at the preview, nothing changed ──")
+        self.job_log.extend("stderr", lines)
+        self.job_pane.collapsed = False
+        uv = getattr(self, "uv", None) or self.jobs_engine.uv
+        try:
+            history.record_refused(
+                env_key(self.env),
+                request.kind,
+                build_argv(uv, self.env, request, dry_run=True),
+                f"{request.describe()} (preview)",
+                message,
+                lines,
+            )
+        except OSError:
+            pass  # the log pane and the notification still say it
+        self._jobs_view.refresh_jobs()
+        if retry is not None:
+            retry()
 
     @on(OutdatedChecked)
     def _jobs_outdated_checked(self, message: OutdatedChecked) -> None:
