@@ -29,6 +29,7 @@ from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health import checks as health
 from envtui.ui.text import plain
+from envtui.ui.health_actions import ServiceActions
 from envtui.ui.widgets.view_table import ViewTable
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def badge_text(report: health.HealthReport) -> tuple[str, str, str]:
     return "health OK", _BADGE_LEVEL[health.OK], tooltip
 
 
-class HealthView(Vertical):
+class HealthView(ServiceActions, Vertical):
     """Every health check with its status, detail and time; the badge follows the worst."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -202,7 +203,7 @@ class HealthView(Vertical):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         """A check run that crashed shows up in the summary and the badge, not as a traceback."""
-        if event.worker.node is not self or event.state != WorkerState.ERROR:
+        if event.worker.node is not self or event.state != WorkerState.ERROR or event.worker.group == "service-restart":
             return
         event.stop()
         error = event.worker.error

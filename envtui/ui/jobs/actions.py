@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core import process
+from envtui.core.config import Config
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs import history
 from envtui.core.jobs.change import ChangeRequest, build_argv
@@ -332,7 +333,7 @@ class JobActions(Screen):
 
         result = preview(env, request, getattr(self, "uv", None), run=run)
         notes = notes + breaking_notes(result, self.inventory, env)
-        hooks, config_note = planned_hooks(getattr(self.app, "config_path", None))
+        hooks, config_note = planned_hooks(self.jobs_engine.config if self.jobs_engine else Config())
         if config_note:
             notes.append(config_note)
         if not worker.is_cancelled:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from envtui.core.config import Config
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs.hooks import HookPlan, hook_plan
 
@@ -31,13 +31,10 @@ def breaking_notes(preview: Preview, inventory: Inventory | None, env: Environme
     return broken_by(preview.changes, inventory.packages, holds)
 
 
-def planned_hooks(config_path: str | Path | None) -> tuple[HookPlan | None, str]:
-    """What the hooks of the configuration in force will do, and a warning when it cannot be read."""
-    from envtui.core.config import load_config
-
-    try:
-        config = load_config(config_path)
-    except EnvtuiError as exc:
-        cause = f" ({exc.cause})" if exc.cause else ""
-        return None, f"the configuration cannot be read, so the job will stop before uv runs: {exc.message}{cause}"
+def planned_hooks(config: Config) -> tuple[HookPlan | None, str]:
+    """What the hooks of the configuration in force will do, and a warning when it could not be read."""
+    error = config.error
+    if error is not None:
+        cause = f" ({error.cause})" if error.cause else ""
+        return None, f"the configuration cannot be read, so the job will stop before uv runs: {error.message}{cause}"
     return hook_plan(config), ""
