@@ -17,6 +17,7 @@ from envtui.core.env.filtering import PackageIndex
 from envtui.core.env.packages import Inventory
 from envtui.core.locations import styles_dir
 from envtui.core.uv import Uv
+from envtui.ui import glyphs
 from envtui.ui.commands import EnvtuiCommands
 from envtui.ui.env_actions import EnvironmentActions
 from envtui.ui.screens.help import HelpScreen
@@ -28,7 +29,7 @@ class EnvtuiApp(EnvironmentActions):
 
     TITLE = "envtui"
     CSS_PATH: ClassVar[list[Path]] = [
-        styles_dir() / name for name in ("app.tcss", "jobs.tcss", "health.tcss", "bench.tcss")
+        styles_dir() / name for name in ("app.tcss", "jobs.tcss", "health.tcss", "bench.tcss", "console.tcss")
     ]
     COMMANDS = App.COMMANDS | {EnvtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,8 +56,31 @@ class EnvtuiApp(EnvironmentActions):
         self.config = config or Config()
         """The project configuration, read once: health checks, hooks, categories."""
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as Textual shows them, spelt out on the Linux console (no ⏎ there)."""
+        return glyphs.key(super().get_key_display(binding))
+
+    def action_command_palette(self) -> None:
+        """The palette; on the Linux console with an ASCII prompt sign (its font has no 🔎)."""
+        if not glyphs.console():
+            super().action_command_palette()
+            return
+        from textual.command import CommandPalette, SearchIcon
+
+        class ConsolePalette(CommandPalette):
+            """The command palette with ``>`` for its search icon."""
+
+            def on_mount(self) -> None:
+                for icon in self.query(SearchIcon):
+                    icon.icon = ">"
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(ConsolePalette(id="--command-palette", placeholder="Search for commands..."))
+
     def on_mount(self) -> None:
-        """Say why this environment was opened when the default rule chose another than $VIRTUAL_ENV."""
+        """Square borders on the Linux console; say why this environment was opened when the
+        default rule chose another than $VIRTUAL_ENV."""
+        self.set_class(glyphs.console(), "-console")
         if self.env.note:
             self.notify(self.env.note, title="Which environment", timeout=10)
 

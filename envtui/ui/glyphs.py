@@ -9,10 +9,12 @@ so the stylesheets draw square borders there.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1)
 def console() -> bool:
-    """Whether the terminal is the Linux console (or another that has only VGA-safe glyphs)."""
+    """Whether the terminal is the Linux console (or another that has only VGA-safe glyphs); read once."""
     term = os.environ.get("TERM", "")
     return term == "linux" or term.startswith(("vt1", "vt2"))
 
@@ -49,3 +51,16 @@ def spinner_frames() -> str:
 def folded(open_: bool) -> str:
     """Before a line that unfolds (closed) or folds (open)."""
     return _pick("▾" if open_ else "▸", "-" if open_ else "+")
+
+
+#: Key names Textual draws as symbols, spelt out for the console.
+_KEY_WORDS = {"⏎": "enter", "↑": "up", "↓": "down", "←": "left", "→": "right", "⇥": "tab"}
+
+
+def key(display: str) -> str:
+    """A key as the footer and help show it: symbols spelt out on the console."""
+    if not console():
+        return display
+    for symbol, word in _KEY_WORDS.items():
+        display = display.replace(symbol, word)
+    return display

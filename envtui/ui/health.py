@@ -29,6 +29,7 @@ from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health import checks as health
 from envtui.ui.text import plain
+from envtui.ui import glyphs
 from envtui.ui.health_actions import ServiceActions
 from envtui.ui.widgets.view_table import ViewTable
 
@@ -222,8 +223,7 @@ class HealthView(ServiceActions, Vertical):
     def _cells(self, finding: health.Finding) -> list[Text]:
         colour = self.app.theme_variables.get(_STATUS_COLOUR[finding.status], "")
         status = Text(_STATUS_TEXT[finding.status], style=f"bold {colour}".strip())
-        # Names and details quote services, paths and answers: shown through the display boundary.
-        name = plain(finding.name + (" →" if finding.package and finding.status != health.OK else ""))
+        name = plain(finding.name + (f" {glyphs.arrow()}" if finding.package and finding.status != health.OK else ""))
         checked = Text(time.strftime("%H:%M:%S", time.localtime(finding.checked_at)))
         return [status, name, checked, plain(finding.detail, no_wrap=True, overflow="ellipsis")]
 

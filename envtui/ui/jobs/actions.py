@@ -29,6 +29,7 @@ from envtui.core.jobs.change import ChangeRequest, build_argv
 from envtui.core.jobs.engine import JobEngine
 from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED, Job, env_key
 from envtui.core.jobs.preview import preview
+from envtui.ui import glyphs
 from envtui.ui.jobs.listener import ScreenJobListener
 from envtui.ui.jobs.messages import JobFinished, JobOutput, JobQueued, JobStarted, PreviewReady
 from envtui.ui.jobs.view import JobsView
@@ -220,7 +221,7 @@ class JobActions(Screen):
             self.notify("Every top-level package is up to date.", title="Upgrade all")
             return
         listing = [f"Outdated top-level packages ({len(outdated)}):"]
-        listing += [f"  {p.name} {p.version} → {latest[p.key]}" for p in outdated]
+        listing += [f"  {p.name} {p.version} {glyphs.arrow()} {latest[p.key]}" for p in outdated]
         self._request(lambda: ChangeRequest.upgrade([p.name for p in outdated]), listing=listing)
 
     def action_jobs_uninstall(self) -> None:

@@ -25,6 +25,7 @@ from textual.strip import Strip
 
 from envtui.core.display import safe_text
 from envtui.core.env.packages import Package
+from envtui.ui import glyphs
 
 #: Status marks, ASCII so they read on any console font (TERM=linux included).
 MARK_BROKEN = "!"
@@ -51,7 +52,7 @@ def _fit(text: str, width: int) -> str:
     if width <= 0:
         return ""
     if len(text) > width:
-        return text[: width - 1] + "…" if width > 1 else text[:1]
+        return text[: width - 1] + glyphs.ellipsis() if width > 1 else text[:1]
     return text.ljust(width)
 
 
