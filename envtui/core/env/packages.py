@@ -436,6 +436,25 @@ def fetch_outdated(env: Environment, uv: Uv | None = None) -> dict[str, str]:
     return {canonicalize_name(row["name"]): row.get("latest_version", "") for row in rows}
 
 
+def still_outdated(latest: Mapping[str, str], inventory: Inventory) -> dict[str, str]:
+    """The newer versions that still apply after a relisting: a package upgraded (to the newest, or
+    past what the index said) or removed since the index was asked drops out."""
+    from packaging.version import InvalidVersion, Version
+
+    kept: dict[str, str] = {}
+    for key, newest in latest.items():
+        package = inventory.packages.get(key)
+        if package is None or package.version == newest:
+            continue
+        try:
+            if Version(package.version) >= Version(newest):
+                continue
+        except InvalidVersion:
+            pass
+        kept[key] = newest
+    return kept
+
+
 def check_dependencies(env: Environment, uv: Uv | None = None) -> list[DependencyIssue]:
     """Incompatibilities found by ``uv pip check`` (empty when all is well)."""
     uv = uv or Uv()

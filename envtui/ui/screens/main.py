@@ -28,10 +28,18 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core.env.environment import OWN_ENVIRONMENT, Environment, discover_environments, resolve_environment
 from envtui.core.env.filtering import ALL, OUTDATED, PackageIndex, View, count_text, next_sort, standard_views
-from envtui.core.env.packages import DependencyIssue, Inventory, Package, check_dependencies, fetch_outdated
+from envtui.core.env.packages import (
+    DependencyIssue,
+    Inventory,
+    Package,
+    check_dependencies,
+    fetch_outdated,
+    still_outdated,
+)
 from envtui.core.errors import EnvtuiError
 from envtui.core.uv import Uv
 from envtui.ui import preload
+from envtui.ui.freshness import Freshness
 from envtui.ui.health import HEALTH_PANE, install_health, recheck_health
 from envtui.ui.jobs.actions import JobActions
 from envtui.ui.messages import (
@@ -139,6 +147,8 @@ class MainScreen(JobActions, Screen[None]):
         self._preloaded = preloaded
         self._started = False
         self._details_timer: Timer | None = None
+        self.freshness = Freshness(self)
+        """Relists when something else changes the environment (see ``envtui.ui.freshness``)."""
 
     # ------------------------------------------------------------------ layout
 
@@ -183,6 +193,7 @@ class MainScreen(JobActions, Screen[None]):
         self.call_after_refresh(install_health, self)
         self.call_after_refresh(install_bench, self)
         self.call_after_refresh(install_migrate, self)
+        self.call_after_refresh(self.freshness.start)
 
     def on_resize(self, event) -> None:
         """Switch between the wide, narrow and too-small layouts."""
@@ -282,6 +293,7 @@ class MainScreen(JobActions, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="inventory", description="Listing packages")
     def load_inventory(self, env: Environment) -> None:
         """List the environment and index it for filtering."""
+        self.freshness.listing(env)
         inventory, index = preload.load(env, self.uv, self.category_overrides)
         if not get_current_worker().is_cancelled:
             self.post_message(InventoryLoaded(env, inventory, index))
@@ -365,6 +377,10 @@ class MainScreen(JobActions, Screen[None]):
             self._started = True
             self.call_after_refresh(self.check_uv_version)
             self.call_after_refresh(self.find_environments, self.env)
+        if not switched and self.latest is not None:
+            # What was just upgraded (by a job, or by anyone) is no longer outdated.
+            self.latest = still_outdated(self.latest, message.inventory)
+            self.table.update_marks(latest=self.latest)
         if switched:
             self.latest = None
             self.issues = []
@@ -376,6 +392,7 @@ class MainScreen(JobActions, Screen[None]):
         self._recompute_members()
         self._refilter()
         self._update_counts()
+        self._show_details_for(self.table.current)
         # A listing is hundreds of thousands of long-lived objects. Left to the cyclic GC, every
         # full collection walks them all (~150 ms at 10,000 packages: a visible hitch while
         # typing). Freezing moves them out of its sight; plain reference counting still frees
