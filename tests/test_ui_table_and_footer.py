@@ -113,3 +113,49 @@ async def test_u_and_x_with_no_row_say_why(env_path: Path) -> None:
         assert any(m.startswith("Nothing to upgrade: the filter matches no package") for m in messages)
         assert any(m.startswith("Nothing to uninstall: the filter matches no package") for m in messages)
         assert app.screen.jobs_engine.jobs == []
+
+
+def _cursor_visible(table: PackageTable) -> bool:
+    top = table.scroll_offset.y
+    return top <= table.cursor < top + table.scrollable_content_region.height - 1
+
+
+async def test_the_highlighted_row_stays_on_screen_after_resize_log_and_escape(tmp_path: Path) -> None:
+    from tests.factory import make_synthetic_venv
+
+    venv = make_synthetic_venv(tmp_path / "many", 300)
+    app = make_app(venv)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PackageTable)
+        await pilot.press("pagedown", "pagedown", "pagedown", "down")
+        key = table.current.key
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert table.current.key == key and _cursor_visible(table)
+        await pilot.press("l")  # the log opens: the table gets shorter
+        await settle(pilot)
+        assert _cursor_visible(table)
+        await pilot.press("slash", *"synth0025", "enter", "down", "down")
+        key = table.current.key
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.current.key == key and table.row_count == 300 and _cursor_visible(table)
+        assert key in screen_text(app)
+
+
+async def test_with_the_log_open_at_80x24_the_table_keeps_eight_rows(tmp_path: Path) -> None:
+    from tests.factory import make_synthetic_venv
+
+    venv = make_synthetic_venv(tmp_path / "many", 40)
+    app = make_app(venv)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PackageTable)
+        await pilot.press("enter", "l")  # the details and the log both open
+        await settle(pilot)
+        assert app.screen.query_one("#details").display and not app.screen.job_pane.collapsed
+        rows = table.scrollable_content_region.height - 1  # less the column header
+        assert rows >= 8, rows
+        shown = [line for line in screen_text(app).splitlines() if "│ synth000" in line]
+        assert len(shown) >= 8

@@ -204,6 +204,7 @@ class MainScreen(JobActions, Screen[None]):
         self.set_class(too_small, "-too-small")
         self.set_class(width < NARROW_WIDTH, "-narrow")
         self.set_class(width < 76, "-compact")
+        self.set_class(height < 30, "-short")
         if not too_small and self.focused is None and self.is_mounted:
             self.call_after_refresh(lambda: self._focus_view(self.current_view))
 

@@ -209,16 +209,21 @@ class PackageTable(ScrollView, can_focus=True):
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
+    def scroll_to_cursor(self) -> None:
+        """Scroll just enough to show the cursor's row (row i sits at virtual line i + 1, under the header)."""
+        if not self._keys:
+            return
+        cursor = self.cursor
+        top = self.scroll_offset.y
+        visible = self._page
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False, immediate=True)
+        elif cursor >= top + visible:
+            self.scroll_to(y=cursor - visible + 1, animate=False, immediate=True)
+
     def watch_cursor(self, cursor: int) -> None:
         """Keep the cursor row in view and tell the screen what is highlighted."""
-        # Row i sits at virtual line i + 1 (line 0 is the fixed header).
-        if self._keys:
-            top = self.scroll_offset.y
-            visible = self._page
-            if cursor < top:
-                self.scroll_to(y=cursor, animate=False, immediate=True)
-            elif cursor >= top + visible:
-                self.scroll_to(y=cursor - visible + 1, animate=False, immediate=True)
+        self.scroll_to_cursor()
         self.refresh()
         package = self.current
         key = package.key if package else None
@@ -292,6 +297,7 @@ class PackageTable(ScrollView, can_focus=True):
 
     def _on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._keys) + 1)
+        self.call_after_refresh(self.scroll_to_cursor)  # a shorter table must still show the cursor
 
     def _set_virtual_height(self, height: int) -> None:
         """Set how many lines there are to scroll through, without a relayout when possible.
