@@ -147,6 +147,7 @@ class MainScreen(JobActions, Screen[None]):
         self._preloaded = preloaded
         self._started = False
         self._details_timer: Timer | None = None
+        self._package_view: View = View(ALL)
         self.freshness = Freshness(self)
         """Relists when something else changes the environment (see ``envtui.ui.freshness``)."""
 
@@ -481,6 +482,12 @@ class MainScreen(JobActions, Screen[None]):
         table.set_rows(keys, self.index.packages, latest=self.latest or {}, broken=set(self.broken))
         filtered = bool(self.filter_text.strip()) or self._members is not None
         title = count_text(len(keys), len(self.index), filtered)
+        view = self.current_view
+        if self._members is not None and isinstance(view, View) and self.filter_text.strip():
+            # The filter works within the view: say so, and how many match in all packages, so
+            # "0 of 3 in AI/ML" never reads as "not installed".
+            everywhere = len(self.index.select(self.filter_text, "name", None))
+            title = f"{len(keys):,} of {len(self._members):,} in {view.label} · {everywhere:,} in all packages"
         table.border_title = title
         sort_hint = f"sorted by {self.sort_by}"
         if isinstance(self.current_view, View) and self.current_view.kind != ALL:
@@ -512,6 +519,7 @@ class MainScreen(JobActions, Screen[None]):
             self._focus_view(view)
             return
         switcher.current = PACKAGES_PANE
+        self._package_view = view
         self._show_details_pane()
         self._focus_view(view)
         if view.kind == OUTDATED and self.latest is None:
@@ -602,6 +610,9 @@ class MainScreen(JobActions, Screen[None]):
         """Cancel a preview still waiting for uv; else clear the filter and return to the table;
         with no filter, close the details pane."""
         if self.jobs_cancel_preview():
+            return
+        if isinstance(self.current_view, str):  # Jobs, Health, …: back to the package table
+            self.show_view(self._package_view)
             return
         box = self.query_one(FilterInput)
         if box.value:
