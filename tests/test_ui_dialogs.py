@@ -7,8 +7,11 @@ from pathlib import Path
 
 from textual.widgets import Button
 
+from envtui.core.config import load_config
+from envtui.core.env.environment import resolve_environment
 from envtui.core.health import trust
 from envtui.core.jobs.engine import SUCCEEDED
+from envtui.ui.app import EnvtuiApp
 from envtui.ui.screens.confirm import ConfirmChangeScreen
 from tests.test_hooks_trust import touch, write_config
 from tests.test_jobs_engine import freeze
@@ -67,9 +70,9 @@ async def test_nothing_would_change_offers_only_close(venv_factory, offline_uv) 
 async def test_trusted_hooks_are_named_and_can_be_left_out(venv_factory, offline_uv) -> None:
     venv = venv_factory(["alpha==1.0"])
     marks = Path.cwd()
-    config = write_config(marks, touch(marks / "stopped"), touch(marks / "started"))
+    config = load_config(write_config(marks, touch(marks / "stopped"), touch(marks / "started")))
     trust.trust(config)
-    app = make_app(venv)
+    app = EnvtuiApp(resolve_environment(venv), config=config)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("i", *"delta", "enter")
@@ -90,8 +93,8 @@ async def test_trusted_hooks_are_named_and_can_be_left_out(venv_factory, offline
 
 async def test_untrusted_hooks_are_said_to_be_skipped_and_why(venv_factory, offline_uv) -> None:
     venv = venv_factory(["alpha==1.0"])
-    write_config(Path.cwd(), touch(Path.cwd() / "stopped"), touch(Path.cwd() / "started"))
-    app = make_app(venv)
+    config = load_config(write_config(Path.cwd(), touch(Path.cwd() / "stopped"), touch(Path.cwd() / "started")))
+    app = EnvtuiApp(resolve_environment(venv), config=config)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("i", *"delta", "enter")

@@ -8,7 +8,7 @@ from envtui.ui.jobs.actions import JOBS_PANE
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.screens.log_viewer import LogViewerScreen
 from envtui.ui.screens.prompt import PromptScreen
-from tests.test_jobs_ui import SIZE, until
+from tests.test_jobs_ui import SIZE, finished, until
 from tests.ui_support import make_app, screen_text, settle
 
 
@@ -19,7 +19,7 @@ async def test_enter_opens_the_whole_log_and_finished_jobs_have_no_cancel(venv_f
         await settle(pilot)
         screen = app.screen
         job = screen.jobs_submit(ChangeRequest.install(["gamma", "alpha==2.0"]))
-        await job.wait()
+        await finished(pilot, job)
         await settle(pilot)
         await pilot.press("J")
         await settle(pilot)

@@ -15,7 +15,7 @@ from envtui.ui.widgets.details import DetailsPane
 from envtui.ui.widgets.package_table import PackageTable
 from envtui.ui.widgets.sidebar import ViewList
 from tests.factory import install_into, site_packages
-from tests.test_jobs_ui import until
+from tests.test_jobs_ui import finished, until
 from tests.ui_support import make_app, screen_text, settle
 
 
@@ -52,7 +52,7 @@ async def test_own_job_is_not_announced_as_an_outside_change(venv_factory, offli
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
-        await screen.jobs_submit(ChangeRequest.install(["delta"])).wait()
+        await finished(pilot, screen.jobs_submit(ChangeRequest.install(["delta"])))
         await until(pilot, lambda: "delta" in screen.index.packages)
         await pilot.pause(1.2)  # two polls
         await settle(pilot)
@@ -73,7 +73,7 @@ async def test_what_is_derived_follows_an_upgrade(venv_factory, offline_uv) -> N
         await pilot.press("enter")
         await settle(pilot)
         assert "→ 2.0 available" in screen_text(app)
-        await screen.jobs_submit(ChangeRequest.upgrade(["alpha"])).wait()
+        await finished(pilot, screen.jobs_submit(ChangeRequest.upgrade(["alpha"])))
         await until(pilot, lambda: screen.index.packages["alpha"].version == "2.0")
         await settle(pilot)
         assert screen.latest == {}
@@ -91,14 +91,15 @@ async def test_what_is_derived_follows_an_upgrade(venv_factory, offline_uv) -> N
 
 
 async def test_the_hooks_check_follows_a_config_edit_without_a_key(env_path: Path, tmp_path: Path) -> None:
+    from envtui.core.config import load_config
     from envtui.core.env.environment import resolve_environment
     from envtui.core.health import trust
     from envtui.ui.app import EnvtuiApp
     from tests.test_hooks_trust import touch, write_config
 
     config = write_config(tmp_path, touch(tmp_path / "a"), touch(tmp_path / "b"))
-    trust.trust(config)
-    app = EnvtuiApp(resolve_environment(env_path), config_path=config)
+    trust.trust(load_config(config))
+    app = EnvtuiApp(resolve_environment(env_path), config=load_config(config))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(HealthView)

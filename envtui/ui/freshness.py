@@ -35,8 +35,8 @@ class Freshness:
         """Begin polling (after the first paint: start-up shows the table first)."""
         from envtui.core.config import find_config
 
-        explicit = getattr(self.screen.app, "config_path", None)
-        self._config = Path(explicit) if explicit else find_config()
+        config = getattr(self.screen.app, "config", None)
+        self._config = config.path if config is not None and config.path is not None else find_config()
         self._config_stamp = self._stamp(self._config)
         self.screen.set_interval(POLL_SECONDS, self.poll, name="freshness")
 
@@ -65,10 +65,32 @@ class Freshness:
         stamp = self._stamp(self._config)
         if stamp != self._config_stamp:
             self._config_stamp = stamp
-            from envtui.ui.health import HealthView
+            self._reload_config()
 
-            for view in screen.query(HealthView):
-                view.recheck(screen.env, screen.inventory, screen.issues, screen.latest)
+    def _reload_config(self) -> None:
+        """The configuration file changed: read it again for the jobs and the checks, and check again.
+
+        An edit withdraws the trust in its hooks (the new bytes were never trusted), and the
+        Health view says so; a file that no longer parses stops jobs, as it would at start.
+        """
+        from envtui.core.config import load_config
+        from envtui.core.errors import UsageError
+        from envtui.ui.health import HealthView
+
+        screen = self.screen
+        try:
+            config = load_config(self._config)
+        except UsageError as exc:
+            from envtui.core.config import Config
+
+            config = Config(path=self._config, error=exc)
+        screen.app.config = config  # type: ignore[attr-defined]
+        engine = getattr(screen, "jobs_engine", None)
+        if engine is not None:
+            engine.use_config(config)
+        for view in screen.query(HealthView):
+            view.use_config(config)
+            view.recheck(screen.env, screen.inventory, screen.issues, screen.latest)
 
     @staticmethod
     def _stamp(path: Path | None) -> int | None:

@@ -89,15 +89,21 @@ class HealthView(ServiceActions, Vertical):
         super().__init__(id=id)
         self.env = env
         """The environment the checks run on."""
-        self.config = config or Config()
+        self.config = Config()
         """The configuration in force (its defaults when it is broken)."""
-        error = self.config.error
-        self.config_error: str | None = (
-            None if error is None else f"{error.message} ({error.cause})" if error.cause else error.message
-        )
+        self.config_error: str | None = None
         """Why the configuration could not be read, when it could not."""
+        self.use_config(config or Config())
         self._timer: Timer | None = None
         self._uv = None
+
+    def use_config(self, config: Config) -> None:
+        """Check against ``config`` from now on (it was read again after an edit)."""
+        self.config = config
+        error = config.error
+        self.config_error = (
+            None if error is None else f"{error.message} ({error.cause})" if error.cause else error.message
+        )
 
     def on_mount(self) -> None:
         """Share the screen's uv (found once on the UI thread)."""
