@@ -127,9 +127,10 @@ def run_upgrade(args: argparse.Namespace) -> int:
     """``envtui upgrade NAME...`` or ``envtui upgrade --all``."""
     from packaging.utils import canonicalize_name
 
-    from envtui.core.env.packages import fetch_outdated, list_packages
+    from envtui.core.env.packages import dependencies_note, fetch_outdated, list_packages, upgrade_all_choice
     from envtui.core.env.specs import validate_names
     from envtui.core.jobs.change import ChangeRequest
+    from envtui.core.jobs.history import explicitly_installed
 
     if args.all and args.names:
         raise UsageError("give package names or --all, not both")
@@ -140,9 +141,9 @@ def run_upgrade(args: argparse.Namespace) -> int:
     inventory = list_packages(env, category_overrides=config.categories)
     if args.all:
         latest = fetch_outdated(env)
-        outdated = [p for p in inventory.sorted() if p.top_level and p.key in latest]
+        outdated, left = upgrade_all_choice(inventory, latest, explicitly_installed(str(env.path)))
         if not outdated:
-            _say(args, "every top-level package is up to date")
+            _say(args, dependencies_note(left) if left else "every top-level package is up to date")
             if args.json:
                 emit_json(
                     {

@@ -251,6 +251,24 @@ def record_refused(
     return record
 
 
+def explicitly_installed(env: str) -> set[str]:
+    """Canonical names the user had envtui install in ``env`` by name (its succeeded install jobs).
+
+    They count as top-level for "upgrade all" even when something installed later requires them.
+    """
+    from envtui.core.env.names import requirement_key
+
+    names: set[str] = set()
+    for record in load_all(env=env):
+        if record.kind != "install" or record.status != "succeeded" or "--" not in record.command:
+            continue
+        for spec in record.command[record.command.index("--") + 1 :]:
+            key = requirement_key(spec)
+            if key:
+                names.add(key)
+    return names
+
+
 def matching_ids(prefix: str) -> list[str]:
     """Ids of the jobs that start with ``prefix``, newest first (only the job itself when the id is whole)."""
     prefix = prefix.strip()

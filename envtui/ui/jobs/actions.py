@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core import process
 from envtui.core.config import Config
+from envtui.core.env.packages import dependencies_note, upgrade_all_choice
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs import history
 from envtui.core.jobs.change import ChangeRequest, build_argv
@@ -216,9 +217,12 @@ class JobActions(Screen):
         latest = self.latest or {}
         if inventory is None:
             return
-        outdated = [p for p in inventory.sorted() if p.top_level and p.key in latest]
+        outdated, left = upgrade_all_choice(inventory, latest, history.explicitly_installed(env_key(self.env)))
         if not outdated:
-            self.notify("Every top-level package is up to date.", title="Upgrade all")
+            if left:
+                self.notify(dependencies_note(left), title="Upgrade all: nothing top-level", timeout=12)
+            else:
+                self.notify("Every package is up to date.", title="Upgrade all")
             return
         listing = [f"Outdated top-level packages ({len(outdated)}):"]
         listing += [f"  {p.name} {p.version} {glyphs.arrow()} {latest[p.key]}" for p in outdated]
