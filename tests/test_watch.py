@@ -11,7 +11,7 @@ from pathlib import Path
 
 from envtui.core.env.environment import resolve_environment
 from envtui.core.env.watch import EnvWatcher
-from envtui.core.jobs.lock import EnvLock
+from envtui.core.jobs.lock import EnvLock, lock_path
 from tests.factory import install_into, site_packages, uv_bin
 
 
@@ -54,7 +54,7 @@ def test_a_young_change_waits_to_settle(env_path: Path) -> None:
 
 def test_no_change_counts_while_an_envtui_job_holds_the_lock(env_path: Path) -> None:
     env = resolve_environment(env_path)
-    watcher = EnvWatcher(env, settle=0)
+    watcher = EnvWatcher(env, settle=0, locks=[lock_path(env.path)])
     lock = EnvLock(env.path)
     assert lock.try_acquire("test job")
     try:

@@ -127,7 +127,8 @@ def run_upgrade(args: argparse.Namespace) -> int:
     """``envtui upgrade NAME...`` or ``envtui upgrade --all``."""
     from packaging.utils import canonicalize_name
 
-    from envtui.core.env.packages import dependencies_note, fetch_outdated, list_packages, upgrade_all_choice
+    from envtui.core.env.outdated import dependencies_note, upgrade_all_choice
+    from envtui.core.env.packages import fetch_outdated, list_packages
     from envtui.core.env.specs import validate_names
     from envtui.core.jobs.change import ChangeRequest
     from envtui.core.jobs.history import explicitly_installed

@@ -16,9 +16,15 @@ from typing import TYPE_CHECKING
 
 from envtui.core.env.environment import Environment
 from envtui.core.env.watch import POLL_SECONDS, EnvWatcher
+from envtui.core.jobs.lock import lock_path
 
 if TYPE_CHECKING:
     from envtui.ui.screens.main import MainScreen
+
+
+def _watcher(env: Environment) -> EnvWatcher:
+    """A watcher that also waits while an envtui job (of any process) holds the environment."""
+    return EnvWatcher(env, locks=[lock_path(env.path)])
 
 
 class Freshness:
@@ -44,7 +50,7 @@ class Freshness:
         """The screen starts listing ``env`` now (from its worker): what is on disk will be shown."""
         watcher = self.watcher
         if watcher is None or watcher.env.path != env.path:
-            self.watcher = EnvWatcher(env)
+            self.watcher = _watcher(env)
         else:
             watcher.seen()
 
@@ -53,7 +59,7 @@ class Freshness:
         screen = self.screen
         watcher = self.watcher
         if watcher is None or watcher.env.path != screen.env.path:
-            self.watcher = EnvWatcher(screen.env)
+            self.watcher = _watcher(screen.env)
             return
         engine = getattr(screen, "jobs_engine", None)
         if engine is not None and (engine.running() or engine.queued()):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from envtui.core.env.environment import Environment
@@ -30,9 +31,12 @@ class EnvWatcher:
     are noticed at the next poll.
     """
 
-    def __init__(self, env: Environment, *, settle: float = SETTLE_SECONDS) -> None:
+    def __init__(self, env: Environment, *, settle: float = SETTLE_SECONDS, locks: Sequence[Path] = ()) -> None:
         self.env = env
         """The environment watched."""
+        self.locks: tuple[Path, ...] = (env.path / ".lock", *locks)
+        """Lock files whose holder is changing the environment: uv's in the venv, and any given
+        (envtui's own, ``envtui.core.jobs.lock.lock_path``)."""
         self.settle = settle
         """Seconds a change must be quiet before it counts (unless two polls agree)."""
         self.paths: tuple[Path, ...] = tuple(env.site_packages)
@@ -74,10 +78,8 @@ class EnvWatcher:
 
         Read from ``/proc/locks`` rather than by trying the lock: trying it could make uv wait.
         """
-        from envtui.core.jobs.lock import lock_path
-
         wanted = set()
-        for path in (self.env.path / ".lock", lock_path(self.env.path)):
+        for path in self.locks:
             try:
                 st = os.stat(path)
             except OSError:

@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core import process
 from envtui.core.config import Config
-from envtui.core.env.packages import dependencies_note, upgrade_all_choice
+from envtui.core.env.outdated import dependencies_note, upgrade_all_choice
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs import history
 from envtui.core.jobs.change import ChangeRequest, build_argv

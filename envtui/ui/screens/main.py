@@ -28,13 +28,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core.env.environment import OWN_ENVIRONMENT, Environment, discover_environments, resolve_environment
 from envtui.core.env.filtering import ALL, OUTDATED, PackageIndex, View, count_text, next_sort, standard_views
+from envtui.core.env.outdated import still_outdated
 from envtui.core.env.packages import (
     DependencyIssue,
     Inventory,
     Package,
     check_dependencies,
     fetch_outdated,
-    still_outdated,
 )
 from envtui.core.errors import EnvtuiError
 from envtui.core.uv import Uv
