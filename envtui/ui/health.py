@@ -28,9 +28,9 @@ from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health import checks as health
-from envtui.ui.text import plain
 from envtui.ui import glyphs
 from envtui.ui.health_actions import ServiceActions
+from envtui.ui.text import plain
 from envtui.ui.widgets.view_table import ViewTable
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from envtui.core.jobs.uv_errors import is_error_line
-from envtui.ui.text import plain
 from envtui.ui import glyphs
+from envtui.ui.text import plain
 
 _FOLLOW = re.compile(r"^(\s+(cause|hint|caused by)\b|hint:)", re.IGNORECASE)
 

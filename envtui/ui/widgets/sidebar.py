@@ -13,8 +13,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from envtui.core.env.filtering import OUTDATED, View
-from envtui.ui.text import plain
 from envtui.ui import glyphs
+from envtui.ui.text import plain
 
 _VIM_KEYS: list[BindingType] = [
     Binding("k", "cursor_up", "Up", show=False),
