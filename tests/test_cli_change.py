@@ -85,7 +85,7 @@ def test_uv_failure_exits_1_and_leaves_the_environment(venv_factory, offline_uv,
     assert result.returncode == 1
     assert needle in result.stderr and "error:" in result.stderr
     assert freeze(venv) == before
-    jobs = json.loads(run_envtui("jobs", "--json").stdout)
+    jobs = json.loads(run_envtui("jobs", "--venv", str(venv), "--json").stdout)
     assert [j["status"] for j in jobs] == ["failed"]
     assert jobs[0]["error_lines"][0].startswith("error:")
 
@@ -147,17 +147,56 @@ def test_jobs_lists_history(venv_factory, offline_uv) -> None:
     venv = venv_factory()
     run_envtui("install", "--venv", str(venv), "delta")
     run_envtui("install", "--venv", str(venv), "no-such-package")
-    jobs = json.loads(run_envtui("jobs", "--json").stdout)
+    jobs = json.loads(run_envtui("jobs", "--venv", str(venv), "--json").stdout)
     assert [(j["description"], j["status"], j["returncode"]) for j in jobs] == [
         ("install no-such-package", "failed", 1),
         ("install delta", "succeeded", 0),
     ]
     assert all({"id", "command", "started", "duration", "log", "env"} <= set(j) for j in jobs)
-    text = run_envtui("jobs").stdout
+    text = run_envtui("jobs", "--venv", str(venv)).stdout
     assert "install delta" in text and "succeeded" in text
     shown = run_envtui("jobs", jobs[1]["id"])
     assert shown.returncode == 0 and "+ delta==1.0" in shown.stdout
     assert run_envtui("jobs", "nope").returncode == 2
+
+
+def test_jobs_lists_the_environment_it_resolves_or_all(venv_factory, offline_uv, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    venv = venv_factory(name="project/.venv")
+    other = venv_factory(name="other")
+    run_envtui("install", "--venv", str(venv), "delta")
+    run_envtui("install", "--venv", str(other), "beta")
+    # From inside the project, as every other command resolves it: its .venv.
+    here = json.loads(run_envtui("jobs", "--json", cwd=project).stdout)
+    assert [j["description"] for j in here] == ["install delta"]
+    text = run_envtui("jobs", cwd=project).stdout
+    assert text.splitlines()[0].startswith(f"{venv} · Python") and "install beta" not in text
+    # With VIRTUAL_ENV naming the other one, that one.
+    named = json.loads(run_envtui("jobs", "--json", env={"VIRTUAL_ENV": str(other)}).stdout)
+    assert [j["description"] for j in named] == ["install beta"]
+    every = json.loads(run_envtui("jobs", "--all", "--json", cwd=project).stdout)
+    assert [j["description"] for j in every] == ["install beta", "install delta"]
+    assert str(other) in run_envtui("jobs", "--all", cwd=project).stdout
+    empty = run_envtui("jobs", "--venv", str(venv_factory()))
+    assert empty.returncode == 0 and "envtui jobs --all" in empty.stdout
+
+
+def test_a_job_id_may_be_a_unique_prefix(venv_factory, offline_uv) -> None:
+    from envtui.core.jobs import history
+
+    venv = venv_factory()
+    run_envtui("install", "--venv", str(venv), "delta")
+    (job,) = json.loads(run_envtui("jobs", "--venv", str(venv), "--json").stdout)
+    # A second record whose id shares the first 16 characters makes a short prefix ambiguous.
+    twin = history.JobRecord(**{**job, "id": job["id"][:16] + "zzzz", "description": "twin"})
+    history.save(twin)
+    unique = job["id"][:17]
+    shown = run_envtui("jobs", unique)
+    assert shown.returncode == 0 and f"job {job['id']}: install delta" in shown.stdout
+    ambiguous = run_envtui("jobs", job["id"][:16])
+    assert ambiguous.returncode == 2 and "ambiguous" in ambiguous.stderr
+    assert job["id"] in ambiguous.stderr and twin.id in ambiguous.stderr
+    assert run_envtui("jobs", "../x").returncode == 2
 
 
 def _popen_envtui(*args: str) -> subprocess.Popen[str]:

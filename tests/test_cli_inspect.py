@@ -201,3 +201,85 @@ def test_an_empty_venv_path_is_bad_input_not_the_default(args: list[str]) -> Non
     result = run_envtui(*args)
     assert result.returncode == 2
     assert result.stderr.startswith("error: empty path given for the environment")
+
+
+def test_tree_marks_a_subtree_already_shown_as_uv_does(tmp_path: Path, venv_factory, wheelhouse: Path) -> None:
+    from tests.factory import WheelSpec, build_wheel, install_into, uv_bin, uv_env
+
+    extra = tmp_path / "extra"
+    build_wheel(extra, WheelSpec("top", "1.0", requires=["alpha", "gamma"], summary="Needs alpha twice"))
+    venv = venv_factory()
+    install_into(venv, wheelhouse, ["top"], "--find-links", str(extra))
+    tree = run_envtui("tree", "--venv", str(venv)).stdout.splitlines()
+    assert tree == [
+        "top v1.0",
+        "├── alpha v2.0",
+        "│   └── beta v1.1",
+        "└── gamma v1.0",
+        "    └── alpha v2.0 (*)",
+        "(*) Package tree already displayed",
+    ]
+    import subprocess
+
+    uv_tree = subprocess.run(
+        [uv_bin(), "pip", "tree", "--python", str(venv / "bin" / "python")],
+        capture_output=True,
+        text=True,
+        env=uv_env(),
+    ).stdout.splitlines()
+    assert tree == uv_tree
+    # A leaf met again is simply repeated; the reverse tree marks what it already showed too.
+    reverse = run_envtui("tree", "beta", "--reverse", "--venv", str(venv)).stdout.splitlines()
+    assert reverse == [
+        "beta v1.1",
+        "└── alpha v2.0",
+        "    ├── gamma v1.0",
+        "    │   └── top v1.0",
+        "    └── top v1.0",
+    ]
+    data = json.loads(run_envtui("tree", "--json", "--venv", str(venv)).stdout)
+    assert data[0]["dependencies"][1]["dependencies"] == [
+        {"name": "alpha", "version": "2.0", "dependencies": [], "repeated": True}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [(["info", "gama"], 1), (["tree", "gama"], 1), (["upgrade", "gama"], 2), (["uninstall", "gama"], 0)],
+)
+def test_a_name_not_installed_gets_did_you_mean(env_path: Path, command: list[str], code: int) -> None:
+    result = run_envtui(*command, "--venv", str(env_path))
+    assert result.returncode == code, result.stderr
+    assert "did you mean gamma?" in result.stderr
+    assert "gamma v1.0" not in result.stdout  # nothing was shown or done for the guess
+
+
+def test_no_guess_when_nothing_is_close(env_path: Path) -> None:
+    result = run_envtui("info", "nothere", "--venv", str(env_path))
+    assert result.returncode == 1 and result.stderr.splitlines() == [
+        "error: package not installed: nothere",
+        f"  cause: in {env_path}",
+    ]
+
+
+def test_names_are_shown_normalised_as_uv_shows_them(tmp_path: Path, venv_factory, wheelhouse: Path) -> None:
+    from tests.factory import WheelSpec, build_wheel, install_into
+
+    extra = tmp_path / "extra"
+    build_wheel(extra, WheelSpec("Two_Parts", "1.0", requires=["Beta"], summary="Spelt its own way"))
+    build_wheel(extra, WheelSpec("Jinja.Like", "2.0", requires=["two.parts"], summary="Also"))
+    venv = venv_factory()
+    install_into(venv, wheelhouse, ["Jinja.Like"], "--find-links", str(extra))
+    rows = json.loads(run_envtui("list", "--venv", str(venv), "--json").stdout)
+    assert [(r["name"], r["required_by"]) for r in rows] == [
+        ("beta", ["two-parts"]),
+        ("jinja-like", []),
+        ("two-parts", ["jinja-like"]),
+    ]
+    assert run_envtui("tree", "--venv", str(venv)).stdout.splitlines() == [
+        "jinja-like v2.0",
+        "└── two-parts v1.0",
+        "    └── beta v1.1",
+    ]
+    info = run_envtui("info", "TWO_PARTS", "--venv", str(venv)).stdout
+    assert "Name:        two-parts" in info and "Required by: jinja-like" in info

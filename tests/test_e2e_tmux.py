@@ -106,7 +106,7 @@ def test_open_filter_resize_and_quit(env_path: Path, tmp_path: Path, terminal, t
     text = term.wait_for(
         lambda t: (
             "1 of 4 packages" in t
-            and any(line.rstrip().endswith("╮") and len(line.rstrip()) <= 80 for line in t.splitlines()[1:3])
+            and any(line.rstrip().endswith(("╮", "┐")) and len(line.rstrip()) <= 80 for line in t.splitlines()[1:3])
         )
     )
     assert "alpha" in text and len(text.splitlines()) <= 24

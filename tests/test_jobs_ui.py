@@ -90,7 +90,9 @@ async def test_a_bad_spec_is_refused_before_anything_runs(venv_factory, offline_
         await pilot.press("i", *"--index-url=http://evil", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmChangeScreen)
-        assert app.screen.jobs_engine.jobs == []
+        assert isinstance(app.screen, PromptScreen)  # asked again, with the text to correct
+        assert app.screen.query_one("#prompt-input").value == "--index-url=http://evil"
+        assert app.main_screen.jobs_engine.jobs == []
         assert any("not a valid requirement" in n.message for n in app._notifications)
     assert freeze(venv) == before
 
@@ -105,7 +107,7 @@ async def test_uninstall_confirm_names_the_dependents(env_path: Path, offline_uv
         dialog = await _confirm_dialog(pilot)
         assert "alpha is required by gamma" in screen_text(app)
         assert [(c.name, c.old) for c in dialog.preview.removed] == [("alpha", "2.0")]
-        await pilot.press("enter")
+        await pilot.press("y")  # a warning puts the focus on Cancel: y runs it anyway
         await finished(pilot, screen.jobs_engine.jobs[-1])
         await until(pilot, lambda: "alpha" not in screen.inventory.packages)
         assert "alpha" not in list(screen.table.keys)
@@ -247,8 +249,9 @@ async def test_an_unresolvable_request_stops_at_the_preview(venv_factory, offlin
         await pilot.press("i", *"clash alpha==2.0", "enter")
         await until(pilot, lambda: any("No solution" in n.message for n in app._notifications))
         assert not isinstance(app.screen, ConfirmChangeScreen)
-        assert app.screen.jobs_engine.jobs == []
-        assert not app.screen.jobs_spinner.active
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen))  # asked again, to correct it
+        assert app.main_screen.jobs_engine.jobs == []
+        assert not app.main_screen.jobs_spinner.active
     assert freeze(venv) == before
 
 

@@ -46,7 +46,7 @@ INDEX = PackageIndex(
 def test_query_matches_name_and_summary_case_insensitively_in_name_order() -> None:
     assert INDEX.select("") == ["alpha", "beta", "gamma", "zeta-pkg"]
     assert INDEX.select("LETTER") == ["alpha", "beta"]
-    assert INDEX.select("zeta_") == ["zeta-pkg"]  # the name as written
+    assert INDEX.select("zeta_") == ["zeta-pkg"]  # the name as the metadata spells it
     assert INDEX.select("zeta-pkg") == ["zeta-pkg"]  # the canonical name
     assert INDEX.select("  third ") == ["gamma"]
     assert INDEX.select("nothing") == []

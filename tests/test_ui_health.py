@@ -188,11 +188,10 @@ async def test_the_health_table_uses_the_width_the_details_pane_would_take(env_p
         assert sum(c.get_render_width(table) for c in table.ordered_columns) == table.scrollable_content_region.width
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
-        await pilot.press("escape")  # escape keeps the keys on the view on screen
-        assert screen.focused is table
-        screen.current_view = screen.views[0]  # back on a package view, the details pane returns
+        await pilot.press("escape")  # escape leaves the view for the package table
         await settle(pilot)
-        assert screen.query_one("#details").display
+        assert screen.current_view == screen.views[0] and screen.focused is screen.table
+        assert screen.query_one("#details").display  # back on a package view, the details pane returns
 
 
 async def test_after_too_small_the_keys_come_back_to_the_view_on_screen(env_path: Path) -> None:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "info": "envtui.cli.inspect",
     "tree": "envtui.cli.inspect",
     "envs": "envtui.cli.inspect",
+    "export": "envtui.cli.export",
     "install": "envtui.cli.change",
     "upgrade": "envtui.cli.change",
     "uninstall": "envtui.cli.change",
@@ -43,7 +44,8 @@ See and change a Python virtual environment through uv, safely.
   envtui [PATH]            open the TUI on PATH (a venv, a project with .venv, or a python)
   envtui COMMAND [...]     run one command headless (see below)
 
-With no PATH: $VIRTUAL_ENV, else ./.venv (or a parent's), else envtui's own interpreter.
+With no PATH: $VIRTUAL_ENV, else ./.venv (or a parent's), else envtui's own interpreter;
+a project's .venv wins over a $VIRTUAL_ENV that is envtui's own environment.
 """
 
 

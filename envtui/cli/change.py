@@ -19,7 +19,7 @@ from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
 from envtui.cli.output import emit_json, say, say_output, warn
 from envtui.core.config import Config
-from envtui.core.env.environment import Environment
+from envtui.core.env.environment import OWN_ENVIRONMENT, Environment
 from envtui.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -110,6 +110,8 @@ def _writable_env(args: argparse.Namespace, *, probe: bool = True) -> tuple[Envi
     config = config_from(args)
     env = environment_for(args, config, probe=probe)
     env.require_writable()
+    if env.own:
+        warn(f"{env.path} is {OWN_ENVIRONMENT}: this changes envtui's own dependencies (--venv names another)")
     return env, config
 
 
@@ -125,9 +127,11 @@ def run_upgrade(args: argparse.Namespace) -> int:
     """``envtui upgrade NAME...`` or ``envtui upgrade --all``."""
     from packaging.utils import canonicalize_name
 
+    from envtui.core.env.outdated import dependencies_note, upgrade_all_choice
     from envtui.core.env.packages import fetch_outdated, list_packages
     from envtui.core.env.specs import validate_names
     from envtui.core.jobs.change import ChangeRequest
+    from envtui.core.jobs.history import explicitly_installed
 
     if args.all and args.names:
         raise UsageError("give package names or --all, not both")
@@ -138,9 +142,9 @@ def run_upgrade(args: argparse.Namespace) -> int:
     inventory = list_packages(env, category_overrides=config.categories)
     if args.all:
         latest = fetch_outdated(env)
-        outdated = [p for p in inventory.sorted() if p.top_level and p.key in latest]
+        outdated, left = upgrade_all_choice(inventory, latest, explicitly_installed(str(env.path)))
         if not outdated:
-            _say(args, "every top-level package is up to date")
+            _say(args, dependencies_note(left) if left else "every top-level package is up to date")
             if args.json:
                 emit_json(
                     {
@@ -161,7 +165,11 @@ def run_upgrade(args: argparse.Namespace) -> int:
     else:
         missing = [n for n in names if canonicalize_name(n) not in inventory.packages]
         if missing:
-            raise UsageError(f"not installed: {', '.join(missing)}", cause="use 'envtui install' to add a package")
+            raise UsageError(
+                f"not installed: {', '.join(missing)}",
+                cause="use 'envtui install' to add a package",
+                hint=inventory.did_you_mean(missing),
+            )
     return _apply(args, env, config, ChangeRequest.upgrade(names, latest=args.latest))
 
 
@@ -184,7 +192,8 @@ def run_uninstall(args: argparse.Namespace) -> int:
         for name in names:
             package = inventory.get(name)
             if package is None:
-                warn(f"{name} is not installed")
+                guess = inventory.did_you_mean([name])
+                warn(f"{name} is not installed" + (f"; {guess}" if guess else ""))
                 continue
             present.append(package.name)
             dependents = [d for d in package.required_by if canonicalize_name(d) not in removing]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from envtui.core.config import Config, load_config
 from envtui.core.env.environment import Environment, resolve_environment
@@ -26,4 +27,7 @@ def environment_for(args: argparse.Namespace, config: Config, *, probe: bool = T
     """``--venv`` when given, else the configuration's ``venv``, else the default rule."""
     given = getattr(args, "venv", None)
     target = given if given is not None else config.venv
-    return resolve_environment(target, allow_system=getattr(args, "system", False), probe=probe)
+    env = resolve_environment(target, allow_system=getattr(args, "system", False), probe=probe)
+    if env.note:  # the default rule skipped $VIRTUAL_ENV: say which environment this is instead
+        print(f"envtui: {env.note}", file=sys.stderr)
+    return env

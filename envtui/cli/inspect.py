@@ -68,6 +68,13 @@ def _valid_name(name: str) -> str:
     return canonicalize_name(name)
 
 
+def _not_installed(inventory, name: str) -> EnvtuiError:
+    """``package not installed: NAME``, with ``did you mean …?`` when an installed name is close."""
+    return EnvtuiError(
+        f"package not installed: {name}", cause=f"in {inventory.env.path}", hint=inventory.did_you_mean([name])
+    )
+
+
 def run_list(args: argparse.Namespace) -> int:
     """``envtui list``."""
     from envtui.core.env.packages import fetch_outdated
@@ -110,7 +117,7 @@ def run_info(args: argparse.Namespace) -> int:
     inventory = _inventory(args)
     package = inventory.packages.get(key)
     if package is None:
-        raise EnvtuiError(f"package not installed: {args.name}", cause=f"in {inventory.env.path}")
+        raise _not_installed(inventory, args.name)
     requires = [
         {"name": dep, "installed": inventory.packages[dep].version if dep in inventory.packages else None}
         for dep in package.dependencies
@@ -157,7 +164,7 @@ def run_tree(args: argparse.Namespace) -> int:
     inventory = _inventory(args)
     if key is not None:
         if key not in inventory.packages:
-            raise EnvtuiError(f"package not installed: {args.name}", cause=f"in {inventory.env.path}")
+            raise _not_installed(inventory, args.name)
         roots = [key]
     elif args.reverse:
         roots = [p.key for p in inventory.sorted() if not p.dependencies]
@@ -176,6 +183,8 @@ def run_tree(args: argparse.Namespace) -> int:
         last_at_depth.append(is_last)
         label = f"{name} v{package.version}" if package else f"{name} (not installed)"
         say(prefix + branch + label + (" (*)" if repeated else ""))
+    if any(repeated for *_, repeated in nodes):
+        say("(*) Package tree already displayed")
     return 0
 
 

@@ -27,6 +27,8 @@ def fail(error: EnvtuiError) -> int:
     print(f"error: {safe_text(error.message)}", file=sys.stderr)
     if error.cause:
         print(f"  cause: {safe_text(error.cause)}", file=sys.stderr)
+    if error.hint:
+        print(f"hint: {safe_text(error.hint)}", file=sys.stderr)
     return error.exit_code
 
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 
 class EnvtuiError(Exception):
-    """An operation failed: exit code 1, a one-line message, an optional cause."""
+    """An operation failed: exit code 1, a one-line message, an optional cause and hint."""
 
     exit_code = 1
 
-    def __init__(self, message: str, cause: str | None = None) -> None:
+    def __init__(
+        self, message: str, cause: str | None = None, *, hint: str | None = None, details: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.cause = cause
+        self.hint = hint
+        """What the user may have meant or can do next (e.g. ``did you mean requests?``)."""
+        self.details = list(details or [])
+        """The longer story, line by line (e.g. uv's whole error block), for a log."""
 
     def __str__(self) -> str:
         return self.message

@@ -86,7 +86,14 @@ def screen_actions(screen: Screen) -> list[Action]:
                     group=group,
                 )
             )
+        for title, help_text, action in getattr(type(owner), "PALETTE_ACTIONS", ()):
+            actions.append(Action(title, help_text, "", action, owner, group))
     return actions
+
+
+def _label(action: Action) -> str:
+    """``Title (keys)``, or the title alone for an action offered only in the palette."""
+    return f"{action.title} ({action.keys})" if action.keys else action.title
 
 
 class EnvtuiCommands(Provider):
@@ -98,13 +105,13 @@ class EnvtuiCommands(Provider):
     async def discover(self) -> Hits:
         """All actions, before anything is typed."""
         for action in screen_actions(self.screen):
-            yield DiscoveryHit(f"{action.title} ({action.keys})", partial(self._run, action), help=action.help)
+            yield DiscoveryHit(_label(action), partial(self._run, action), help=action.help)
 
     async def search(self, query: str) -> Hits:
         """Actions whose title, help or key match what was typed."""
         matcher = self.matcher(query)
         for action in screen_actions(self.screen):
-            text = f"{action.title} ({action.keys})"
+            text = _label(action)
             score = max(matcher.match(text), matcher.match(action.help) * 0.8)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(self._run, action), text=text, help=action.help)

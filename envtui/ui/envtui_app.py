@@ -17,22 +17,26 @@ from envtui.core.env.filtering import PackageIndex
 from envtui.core.env.packages import Inventory
 from envtui.core.locations import styles_dir
 from envtui.core.uv import Uv
+from envtui.ui import glyphs
 from envtui.ui.commands import EnvtuiCommands
+from envtui.ui.env_actions import EnvironmentActions
 from envtui.ui.screens.help import HelpScreen
 from envtui.ui.screens.main import MainScreen
 
 
-class EnvtuiApp(App[int]):
+class EnvtuiApp(EnvironmentActions):
     """lazygit for a virtual environment: one environment in panes, keyboard first."""
 
     TITLE = "envtui"
     CSS_PATH: ClassVar[list[Path]] = [
-        styles_dir() / name for name in ("app.tcss", "jobs.tcss", "health.tcss", "bench.tcss", "snapshots.tcss")
+        styles_dir() / name
+        for name in ("app.tcss", "jobs.tcss", "health.tcss", "bench.tcss", "snapshots.tcss", "console.tcss")
     ]
     COMMANDS = App.COMMANDS | {EnvtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit envtui (exit code 0)", id="quit"),
         Binding("question_mark", "help", "Help", tooltip="Show every key", id="help"),
+        Binding("f1", "help", "Help", show=False, tooltip="Show every key (also from a text box)", id="help_f1"),
     ]
 
     def __init__(
@@ -52,6 +56,34 @@ class EnvtuiApp(App[int]):
         """The first listing, already under way when the app was built (see ``preload``)."""
         self.config = config or Config()
         """The project configuration, read once: health checks, hooks, categories."""
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as Textual shows them, spelt out on the Linux console (no ⏎ there)."""
+        return glyphs.key(super().get_key_display(binding))
+
+    def action_command_palette(self) -> None:
+        """The palette; on the Linux console with an ASCII prompt sign (its font has no 🔎)."""
+        if not glyphs.console():
+            super().action_command_palette()
+            return
+        from textual.command import CommandPalette, SearchIcon
+
+        class ConsolePalette(CommandPalette):
+            """The command palette with ``>`` for its search icon."""
+
+            def on_mount(self) -> None:
+                for icon in self.query(SearchIcon):
+                    icon.icon = ">"
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(ConsolePalette(id="--command-palette", placeholder="Search for commands..."))
+
+    def on_mount(self) -> None:
+        """Square borders on the Linux console; say why this environment was opened when the
+        default rule chose another than $VIRTUAL_ENV."""
+        self.set_class(glyphs.console(), "-console")
+        if self.env.note:
+            self.notify(self.env.note, title="Which environment", timeout=10)
 
     def get_default_screen(self) -> MainScreen:
         """The main screen on the environment given."""

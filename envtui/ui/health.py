@@ -28,6 +28,8 @@ from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health import checks as health
+from envtui.ui import glyphs
+from envtui.ui.health_actions import ServiceActions
 from envtui.ui.text import plain
 from envtui.ui.widgets.view_table import ViewTable
 
@@ -66,7 +68,7 @@ def badge_text(report: health.HealthReport) -> tuple[str, str, str]:
     return "health OK", _BADGE_LEVEL[health.OK], tooltip
 
 
-class HealthView(Vertical):
+class HealthView(ServiceActions, Vertical):
     """Every health check with its status, detail and time; the badge follows the worst."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -87,15 +89,21 @@ class HealthView(Vertical):
         super().__init__(id=id)
         self.env = env
         """The environment the checks run on."""
-        self.config = config or Config()
+        self.config = Config()
         """The configuration in force (its defaults when it is broken)."""
-        error = self.config.error
-        self.config_error: str | None = (
-            None if error is None else f"{error.message} ({error.cause})" if error.cause else error.message
-        )
+        self.config_error: str | None = None
         """Why the configuration could not be read, when it could not."""
+        self.use_config(config or Config())
         self._timer: Timer | None = None
         self._uv = None
+
+    def use_config(self, config: Config) -> None:
+        """Check against ``config`` from now on (it was read again after an edit)."""
+        self.config = config
+        error = config.error
+        self.config_error = (
+            None if error is None else f"{error.message} ({error.cause})" if error.cause else error.message
+        )
 
     def on_mount(self) -> None:
         """Share the screen's uv (found once on the UI thread)."""
@@ -202,7 +210,7 @@ class HealthView(Vertical):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         """A check run that crashed shows up in the summary and the badge, not as a traceback."""
-        if event.worker.node is not self or event.state != WorkerState.ERROR:
+        if event.worker.node is not self or event.state != WorkerState.ERROR or event.worker.group == "service-restart":
             return
         event.stop()
         error = event.worker.error
@@ -221,8 +229,7 @@ class HealthView(Vertical):
     def _cells(self, finding: health.Finding) -> list[Text]:
         colour = self.app.theme_variables.get(_STATUS_COLOUR[finding.status], "")
         status = Text(_STATUS_TEXT[finding.status], style=f"bold {colour}".strip())
-        # Names and details quote services, paths and answers: shown through the display boundary.
-        name = plain(finding.name + (" →" if finding.package and finding.status != health.OK else ""))
+        name = plain(finding.name + (f" {glyphs.arrow()}" if finding.package and finding.status != health.OK else ""))
         checked = Text(time.strftime("%H:%M:%S", time.localtime(finding.checked_at)))
         return [status, name, checked, plain(finding.detail, no_wrap=True, overflow="ellipsis")]
 

@@ -2,8 +2,11 @@
 
 A target may be a venv directory, a project directory holding ``.venv``, or a python
 executable. With no target: ``$VIRTUAL_ENV``, else ``./.venv`` (or a parent's), else the
-interpreter envtui itself runs in. An interpreter that is not a venv (a system or pyenv
-Python) is read-only unless the user passes ``--system``, as uv requires.
+interpreter envtui itself runs in. When ``$VIRTUAL_ENV`` names the environment envtui itself
+runs in (envtui installed in a venv, that venv activated) and a project ``.venv`` is found,
+the project's wins: changing envtui's own dependencies is never what opening a project meant.
+An interpreter that is not a venv (a system or pyenv Python) is read-only unless the user
+passes ``--system``, as uv requires.
 
 Resolving runs the interpreter once (a probe: its layout and marker values). A change job
 only needs to know where the venv and its python are, and uv checks the interpreter itself,
@@ -17,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from envtui.core import process
@@ -93,6 +96,13 @@ class Environment:
     """The parsed ``pyvenv.cfg`` (empty for a system interpreter)."""
     system_allowed: bool = False
     """A non-venv interpreter may be changed only when the user said ``--system``."""
+    note: str = field(default="", compare=False, hash=False)
+    """Why this environment was chosen, when the default rule did something to say (else empty)."""
+
+    @property
+    def own(self) -> bool:
+        """Whether this is the environment envtui itself runs in (changing it changes envtui)."""
+        return is_own_environment(self.path)
 
     @property
     def markers(self) -> dict[str, str]:
@@ -120,7 +130,7 @@ class Environment:
         kind = f"venv ({self.creator})" if self.is_venv else "system interpreter, read-only"
         if not self.is_venv and self.system_allowed:
             kind = "system interpreter"
-        return f"{self.path} · Python {self.version} · {kind}"
+        return f"{self.path} · Python {self.version} · {kind}" + (f" · {OWN_ENVIRONMENT}" if self.own else "")
 
     def uv_flags(self) -> list[str]:
         """Extra flags uv needs to change this environment."""
@@ -164,15 +174,34 @@ def _find_project_venv(start: Path) -> Path | None:
     return None
 
 
+#: How envtui names the environment it runs in, wherever it shows it (header, CLI).
+OWN_ENVIRONMENT = "envtui's own environment"
+
+
+def is_own_environment(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is the prefix of the interpreter envtui runs in."""
+    try:
+        return Path(path).resolve() == Path(sys.prefix).resolve()
+    except OSError:
+        return False
+
+
+def default_choice(cwd: Path | None = None) -> tuple[Path, str]:
+    """What envtui opens when the user names nothing, and a note when that needs saying."""
+    active = os.environ.get("VIRTUAL_ENV")
+    found = _find_project_venv((cwd or Path.cwd()).resolve())
+    if active:
+        if found is not None and is_own_environment(active) and not is_own_environment(found):
+            return found, f"$VIRTUAL_ENV is {OWN_ENVIRONMENT}: opened the project's {found} instead"
+        return Path(active), ""
+    if found is not None:
+        return found, ""
+    return Path(sys.executable), ""
+
+
 def default_target(cwd: Path | None = None) -> Path:
     """What envtui opens when the user names nothing."""
-    active = os.environ.get("VIRTUAL_ENV")
-    if active:
-        return Path(active)
-    found = _find_project_venv((cwd or Path.cwd()).resolve())
-    if found is not None:
-        return found
-    return Path(sys.executable)
+    return default_choice(cwd)[0]
 
 
 def resolve_environment(
@@ -193,7 +222,11 @@ def resolve_environment(
     if target is not None and not str(target).strip():
         # An empty path (``--venv "$UNSET"``) must not quietly mean "the default environment".
         raise UsageError("empty path given for the environment", cause="name a venv, a project or a python")
-    given = Path(target).expanduser() if target is not None else default_target(cwd)
+    note = ""
+    if target is None:
+        given, note = default_choice(cwd)
+    else:
+        given = Path(target).expanduser()
     if not given.is_absolute():
         # Made absolute: a relative path such as "-x" must never reach uv where an option could go.
         given = (cwd or Path.cwd()) / given
@@ -224,7 +257,7 @@ def resolve_environment(
                 )
             env = _from_layout(root, python)
             if env is not None:
-                return env
+                return replace(env, note=note) if note else env
     else:
         python = given
         if not os.access(python, os.X_OK):
@@ -248,6 +281,7 @@ def resolve_environment(
         probed_markers=info["markers"],
         pyvenv=cfg,
         system_allowed=allow_system and not is_venv,
+        note=note,
     )
 
 

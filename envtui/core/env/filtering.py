@@ -8,6 +8,7 @@ costs one substring test per package in the current view.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -132,6 +133,10 @@ class PackageIndex:
         if not needle:
             return list(order)
         haystack = self._haystack
+        # Names are shown normalised (pydantic-core); typing pydantic_core or Zope.Interface still finds them.
+        spelt = re.sub(r"[-_.]+", "-", needle)
+        if spelt != needle:
+            return [k for k in order if needle in haystack[k] or spelt in haystack[k]]
         return [k for k in order if needle in haystack[k]]
 
     def counts(

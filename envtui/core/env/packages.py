@@ -35,6 +35,7 @@ class Package:
     """One installed distribution, as the table, details pane and CLI show it."""
 
     name: str
+    """The name as uv shows it: normalised (``pydantic-core``, ``jinja2``), whatever the metadata spells."""
     version: str
     summary: str = ""
     requires: list[str] = field(default_factory=list)
@@ -61,6 +62,7 @@ class Package:
 
     def __post_init__(self) -> None:
         self.key = canonicalize_name(self.name)
+        self.name = self.key  # one spelling everywhere: table, details, CLI, JSON, as in uv's own output
 
     @property
     def import_names(self) -> list[str]:
@@ -106,6 +108,21 @@ class Inventory:
 
     def __len__(self) -> int:
         return len(self.packages)
+
+    def suggest(self, name: str) -> str | None:
+        """The installed name closest to one that is not installed (``reqests`` -> ``requests``), or None."""
+        import difflib
+
+        key = canonicalize_name(name)
+        if key in self.packages:
+            return None
+        close = difflib.get_close_matches(key, list(self.packages), n=1, cutoff=0.7)
+        return close[0] if close else None
+
+    def did_you_mean(self, names: Iterable[str]) -> str | None:
+        """``did you mean requests?`` for names that are not installed and look like one that is."""
+        guesses = list(dict.fromkeys(g for g in map(self.suggest, names) if g))
+        return f"did you mean {', '.join(guesses)}?" if guesses else None
 
 
 @dataclass(frozen=True)
@@ -438,21 +455,25 @@ def walk(
     """Depth-first walk of the dependency graph: (depth, package or None, name, already shown).
 
     Forward follows ``dependencies``; reverse follows ``required_by``. A name that is not
-    installed yields None; a package met again below itself yields ``already shown`` and stops.
+    installed yields None. As ``uv pip tree`` does, a package whose subtree was already shown
+    (earlier in the walk, or above itself in a cycle) yields ``already shown`` and is not
+    expanded again; a package with nothing below it is simply repeated.
     """
+    expanded: set[str] = set()
 
-    def visit(name: str, depth: int, path: frozenset[str]) -> Iterator[tuple[int, Package | None, str, bool]]:
+    def visit(name: str, depth: int) -> Iterator[tuple[int, Package | None, str, bool]]:
         package = inventory.get(name)
         if package is None:
             yield depth, None, name, False
             return
-        repeated = package.key in path
+        children = package.required_by if reverse else package.dependencies
+        repeated = bool(children) and package.key in expanded
         yield depth, package, package.name, repeated
         if repeated:
             return
-        children = package.required_by if reverse else package.dependencies
+        expanded.add(package.key)
         for child in sorted(children, key=str.lower):
-            yield from visit(child, depth + 1, path | {package.key})
+            yield from visit(child, depth + 1)
 
     for root in roots:
-        yield from visit(root, 0, frozenset())
+        yield from visit(root, 0)

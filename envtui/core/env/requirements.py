@@ -300,10 +300,10 @@ def compare(
         have = installed.get(key)
         if have is None:
             if not entry.constraint:
-                drift.append(DriftItem("missing", requirement.name, str(requirement), None, entry.where))
+                drift.append(DriftItem("missing", key, str(requirement), None, entry.where))
             continue
         if requirement.specifier and not requirement.specifier.contains(have, prereleases=True):
-            drift.append(DriftItem("version", requirement.name, str(requirement), have, entry.where))
+            drift.append(DriftItem("version", key, str(requirement), have, entry.where))
     if complete:
         for key in sorted(installed):
             if key not in named:

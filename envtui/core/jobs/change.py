@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +42,8 @@ class ChangeRequest:
     """For a rollback: the id of the snapshot it restores."""
     mode: str | None = None
     """For a rollback: ``undo`` or ``redo`` when it steps through the changes, else None."""
+    hooks: bool = True
+    """Whether the configuration's maintenance hooks run around it (the user may decline them)."""
 
     @classmethod
     def install(
@@ -102,6 +104,10 @@ class ChangeRequest:
         names = tuple(validate_names(reinstall)) if reinstall else ()
         return cls("rollback", names, sync_file=Path(freeze_file), snapshot=snapshot_id, mode=mode)
 
+    def without_hooks(self) -> ChangeRequest:
+        """The same change, with the maintenance hooks left out (the service keeps running)."""
+        return replace(self, hooks=False)
+
     def describe(self) -> str:
         """A short human description, e.g. ``install alpha beta==1.1``."""
         if self.kind == "rollback":
@@ -114,6 +120,8 @@ class ChangeRequest:
             words.append("--latest")
         if self.sync_file is not None:
             words.append(str(self.sync_file))
+        if not self.hooks:
+            words.append("(without hooks)")
         return " ".join(words)
 
 

@@ -83,6 +83,7 @@ class JobEngine:
         self.listener = listener or JobListener()
         self.config = config or Config()
         """The configuration whose hooks run around every job."""
+        self._own_steps = steps is None
         self.steps: Steps = steps or partial(collect_steps, config=self.config)
         """Where each job's before- and after-steps come from."""
         self.grace = grace
@@ -101,6 +102,12 @@ class JobEngine:
         """Guards the queues, the job list and the statuses of queued jobs across threads."""
 
     # -- queueing and driving ---------------------------------------------------------------
+
+    def use_config(self, config: Config) -> None:
+        """Take the configuration as it is now (it was edited, or trusted again) for the next jobs."""
+        self.config = config
+        if self._own_steps:
+            self.steps = partial(collect_steps, config=config)
 
     def submit(self, env: Environment, request: ChangeRequest) -> Job:
         """Queue a job (from any thread); it runs when :meth:`run_queue` reaches it."""

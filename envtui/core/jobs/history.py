@@ -229,6 +229,61 @@ def load_all(*, env: str | None = None, limit: int | None = None, skipped: list[
     return records
 
 
+def record_refused(
+    env: str, kind: str, command: list[str], description: str, message: str, lines: list[str]
+) -> JobRecord:
+    """Keep a change that never ran because uv refused it at the preview, so it shows with the jobs."""
+    record = JobRecord(
+        id=new_job_id(),
+        kind=kind,
+        env=env,
+        command=list(command),
+        status="failed",
+        description=description,
+        started=time.time(),
+        duration=0.0,
+        message=message,
+        error_lines=list(lines[:60]),
+    )
+    path = log_path(record.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(line + "\n" for line in [f"$ {' '.join(command)}", *lines]), encoding="utf-8")
+    record.log = str(path)
+    save(record)
+    return record
+
+
+def explicitly_installed(env: str) -> set[str]:
+    """Canonical names the user had envtui install in ``env`` by name (its succeeded install jobs).
+
+    They count as top-level for "upgrade all" even when something installed later requires them.
+    """
+    from envtui.core.env.names import requirement_key
+
+    names: set[str] = set()
+    for record in load_all(env=env):
+        if record.kind != "install" or record.status != "succeeded" or "--" not in record.command:
+            continue
+        for spec in record.command[record.command.index("--") + 1 :]:
+            key = requirement_key(spec)
+            if key:
+                names.add(key)
+    return names
+
+
+def matching_ids(prefix: str) -> list[str]:
+    """Ids of the jobs that start with ``prefix``, newest first (only the job itself when the id is whole)."""
+    prefix = prefix.strip()
+    if not prefix or "/" in prefix or prefix.startswith("."):
+        return []
+    if record_path(prefix).is_file():
+        return [prefix]
+    try:
+        return sorted((p.stem for p in jobs_dir().glob("*.json") if p.stem.startswith(prefix)), reverse=True)
+    except OSError:
+        return []
+
+
 def prune(keep: int = KEEP) -> int:
     """Delete the oldest records and logs beyond ``keep``; returns how many jobs went."""
     try:

@@ -15,8 +15,10 @@ own). A cancelled job stops the hook that is running.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from envtui.core import process
 from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
@@ -54,6 +56,9 @@ class HookStep:
         """Run the commands if the file is trusted and the job will change something; say so either way."""
         commands = self.commands
         if not commands or self.config.path is None:
+            return
+        if not getattr(getattr(ctx.job, "request", None), "hooks", True):
+            ctx.emit("envtui", f"{self.name} not run: the job was started without hooks")
             return
         state = trust_state(self.config)
         if not state.trusted:
@@ -113,6 +118,62 @@ def recheck_health(ctx: StepContext, config: Config) -> None:
     )
     for finding in report.failing():
         ctx.emit("envtui", f"  {finding.status}: {finding.name}: {finding.detail}")
+
+
+@dataclass(frozen=True)
+class HookPlan:
+    """What a configuration's hooks will do around the next change job, to say before it runs."""
+
+    before: tuple[tuple[str, ...], ...]
+    after: tuple[tuple[str, ...], ...]
+    skipped: str = ""
+    """Why they will not run (the file is not trusted, or was edited since); empty when they will."""
+
+    @property
+    def runs(self) -> bool:
+        """Whether the hooks will run (when the job changes something)."""
+        return not self.skipped
+
+    def lines(self) -> list[str]:
+        """``before-change: supervisorctl stop backend``, one line per command, as ``envtui trust`` shows them."""
+        import shlex
+
+        return [f"before-change: {shlex.join(c)}" for c in self.before] + [
+            f"after-change: {shlex.join(c)}" for c in self.after
+        ]
+
+
+def hook_plan(config: Config) -> HookPlan | None:
+    """What the configuration's hooks will do (None when it has none)."""
+    hooks = config.hooks
+    if not hooks or config.path is None:
+        return None
+    state = trust_state(config)
+    return HookPlan(hooks.before_change, hooks.after_change, "" if state.trusted else state.reason)
+
+
+def restart_service(config: Config, emit: Callable[[str, str], None]) -> None:
+    """Run the after-change hooks now, outside a change job: they start the service again.
+
+    The same rules as around a job: only a trusted file's hooks run, each bounded by the hooks'
+    timeout, in the file's directory, their output handed to ``emit``. EnvtuiError says why
+    nothing ran, or which command failed.
+    """
+    commands = config.hooks.after_change
+    if not commands or config.path is None:
+        raise EnvtuiError("no after-change hook to restart the service with", cause=f"none in {config.label}")
+    state = trust_state(config)
+    if not state.trusted:
+        raise EnvtuiError("the hooks may not run yet", cause=state.reason)
+    timeout = config.hooks.timeout
+    for argv in commands:
+        emit("envtui", f"after-change hook: $ {shlex.join(argv)}")
+        try:
+            result = process.stream(list(argv), emit, cwd=config.directory, timeout=timeout)
+        except TimedOut as exc:
+            raise EnvtuiError(f"after-change hook {argv[0]} did not finish within {timeout:g} s") from exc
+        if not result.ok:
+            raise EnvtuiError(f"after-change hook {argv[0]} exited with status {result.returncode}")
 
 
 def hook_steps(config: Config) -> tuple[list[Step], list[Step]]:

@@ -43,7 +43,8 @@ def _uninstall(job: Job, uv: Uv, emit: Callable[[str, str], None]) -> str | None
     for name in job.request.specs:
         package = inventory.get(name)
         if package is None:
-            emit("envtui", f"warning: {name} is not installed")
+            guess = inventory.did_you_mean([name])
+            emit("envtui", f"warning: {name} is not installed" + (f"; {guess}" if guess else ""))
             continue
         present.append(package.name)
         dependents = [d for d in package.required_by if canonicalize_name(d) not in removing]

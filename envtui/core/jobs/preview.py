@@ -245,5 +245,6 @@ def _dry_run(uv: Uv, env: Environment, request: ChangeRequest, run: Runner, cons
         raise EnvtuiError(
             f"uv cannot {request.kind}: {errors[0].split(':', 1)[-1].strip() if errors else 'it failed'}",
             cause="; ".join(without_label(line) for line in errors[1:3]) or result.last_error_line(),
+            details=errors or result.stderr.splitlines()[-20:],
         )
     return parse_dry_run(result.stdout + "\n" + result.stderr)

@@ -22,22 +22,28 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core import process
+from envtui.core.config import Config
+from envtui.core.env.outdated import dependencies_note, upgrade_all_choice
 from envtui.core.errors import EnvtuiError
-from envtui.core.jobs.change import ChangeRequest
+from envtui.core.jobs import history
+from envtui.core.jobs.change import ChangeRequest, build_argv
 from envtui.core.jobs.engine import JobEngine
 from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED, Job, env_key
 from envtui.core.jobs.preview import preview
+from envtui.ui import glyphs
 from envtui.ui.jobs.listener import ScreenJobListener
 from envtui.ui.jobs.messages import JobFinished, JobOutput, JobQueued, JobStarted, PreviewReady
 from envtui.ui.jobs.view import JobsView
+from envtui.ui.jobs.warnings import breaking_notes, planned_hooks
 from envtui.ui.jobs.widgets import Spinner, UvErrorHighlighter
 from envtui.ui.messages import OutdatedChecked
-from envtui.ui.screens.confirm import ConfirmChangeScreen
+from envtui.ui.screens.confirm import RUN, RUN_WITHOUT_HOOKS, ConfirmChangeScreen
 from envtui.ui.screens.prompt import PromptScreen
+from envtui.ui.widgets.package_table import PackageTable
 
 if TYPE_CHECKING:
     from envtui.core.env.environment import Environment
-    from envtui.core.env.packages import Inventory
+    from envtui.core.env.packages import Inventory, Package
 
 #: The id of the Jobs pane in the centre switcher.
 JOBS_PANE = "jobs-pane"
@@ -75,7 +81,7 @@ class JobActions(Screen):
             "jobs_sync",
             "Sync",
             show=False,
-            tooltip="Make the environment match a requirements file exactly",
+            tooltip="Match a requirements file exactly (uv pip sync)",
             id="jobs.sync",
         ),
         Binding("J", "jobs_view", "Jobs", show=False, tooltip="Show the jobs view (history, queue)", id="jobs.view"),
@@ -84,7 +90,7 @@ class JobActions(Screen):
             "jobs_cancel",
             "Cancel job",
             show=False,
-            tooltip="Cancel the preview or the running job (SIGINT, then SIGTERM)",
+            tooltip="Cancel the preview or the running job",
             id="jobs.cancel",
         ),
     ]
@@ -134,13 +140,14 @@ class JobActions(Screen):
         )
         return False
 
-    def action_jobs_install(self) -> None:
-        """Ask for specs, then preview and confirm."""
+    def action_jobs_install(self, value: str = "") -> None:
+        """Ask for specs (``value``: what was typed before), then preview and confirm."""
         if not self._writable():
             return
         self.app.push_screen(
             PromptScreen(
                 "Install",
+                value=value,
                 placeholder="alpha  beta==1.1  'gamma[extra]>=2'",
                 hint="Requirement specs, separated by spaces (quote one that has spaces). "
                 "A local project: press I instead.",
@@ -151,12 +158,14 @@ class JobActions(Screen):
     def _install_answered(self, answer: str | None) -> None:
         if not answer:
             return
+        again = lambda: self.action_jobs_install(answer)  # noqa: E731  (what was typed, to correct it)
         try:
             specs = shlex.split(answer)
         except ValueError as exc:
             self.notify(f"cannot read that: {exc}", severity="error")
+            again()
             return
-        self._request(lambda: ChangeRequest.install(specs))
+        self._request(lambda: ChangeRequest.install(specs), retry=again)
 
     def action_jobs_install_local(self) -> None:
         """Ask for a local project directory to install in editable mode."""
@@ -171,12 +180,27 @@ class JobActions(Screen):
             lambda answer: answer and self._request(lambda: ChangeRequest.install(editables=[answer])),
         )
 
-    def action_jobs_upgrade(self) -> None:
-        """Upgrade the package under the cursor."""
+    def _chosen(self, verb: str) -> list[Package]:
+        """The marked packages, else the one under the cursor; says why when there is none."""
+        table = self.table
+        marked = [p for p in (table._packages.get(k) for k in sorted(table.marked)) if p is not None]
+        if marked:
+            return marked
         package = self.selected_package
-        if package is None or not self._writable():
+        if package is None:
+            where = "this view is empty" if not self.index.packages else "no package is shown here"
+            if getattr(self, "filter_text", "").strip():
+                where = "the filter matches no package"
+            self.notify(f"Nothing to {verb}: {where}. Highlight a package (or mark some with space).", timeout=4)
+            return []
+        return [package]
+
+    def action_jobs_upgrade(self) -> None:
+        """Upgrade the marked packages, else the one under the cursor, as one job."""
+        packages = self._chosen("upgrade")
+        if not packages or not self._writable():
             return
-        self._request(lambda: ChangeRequest.upgrade([package.name]))
+        self._request(lambda: ChangeRequest.upgrade([p.name for p in packages]))
 
     def action_jobs_upgrade_all(self) -> None:
         """Upgrade every outdated top-level package (asks the index first when needed)."""
@@ -193,23 +217,29 @@ class JobActions(Screen):
         latest = self.latest or {}
         if inventory is None:
             return
-        outdated = [p for p in inventory.sorted() if p.top_level and p.key in latest]
+        outdated, left = upgrade_all_choice(inventory, latest, history.explicitly_installed(env_key(self.env)))
         if not outdated:
-            self.notify("Every top-level package is up to date.", title="Upgrade all")
+            if left:
+                self.notify(dependencies_note(left), title="Upgrade all: nothing top-level", timeout=12)
+            else:
+                self.notify("Every package is up to date.", title="Upgrade all")
             return
         listing = [f"Outdated top-level packages ({len(outdated)}):"]
-        listing += [f"  {p.name} {p.version} → {latest[p.key]}" for p in outdated]
+        listing += [f"  {p.name} {p.version} {glyphs.arrow()} {latest[p.key]}" for p in outdated]
         self._request(lambda: ChangeRequest.upgrade([p.name for p in outdated]), listing=listing)
 
     def action_jobs_uninstall(self) -> None:
-        """Remove the package under the cursor, warning about packages that require it."""
-        package = self.selected_package
-        if package is None or not self._writable():
+        """Remove the marked packages (else the one under the cursor) as one job, naming what requires them."""
+        packages = self._chosen("uninstall")
+        if not packages or not self._writable():
             return
+        removing = {p.key for p in packages}
         notes = []
-        if package.required_by:
-            notes.append(f"{package.name} is required by {', '.join(package.required_by)}, which may stop working")
-        self._request(lambda: ChangeRequest.uninstall([package.name]), notes=notes)
+        for package in packages:
+            dependents = [d for d in package.required_by if d not in removing]
+            if dependents:
+                notes.append(f"{package.name} is required by {', '.join(dependents)}, which may stop working")
+        self._request(lambda: ChangeRequest.uninstall([p.name for p in packages]), notes=notes)
 
     def action_jobs_sync(self) -> None:
         """Ask for a requirements file and make the environment match it exactly."""
@@ -269,21 +299,30 @@ class JobActions(Screen):
             engine.cancel(job)
             self.notify(f"Cancelling {job.describe()}…", timeout=3)
 
+    @on(PackageTable.MarksChanged)
+    def _marks_changed(self) -> None:
+        """Say in the table's subtitle how many packages are marked."""
+        self._refilter()
+
     # ------------------------------------------------------------------ request → preview → confirm → queue
 
-    def _request(self, build, *, notes: list[str] | None = None, listing: list[str] | None = None) -> None:
-        """Validate (refusing bad input at once), then preview in a worker."""
+    def _request(self, build, *, notes: list[str] | None = None, listing: list[str] | None = None, retry=None) -> None:
+        """Validate (refusing bad input at once), then preview in a worker; ``retry`` asks again after a refusal."""
         try:
             request = build()
         except EnvtuiError as exc:
             self.notify(f"{exc.message}\n{exc.cause}" if exc.cause else exc.message, title="Not run", severity="error")
+            if retry is not None:
+                retry()
             return
+        self._previewing = (request, retry)
         self.jobs_spinner.start(f"previewing {request.describe()}")
         self._preview(self.env, request, list(notes or []), list(listing or []))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="jobs-preview", description="Previewing the change")
     def _preview(self, env: Environment, request: ChangeRequest, notes: list[str], listing: list[str]) -> None:
-        """Ask uv what the request would do (``--dry-run``); the confirm dialog shows it.
+        """Ask uv what the request would do (``--dry-run``); the confirm dialog shows it, with what
+        the change breaks and what the hooks will do.
 
         Cancelling the worker (ctrl+c, Escape, a newer preview, quitting) stops uv within 50 ms.
         """
@@ -298,19 +337,27 @@ class JobActions(Screen):
             return process.stream(argv, None, collect=True, tick=given_up)
 
         result = preview(env, request, getattr(self, "uv", None), run=run)
+        notes = notes + breaking_notes(result, self.inventory, env)
+        hooks, config_note = planned_hooks(self.jobs_engine.config if self.jobs_engine else Config())
+        if config_note:
+            notes.append(config_note)
         if not worker.is_cancelled:
-            self.post_message(PreviewReady(request, result, notes, listing))
+            self.post_message(PreviewReady(request, result, notes, listing, hooks))
 
     @on(PreviewReady)
     def _preview_ready(self, message: PreviewReady) -> None:
-        """Show the confirm dialog; Run queues the job."""
+        """Show the confirm dialog; Run queues the job (Run without hooks, the same job without them)."""
 
-        def answered(run: bool | None) -> None:
-            if run:
+        def answered(choice: str | None) -> None:
+            if choice == RUN:
                 self.jobs_submit(message.request)
+            elif choice == RUN_WITHOUT_HOOKS:
+                self.jobs_submit(message.request.without_hooks())
 
         self.app.push_screen(
-            ConfirmChangeScreen(message.request, message.preview, notes=message.notes, listing=message.listing),
+            ConfirmChangeScreen(
+                message.request, message.preview, notes=message.notes, listing=message.listing, hooks=message.hooks
+            ),
             answered,
         )
 
@@ -322,6 +369,8 @@ class JobActions(Screen):
         except EnvtuiError as exc:
             self.notify(exc.message, severity="error")
             return None
+        if request.kind in ("upgrade", "uninstall"):
+            self.table.clear_marks()  # the marked set went into this job
         self._run_jobs(self.env)
         return job
 
@@ -394,6 +443,36 @@ class JobActions(Screen):
             WorkerState.CANCELLED,
         ):
             self.jobs_spinner.stop()
+            if event.state == WorkerState.ERROR:
+                self._preview_failed(worker.error)
+
+    def _preview_failed(self, error: BaseException | None) -> None:
+        """uv refused the change at the preview: its error goes to the log and the Jobs view, and the
+        Install prompt comes back with what was typed (the notification alone is gone in seconds)."""
+        request, retry = getattr(self, "_previewing", (None, None))
+        if request is None:
+            return
+        self._previewing = (None, None)
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        lines = list(getattr(error, "details", None) or []) or [message]
+        self.job_log.append("envtui", f"── {request.describe()}: refused at the preview, nothing changed ──")
+        self.job_log.extend("stderr", lines)
+        self.job_pane.collapsed = False
+        uv = getattr(self, "uv", None) or self.jobs_engine.uv
+        try:
+            history.record_refused(
+                env_key(self.env),
+                request.kind,
+                build_argv(uv, self.env, request, dry_run=True),
+                f"{request.describe()} (preview)",
+                message,
+                lines,
+            )
+        except OSError:
+            pass  # the log pane and the notification still say it
+        self._jobs_view.refresh_jobs()
+        if retry is not None:
+            retry()
 
     @on(OutdatedChecked)
     def _jobs_outdated_checked(self, message: OutdatedChecked) -> None:

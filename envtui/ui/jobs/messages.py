@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from envtui.core.jobs.change import ChangeRequest
+from envtui.core.jobs.hooks import HookPlan
 from envtui.core.jobs.job import Job, Line
 from envtui.core.jobs.preview import Preview
 
@@ -53,3 +54,5 @@ class PreviewReady(Message):
     """Warnings to show above the preview (e.g. who requires a package being removed)."""
     listing: list[str] = field(default_factory=list)
     """Lines saying what was chosen (e.g. the outdated packages "upgrade all" picked)."""
+    hooks: HookPlan | None = None
+    """What the configuration's hooks will do around the job (None: it has none)."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Static
 
@@ -30,8 +32,16 @@ def _when(started: float | None) -> str:
     return time.strftime("%m-%d %H:%M", when)
 
 
+class JobsTable(ViewTable):
+    """The jobs, one a row; Enter opens the highlighted job's whole log."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open log", tooltip="Read this job's whole log", id="jobs_view.open_log"),
+    ]
+
+
 class JobsView(Vertical):
-    """A table of jobs, the selected job's errors and log tail, and a Cancel button."""
+    """A table of jobs, the selected job's errors and log tail, and a Cancel button for a live job."""
 
     def __init__(self, engine: JobEngine, env_path: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -44,7 +54,7 @@ class JobsView(Vertical):
 
     def compose(self) -> ComposeResult:
         """Table, detail, button."""
-        table = ViewTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
+        table = JobsTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Status", "Started", "Took", "Exit", "Job")
         yield table
         yield Static("", id="jobs-detail")
@@ -123,7 +133,9 @@ class JobsView(Vertical):
         detail = self.query_one("#jobs-detail", Static)
         button = self.query_one("#jobs-cancel", Button)
         live = self.selected_job()
-        button.disabled = live is None or live.finished
+        # Only a job that is queued or running can be cancelled: a finished one shows no button.
+        button.display = live is not None and not live.finished
+        button.disabled = not button.display
         if record is None:
             detail.update("No jobs yet. i installs, u upgrades, x uninstalls, y syncs from a file.")
             return
@@ -145,8 +157,24 @@ class JobsView(Vertical):
             for line in history.read_log(record.id, tail=5):
                 text.append_text(sgr_line(line))
                 text.append("\n")
-        text.rstrip()
+        text.append("enter: the whole log", style="dim")
         detail.update(text)
+
+    @on(DataTable.RowSelected, "#jobs-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click) on a job opens its whole log."""
+        event.stop()
+        self.open_log()
+
+    def open_log(self) -> None:
+        """Show the highlighted job's whole log in a scrollable viewer."""
+        from envtui.ui.screens.log_viewer import LogViewerScreen
+
+        record = self._records.get(self._current_id() or "")
+        if record is None:
+            return
+        live = self.selected_job()
+        self.app.push_screen(LogViewerScreen(record, running=live is not None and not live.finished))
 
     @on(Button.Pressed, "#jobs-cancel")
     def _cancel_pressed(self, event: Button.Pressed) -> None:

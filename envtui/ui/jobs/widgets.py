@@ -11,9 +11,9 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from envtui.core.jobs.uv_errors import is_error_line
+from envtui.ui import glyphs
 from envtui.ui.text import plain
 
-_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _FOLLOW = re.compile(r"^(\s+(cause|hint|caused by)\b|hint:)", re.IGNORECASE)
 
 
@@ -53,8 +53,9 @@ class Spinner(Static):
                 self._timer = None
 
     def _tick(self) -> None:
-        self._frame = (self._frame + 1) % len(_FRAMES)
-        self.update(plain(f"{_FRAMES[self._frame]} {self.label}"))  # the label names what the user typed
+        frames = glyphs.spinner_frames()
+        self._frame = (self._frame + 1) % len(frames)
+        self.update(plain(f"{frames[self._frame]} {self.label}"))  # the label names what the user typed
 
 
 class UvErrorHighlighter(Highlighter):

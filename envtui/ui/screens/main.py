@@ -26,12 +26,20 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from envtui.core.env.environment import Environment, discover_environments, resolve_environment
+from envtui.core.env.environment import OWN_ENVIRONMENT, Environment, discover_environments, resolve_environment
 from envtui.core.env.filtering import ALL, OUTDATED, PackageIndex, View, count_text, next_sort, standard_views
-from envtui.core.env.packages import DependencyIssue, Inventory, Package, check_dependencies, fetch_outdated
+from envtui.core.env.outdated import still_outdated
+from envtui.core.env.packages import (
+    DependencyIssue,
+    Inventory,
+    Package,
+    check_dependencies,
+    fetch_outdated,
+)
 from envtui.core.errors import EnvtuiError
 from envtui.core.uv import Uv
 from envtui.ui import preload
+from envtui.ui.freshness import Freshness
 from envtui.ui.health import HEALTH_PANE, install_health, recheck_health
 from envtui.ui.jobs.actions import JobActions
 from envtui.ui.messages import (
@@ -140,6 +148,9 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
         self._preloaded = preloaded
         self._started = False
         self._details_timer: Timer | None = None
+        self._package_view: View = View(ALL)
+        self.freshness = Freshness(self)
+        """Relists when something else changes the environment (see ``envtui.ui.freshness``)."""
 
     # ------------------------------------------------------------------ layout
 
@@ -185,6 +196,7 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
         self.call_after_refresh(install_bench, self)
         self.call_after_refresh(install_migrate, self)
         self.call_after_refresh(install_snapshots, self)
+        self.call_after_refresh(self.freshness.start)
 
     def on_resize(self, event) -> None:
         """Switch between the wide, narrow and too-small layouts."""
@@ -195,6 +207,7 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
         self.set_class(too_small, "-too-small")
         self.set_class(width < NARROW_WIDTH, "-narrow")
         self.set_class(width < 76, "-compact")
+        self.set_class(height < 30, "-short")
         if not too_small and self.focused is None and self.is_mounted:
             self.call_after_refresh(lambda: self._focus_view(self.current_view))
 
@@ -284,6 +297,7 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="inventory", description="Listing packages")
     def load_inventory(self, env: Environment) -> None:
         """List the environment and index it for filtering."""
+        self.freshness.listing(env)
         inventory, index = preload.load(env, self.uv, self.category_overrides)
         if not get_current_worker().is_cancelled:
             self.post_message(InventoryLoaded(env, inventory, index))
@@ -367,6 +381,10 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
             self._started = True
             self.call_after_refresh(self.check_uv_version)
             self.call_after_refresh(self.find_environments, self.env)
+        if not switched and self.latest is not None:
+            # What was just upgraded (by a job, or by anyone) is no longer outdated.
+            self.latest = still_outdated(self.latest, message.inventory)
+            self.table.update_marks(latest=self.latest)
         if switched:
             self.latest = None
             self.issues = []
@@ -378,6 +396,7 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
         self._recompute_members()
         self._refilter()
         self._update_counts()
+        self._show_details_for(self.table.current)
         # A listing is hundreds of thousands of long-lived objects. Left to the cyclic GC, every
         # full collection walks them all (~150 ms at 10,000 packages: a visible hitch while
         # typing). Freezing moves them out of its sight; plain reference counting still frees
@@ -465,10 +484,18 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
         table.set_rows(keys, self.index.packages, latest=self.latest or {}, broken=set(self.broken))
         filtered = bool(self.filter_text.strip()) or self._members is not None
         title = count_text(len(keys), len(self.index), filtered)
+        view = self.current_view
+        if self._members is not None and isinstance(view, View) and self.filter_text.strip():
+            # The filter works within the view: say so, and how many match in all packages, so
+            # "0 of 3 in AI/ML" never reads as "not installed".
+            everywhere = len(self.index.select(self.filter_text, "name", None))
+            title = f"{len(keys):,} of {len(self._members):,} in {view.label} · {everywhere:,} in all packages"
         table.border_title = title
         sort_hint = f"sorted by {self.sort_by}"
         if isinstance(self.current_view, View) and self.current_view.kind != ALL:
             sort_hint = f"{self.current_view.label} · {sort_hint}"
+        if table.marked:
+            sort_hint = f"{len(table.marked)} marked · {sort_hint}"
         table.border_subtitle = plain(sort_hint)  # a category's name may come from the configuration
 
     def _update_counts(self) -> None:
@@ -494,6 +521,7 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
             self._focus_view(view)
             return
         switcher.current = PACKAGES_PANE
+        self._package_view = view
         self._show_details_pane()
         self._focus_view(view)
         if view.kind == OUTDATED and self.latest is None:
@@ -559,7 +587,7 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
 
     def _show_env_facts(self) -> None:
         bar = self.query_one(StatusBar)
-        bar.env_text = display_path(self.env.path)
+        bar.env_text = display_path(self.env.path) + (f" ({OWN_ENVIRONMENT})" if self.env.own else "")
         bar.python_text = self.env.version + ("" if self.env.writable else " (read-only)")
         count = len(self.index)
         bar.count_text = f"{count:,} package{'s' if count != 1 else ''}" if self.inventory else ""
@@ -584,6 +612,9 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
         """Cancel a preview still waiting for uv; else clear the filter and return to the table;
         with no filter, close the details pane."""
         if self.jobs_cancel_preview():
+            return
+        if isinstance(self.current_view, str):  # Jobs, Health, …: back to the package table
+            self.show_view(self._package_view)
             return
         box = self.query_one(FilterInput)
         if box.value:

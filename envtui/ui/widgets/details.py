@@ -1,23 +1,39 @@
-"""The details pane: everything about one package, read from the inventory (no uv call)."""
+"""The details pane: everything about one package, read from the inventory (no uv call).
+
+What a user looks for comes first: the summary, the version (and the newer one), who requires
+it and what it requires here. Optional extras fold into one line each (Enter or a click opens
+one), so "Required by" never hides below thirty lines of ``extra == "…"`` requirements. The
+rest (category, license, homepage, location, size) follows. Paths and URLs wrap at their
+``/`` boundaries, never mid-word.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from envtui.core.env.names import requirement_key
+from envtui.core.env.names import LEADING_NAME
 from envtui.core.env.packages import Package
-from envtui.ui.text import link, plain, safe_text
+from envtui.ui import glyphs
+from envtui.ui.text import plain, safe_text
+from envtui.ui.widgets.extras import ExtrasList
 from envtui.ui.widgets.sidebar import display_path
+
+_EXTRA_MARKER = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
+#: Width of the label column ("Required by"), plus the grid's padding.
+_LABEL_WIDTH = 12
 
 
 def _satisfies(spec: str, version: str) -> bool:
@@ -68,16 +84,79 @@ def _names(names: list[str]) -> str:
     return shown
 
 
-class DetailsPane(VerticalScroll):
-    """Summary, requirements (with what is installed), dependents, license, homepage, location.
+def wrap_at_slashes(text: str, width: int) -> str:
+    """``text`` (a URL or a path) in lines of at most ``width``, broken after ``/``, ``-`` and the like.
 
-    Every value is package metadata, so every cell is a ``Text`` from :mod:`envtui.ui.text`
-    (a string cell would be parsed as markup); the homepage links only to where it says.
+    Only a piece longer than a whole line is cut inside; a word is never split for a line's sake.
     """
+    if width <= 0 or len(text) <= width:
+        return text
+    pieces = re.findall(r"[^/?&#=-]*[/?&#=-]*", text)
+    lines: list[str] = []
+    line = ""
+    for piece in filter(None, pieces):
+        if line and len(line) + len(piece) > width:
+            lines.append(line)
+            line = ""
+        while len(piece) > width:
+            lines.append(piece[:width])
+            piece = piece[width:]
+        line += piece
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _safe_url(url: str) -> str | None:
+    """The URL when it is a plain http(s) address envtui may link to, else None."""
+    if re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]+", url):
+        return url
+    return None
+
+
+def split_requirements(package: Package) -> tuple[list[str], dict[str, list[str]]]:
+    """The package's requirements: those that apply without extras, and those of each extra."""
+    plain: list[str] = []
+    extras: dict[str, list[str]] = {}
+    for requirement in package.requires:
+        _, _, marker = requirement.partition(";")
+        named = _EXTRA_MARKER.findall(marker)
+        if not named:
+            plain.append(requirement)
+        for extra in dict.fromkeys(canonicalize_name(e) for e in named):
+            extras.setdefault(extra, []).append(requirement)
+    return plain, extras
+
+
+def requirement_line(requirement: str, package: Package, packages: Mapping[str, Package]) -> Text:
+    """One requirement with the installed version of what it names (or why it does not apply)."""
+    text = Text()
+    spec, _, marker = requirement.partition(";")
+    match = LEADING_NAME.match(spec)
+    key = canonicalize_name(match.group(1)) if match else ""
+    installed = packages.get(key)
+    # The name as uv shows it (``Jinja2>=3`` reads ``jinja2>=3``), the rest as written.
+    text.append_text(plain((key + spec[match.end() :]).strip() if match else spec.strip()))
+    marker = marker.strip()
+    if marker and key not in package.dependencies and "extra" not in marker:
+        text.append_text(plain(f"  (only when {marker})", style="dim"))
+    elif installed is not None:
+        text.append_text(plain(f"  {installed.version} installed", style="dim"))
+        if not _satisfies(spec, installed.version):
+            text.append(" (conflict)", style="bold reverse")
+    else:
+        text.append("  not installed", style="bold")
+    return text
+
+
+class DetailsPane(VerticalScroll):
+    """Summary, version, dependents, requirements, foldable extras, then license, homepage, location."""
 
     def compose(self) -> ComposeResult:
-        """One Static holds the rendered details."""
+        """The main facts, the extras (one line each), the rest."""
         yield Static("Select a package and press Enter.", id="details-body", markup=False)
+        yield ExtrasList(id="details-extras")
+        yield Static("", id="details-more", markup=False)
 
     def show(
         self,
@@ -86,30 +165,68 @@ class DetailsPane(VerticalScroll):
         latest: Mapping[str, str] | None = None,
         broken: Mapping[str, list[str]] | None = None,
     ) -> None:
-        """Render ``package`` (None clears the pane)."""
+        """Render ``package`` (None clears the pane); ``latest`` None: newer versions not asked for yet."""
         body = self.query_one("#details-body", Static)
+        extras_list = self.query_one(ExtrasList)
+        more = self.query_one("#details-more", Static)
         if package is None:
             self.border_title = "Details"
             body.update("No package selected.")
+            extras_list.show(None, {}, package=None, packages=packages)
+            more.update("")
             return
+        previous = getattr(self, "_shown_key", None)
+        self._shown_key = package.key
         self.border_title = plain(f"{package.name} {package.version}")
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(overflow="fold")
+        direct, extras = split_requirements(package)
+        grid = self._grid()
         if package.summary:
             grid.add_row("Summary", plain(package.summary))
-        newer = (latest or {}).get(package.key)
-        if newer:
-            grid.add_row("Latest", Text(f"{newer} available", style="bold"))
-        grid.add_row("Category", plain(package.category))
-        grid.add_row("Requires", self._requires(package, packages) if package.requires else Text("nothing"))
+        grid.add_row("Version", self._version(package, latest))
         grid.add_row("Required by", plain(_names(package.required_by) or "nothing (top-level)"))
+        grid.add_row("Requires", self._requires(direct, package, packages) if direct else Text("nothing"))
+        body.update(grid)
+        extras_list.show(package.key, extras, package=package, packages=packages)
+        more.update(self._more(package, broken))
+        if previous != package.key:
+            self.scroll_home(animate=False)
+
+    @staticmethod
+    def _grid() -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True, min_width=_LABEL_WIDTH - 1)
+        grid.add_column(overflow="fold")
+        return grid
+
+    @staticmethod
+    def _version(package: Package, latest: Mapping[str, str] | None) -> Text:
+        newer = (latest or {}).get(package.key)
+        text = plain(package.version)
+        if newer and newer != package.version:
+            text.append(f"  {glyphs.arrow()} {newer} available", style="bold")
+        elif latest is not None:
+            text.append("  (latest)", style="dim")
+        return text
+
+    def _more(self, package: Package, broken: Mapping[str, list[str]] | None) -> Table:
+        """Category, license, homepage, location, installer, size and problems."""
+        # The label column and the grid's padding (the scrollbar's gutter is kept: see the stylesheet).
+        width = max(0, self.scrollable_content_region.width - _LABEL_WIDTH)
+        grid = self._grid()
+        grid.add_row("Category", plain(package.category))
         if package.license:
-            grid.add_row("License", plain(package.license, multiline=True))
+            grid.add_row("License", plain(package.license))
         if package.homepage:
-            grid.add_row("Homepage", link(package.homepage))
+            url = _safe_url(package.homepage)
+            style = Style(link=url) if url else Style()
+            grid.add_row(
+                "Homepage", Text(safe_text(wrap_at_slashes(package.homepage, width), multiline=True), style=style)
+            )
         where = package.editable_location or package.location
-        grid.add_row("Location", plain(display_path(Path(where)) if where else "unknown"))
+        grid.add_row(
+            "Location",
+            Text(safe_text(wrap_at_slashes(display_path(Path(where)), width), multiline=True)) if where else "unknown",
+        )
         if package.editable:
             grid.add_row("Editable", "yes")
         if package.installer:
@@ -120,28 +237,16 @@ class DetailsPane(VerticalScroll):
         problems = list(package.problems) + list((broken or {}).get(package.key, []))
         if problems:
             grid.add_row(Text("Problems", style="bold"), Text("\n".join(safe_text(p) for p in problems)))
-        body.update(grid)
-        self.scroll_home(animate=False)
+        return grid
 
     @staticmethod
-    def _requires(package: Package, packages: Mapping[str, Package]) -> Text:
+    def _requires(requirements: list[str], package: Package, packages: Mapping[str, Package]) -> Text:
         """Each requirement with the installed version of what it names."""
         text = Text()
-        for i, requirement in enumerate(package.requires[:LIST_LIMIT]):
+        for i, requirement in enumerate(requirements[:LIST_LIMIT]):
             if i:
                 text.append("\n")
-            spec, _, marker = requirement.partition(";")
-            key = requirement_key(spec) or ""
-            installed = packages.get(key)
-            text.append_text(plain(spec.strip()))
-            if marker.strip() and key not in package.dependencies:
-                text.append_text(plain(f"  (only when {marker.strip()})", style="dim"))
-            elif installed is not None:
-                text.append_text(plain(f"  {installed.version} installed", style="dim"))
-                if not _satisfies(spec, installed.version):
-                    text.append(" (conflict)", style="bold reverse")
-            else:
-                text.append("  not installed", style="bold")
-        if len(package.requires) > LIST_LIMIT:
-            text.append(f"\n… and {len(package.requires) - LIST_LIMIT:,} more")
+            text.append_text(requirement_line(requirement, package, packages))
+        if len(requirements) > LIST_LIMIT:
+            text.append(f"\n… and {len(requirements) - LIST_LIMIT:,} more")
         return text

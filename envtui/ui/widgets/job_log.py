@@ -167,8 +167,10 @@ class JobLogPane(Vertical):
         return self.query_one(JobLog)
 
     def watch_collapsed(self, collapsed: bool) -> None:
-        """Fold or unfold (CSS does the sizing)."""
+        """Fold or unfold (CSS does the sizing; the screen's -log-open lets the others give way)."""
         self.set_class(collapsed, "-collapsed")
+        if self.is_attached:
+            self.screen.set_class(not collapsed, "-log-open")
         self._update_title()
 
     def watch_title(self) -> None:

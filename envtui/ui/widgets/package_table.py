@@ -25,11 +25,24 @@ from textual.strip import Strip
 
 from envtui.core.display import safe_text
 from envtui.core.env.packages import Package
+from envtui.ui import glyphs
 
 #: Status marks, ASCII so they read on any console font (TERM=linux included).
 MARK_BROKEN = "!"
 MARK_OUTDATED = "^"
 MARK_EDITABLE = "e"
+#: In the first column of a row marked with space.
+MARK_SELECTED = "*"
+_MARKED = "package-table--marked"
+#: Control characters (C0, DEL, C1) in metadata text become "?": they must never reach the terminal.
+_CONTROL = {c: "?" for c in (*range(0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters made visible (metadata is written by others)."""
+    return text.translate(_CONTROL)
+
+
 #: Rendered rows kept for reuse (a few screens' worth).
 ROW_CACHE_SIZE = 1024
 
@@ -39,7 +52,7 @@ def _fit(text: str, width: int) -> str:
     if width <= 0:
         return ""
     if len(text) > width:
-        return text[: width - 1] + "…" if width > 1 else text[:1]
+        return text[: width - 1] + glyphs.ellipsis() if width > 1 else text[:1]
     return text.ljust(width)
 
 
@@ -54,6 +67,13 @@ class PackageTable(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False, id="table.first"),
         Binding("end,G", "last", "Last", show=False, id="table.last"),
         Binding("enter", "select", "Details", tooltip="Show this package's details", id="table.details"),
+        Binding(
+            "space",
+            "toggle_mark",
+            "Mark",
+            tooltip="Mark this package: u and x act on every marked one",
+            id="table.mark",
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -64,6 +84,7 @@ class PackageTable(ScrollView, can_focus=True):
         "package-table--outdated",
         "package-table--editable",
         "package-table--dim",
+        "package-table--marked",
     }
 
     cursor: Reactive[int] = reactive(0, init=False, always_update=True)
@@ -90,6 +111,18 @@ class PackageTable(ScrollView, can_focus=True):
 
         package: Package
 
+    class MarksChanged(Message):
+        """The set of marked packages changed."""
+
+        def __init__(self, table: PackageTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> PackageTable:
+            """The table that sent it."""
+            return self.table
+
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._keys: list[str] = []
@@ -99,6 +132,10 @@ class PackageTable(ScrollView, can_focus=True):
         self._last_highlighted: str | None = None
         self._style_cache: dict[tuple[str, bool], Style] = {}
         self._row_cache: OrderedDict[tuple, Strip] = OrderedDict()
+        self._widths_of: int | None = None
+        self._widths: dict[str, int] = {}
+        self.marked: set[str] = set()
+        """Keys of the packages marked with space (``u``/``x`` act on them together)."""
 
     # ------------------------------------------------------------------ data (method calls down)
 
@@ -130,7 +167,12 @@ class PackageTable(ScrollView, can_focus=True):
         """Show ``keys`` (in order); the cursor stays on the same package when it is still shown."""
         previous = self.current.key if self.current else None
         self._keys = list(keys)
-        self._packages = packages
+        if packages is not self._packages:
+            self._packages = packages
+            self._widths_of = None
+            if self.marked - packages.keys():
+                self.marked &= packages.keys()
+                self.post_message(self.MarksChanged(self))
         if latest is not None:
             self._latest = latest
         if broken is not None:
@@ -167,16 +209,21 @@ class PackageTable(ScrollView, can_focus=True):
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
+    def scroll_to_cursor(self) -> None:
+        """Scroll just enough to show the cursor's row (row i sits at virtual line i + 1, under the header)."""
+        if not self._keys:
+            return
+        cursor = self.cursor
+        top = self.scroll_offset.y
+        visible = self._page
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False, immediate=True)
+        elif cursor >= top + visible:
+            self.scroll_to(y=cursor - visible + 1, animate=False, immediate=True)
+
     def watch_cursor(self, cursor: int) -> None:
         """Keep the cursor row in view and tell the screen what is highlighted."""
-        # Row i sits at virtual line i + 1 (line 0 is the fixed header).
-        if self._keys:
-            top = self.scroll_offset.y
-            visible = self._page
-            if cursor < top:
-                self.scroll_to(y=cursor, animate=False, immediate=True)
-            elif cursor >= top + visible:
-                self.scroll_to(y=cursor - visible + 1, animate=False, immediate=True)
+        self.scroll_to_cursor()
         self.refresh()
         package = self.current
         key = package.key if package else None
@@ -210,6 +257,27 @@ class PackageTable(ScrollView, can_focus=True):
         """Go to the last row."""
         self.cursor = max(0, len(self._keys) - 1)
 
+    def action_toggle_mark(self) -> None:
+        """Mark the package under the cursor (or unmark it) and move on to the next row."""
+        package = self.current
+        if package is None:
+            return
+        self.marked.symmetric_difference_update({package.key})
+        self.post_message(self.MarksChanged(self))
+        if self.cursor < len(self._keys) - 1:
+            self.cursor += 1
+        else:
+            self.refresh()
+
+    def clear_marks(self) -> bool:
+        """Unmark every package; False when none was marked."""
+        if not self.marked:
+            return False
+        self.marked.clear()
+        self.post_message(self.MarksChanged(self))
+        self.refresh()
+        return True
+
     def action_select(self) -> None:
         """Ask for the details of the package under the cursor."""
         package = self.current
@@ -229,6 +297,7 @@ class PackageTable(ScrollView, can_focus=True):
 
     def _on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._keys) + 1)
+        self.call_after_refresh(self.scroll_to_cursor)  # a shorter table must still show the cursor
 
     def _set_virtual_height(self, height: int) -> None:
         """Set how many lines there are to scroll through, without a relayout when possible.
@@ -250,27 +319,53 @@ class PackageTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ painting (visible rows only)
 
-    def _columns(self, width: int) -> list[tuple[str, int]]:
-        """(column, width) pairs that fit in ``width`` cells; narrow terminals drop columns.
+    def _data_widths(self) -> dict[str, int]:
+        """The longest name, version and latest version of the listing (once per listing)."""
+        if self._widths_of != id(self._packages) or not self._widths:
+            packages = self._packages.values()
+            self._widths = {
+                "name": max((len(p.name) for p in packages), default=4),
+                "version": max((len(p.version) for p in packages), default=7),
+            }
+            self._widths_of = id(self._packages)
+        latest = max((len(v) for v in self._latest.values()), default=0) if self._latest else 0
+        return {**self._widths, "latest": latest}
 
-        Latest appears once newer versions are known; category only when the name keeps room.
+    def _columns(self, width: int) -> list[tuple[str, int]]:
+        """(column, width) pairs that fit in ``width`` cells, sized to what they hold.
+
+        Versions get their whole length (up to 24), names theirs (up to 40); what is left goes to
+        the summary. Latest appears once newer versions are known. The category only shows when
+        the table is wide (the left pane's views already group by it): not at 80 columns, nor
+        beside the details at 120.
         """
-        name_min = 18
-        fixed: list[tuple[str, int]] = [("version", 12)]
-        if self._latest:
-            fixed.append(("latest", 12))
-        fixed.append(("category", 16))
+        widths = self._data_widths()
+        version = max(7, min(24, widths["version"]))
+        latest = max(6, min(24, widths["latest"])) if self._latest else 0
+        fixed: list[tuple[str, int]] = [("version", version)]
+        if latest:
+            fixed.append(("latest", latest))
         fixed.append(("marks", 3))
 
         def room(columns: list[tuple[str, int]]) -> int:
             return width - 1 - sum(w + 1 for _, w in columns)
 
-        for optional in ("category", "latest"):
-            if room(fixed) < name_min:
-                fixed = [c for c in fixed if c[0] != optional]
+        name_min = 12
+        if room(fixed) < name_min and latest:
+            fixed = [c for c in fixed if c[0] != "latest"]
         if room(fixed) < name_min:
-            fixed = [("version", 9), ("marks", 3)]
-        return [("name", max(4, room(fixed))), *fixed]
+            fixed = [("version", min(version, 9)), ("marks", 3)]
+        name = max(4, min(room(fixed), max(name_min, min(40, widths["name"]))))
+        spare = room(fixed) - name
+        columns = [("name", name), *fixed]
+        if spare >= 16 + 1 + 30:
+            columns.insert(len(columns) - 1, ("category", 16))
+            spare -= 17
+        if spare >= 11:
+            columns.append(("summary", spare - 1))
+        else:
+            columns[0] = ("name", name + max(0, spare))
+        return columns
 
     def _cells(self, package: Package, columns: list[tuple[str, int]]) -> list[tuple[str, str]]:
         """(text, component) per column for one row; component "" means the row's own style.
@@ -290,6 +385,8 @@ class PackageTable(ScrollView, can_focus=True):
                 cells.append((_fit(safe_text(latest), width), "package-table--outdated" if latest else ""))
             elif column == "category":
                 cells.append((_fit(safe_text(package.category), width), "package-table--dim"))
+            elif column == "summary":
+                cells.append((_fit(safe_text(package.summary), width), "package-table--dim"))
             elif column == "marks":
                 marks = (
                     (MARK_BROKEN if broken else " ")
@@ -341,6 +438,7 @@ class PackageTable(ScrollView, can_focus=True):
             tuple(columns),
             cursor,
             cursor and self.has_focus,
+            package.key in self.marked,
         )
         strip = self._row_cache.get(key)
         if strip is not None:
@@ -350,11 +448,14 @@ class PackageTable(ScrollView, can_focus=True):
             row_style = self._style("package-table--cursor" if self.has_focus else "package-table--cursor-blurred")
         else:
             row_style = self._style("")
-        segments = [Segment(" ", row_style)]
+        marked = package.key in self.marked
+        segments = [Segment(MARK_SELECTED if marked else " ", row_style if cursor else self._style(_MARKED))]
         for i, (text, component) in enumerate(self._cells(package, columns)):
             if i:
                 segments.append(Segment(" ", row_style))
             style = row_style if not component or cursor else self._style(component)
+            if marked and not cursor and i == 0:
+                style = self._style(_MARKED)
             segments.append(Segment(text, style))
         used = sum(len(s.text) for s in segments)
         if used < width:
@@ -378,6 +479,7 @@ class PackageTable(ScrollView, can_focus=True):
                 "latest": "Latest",
                 "category": "Category",
                 "marks": "!^e",
+                "summary": "Summary",
             }
             text = " " + " ".join(_fit(titles[c], w) for c, w in columns)
             return Strip([Segment(_fit(text, width), self._style("package-table--header"))], width)

@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from envtui.core.env.filtering import OUTDATED, View
+from envtui.ui import glyphs
 from envtui.ui.text import plain
 
 _VIM_KEYS: list[BindingType] = [
@@ -61,7 +62,7 @@ class EnvironmentList(OptionList):
         self._paths = sorted(unique, key=lambda p: (p != current, str(p)))
         self.clear_options()
         for path in self._paths:
-            mark = "● " if path == current else "  "
+            mark = f"{glyphs.current()} " if path == current else "  "
             self.add_option(Option(plain(mark + display_path(path), no_wrap=True, overflow="ellipsis")))
         self.border_title = f"Environments ({len(self._paths)})"
 

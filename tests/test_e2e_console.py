@@ -1,0 +1,68 @@
+"""End to end in tmux: on the Linux console (TERM=linux) envtui draws only VGA-safe glyphs, and the
+borders of panes without focus are visible (a colour apart from the background), there and elsewhere."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from tests.test_e2e_tmux import envtui_command, pytestmark, terminal  # noqa: F401  (the fixture)
+
+pytestmark = pytestmark  # tmux tests, skipped without tmux
+
+#: Glyphs the Linux console's VGA font does not have.
+NOT_VGA = "╭╮╰╯⏎●🔎⚠▸▾━┏┓▔▁"
+
+
+def _border_colours(term, row: int) -> tuple[str, str]:
+    """The SGR parameters in force at the first box-drawing character of a screen row (fg, bg)."""
+    line = term.tmux("capture-pane", "-e", "-p", "-t", term.session).stdout.splitlines()[row]
+    fg, bg = "39", "49"
+    for match in re.finditer(r"\x1b\[([0-9;]*)m|([│┌└─╭╰|+])", line):
+        if match.group(2):
+            return fg, bg
+        codes = [c for c in match.group(1).split(";") if c] or ["0"]
+        i = 0
+        while i < len(codes):
+            code = codes[i]
+            if code == "0":
+                fg, bg = "39", "49"
+            elif code in ("38", "48"):
+                value = ";".join(codes[i : i + (5 if codes[i + 1] == "2" else 3)])
+                i += 4 if codes[i + 1] == "2" else 2
+                fg, bg = (value, bg) if code == "38" else (fg, value)
+            elif 30 <= int(code) <= 37 or 90 <= int(code) <= 97 or code == "39":
+                fg = code
+            elif 40 <= int(code) <= 47 or 100 <= int(code) <= 107 or code == "49":
+                bg = code
+            i += 1
+    pytest.fail(f"no border on row {row}: {line!r}")
+
+
+@pytest.mark.parametrize("term_env", ["TERM=linux", "TERM=xterm-256color"])
+def test_console_glyphs_and_visible_unfocused_borders(env_path: Path, tmp_path: Path, terminal, term_env) -> None:  # noqa: F811
+    command = (
+        f"cd {shlex.quote(str(tmp_path))} && env {term_env} {envtui_command()} {shlex.quote(str(env_path))}; sleep 30"
+    )
+    term = terminal(command, width=80, height=24)
+    text = term.wait_for("─ 4 packages")
+    # The Environments pane (row 1) has no focus: its border must not vanish into the background.
+    fg, bg = _border_colours(term, 1)
+    assert fg not in (bg, "30" if bg in ("40", "49") else ""), (fg, bg)
+    if term_env == "TERM=linux":
+        term.keys("C-p")
+        text = term.wait_for("Search for commands")
+        assert not any(glyph in text for glyph in NOT_VGA), text
+        term.keys("Escape")
+        term.wait_for(lambda t: "Search for commands" not in t)
+        term.keys("i")
+        text = term.wait_for("Requirement specs")
+        assert not any(glyph in text for glyph in NOT_VGA), text
+        assert "╔" in text  # the prompt's border: double lines, which the VGA font has
+    else:
+        assert "╭" in text  # rounded corners where the font has them
+    term.keys("Escape")
+    term.keys("q")

@@ -1,0 +1,47 @@
+"""End to end in tmux: ``!`` opens the user's shell inside the environment; back in envtui, it relists."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from tests.factory import uv_bin
+from tests.test_e2e_tmux import envtui_command, pytestmark, terminal  # noqa: F401  (the fixture)
+
+pytestmark = pytestmark  # tmux tests, skipped without tmux
+
+
+@pytest.mark.parametrize("shell", ["/bin/bash", "/bin/sh"])
+def test_bang_opens_a_shell_in_the_environment_and_comes_back(
+    venv_factory,
+    wheelhouse: Path,
+    tmp_path: Path,
+    terminal,  # noqa: F811  (the fixture imported above)
+    shell: str,
+) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.0"], name="proj/.venv")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".bashrc").write_text("PS1='user-prompt$ '\n")
+    command = (
+        f"cd {shlex.quote(str(tmp_path / 'proj'))} && env HOME={shlex.quote(str(home))} SHELL={shell} "
+        f"UV_OFFLINE=1 {envtui_command()}; sleep 30"
+    )
+    term = terminal(command, width=100, height=30)
+    term.wait_for("─ 2 packages")
+    term.keys("!")
+    term.wait_for(f"envtui: a shell in {venv}")
+    prompt = "(envtui: .venv) " + ("user-prompt$" if shell.endswith("bash") else "$")
+    term.wait_for(prompt)
+    term.keys("-l", 'echo "VE=$VIRTUAL_ENV"; command -v python\n')
+    text = term.wait_for(f"{venv}/bin/python")
+    assert f"VE={venv}" in text
+    install = f"{uv_bin()} pip install --quiet --find-links {wheelhouse} delta"
+    term.keys("-l", install + "\n")
+    term.wait_for(lambda t: t.rstrip().endswith(prompt.rstrip()) and "delta" in t)
+    term.keys("-l", "exit\n")
+    text = term.wait_for(lambda t: "─ 3 packages" in t and "delta" in t)  # back in envtui, listed again
+    term.wait_for("Back from the shell")
+    term.keys("q")
