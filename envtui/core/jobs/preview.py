@@ -215,6 +215,10 @@ def preview(
     """
     uv = uv or Uv()
     run = run or process.run
+    if request.project is not None:  # through the project: lock, pyproject.toml and environment
+        from envtui.core.project.preview import preview_project_change
+
+        return preview_project_change(env, request, uv, run=run)
     if request.kind != "upgrade":
         return _dry_run(uv, env, request, run)
     inventory = list_packages(env, uv)
