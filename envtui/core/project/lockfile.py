@@ -56,6 +56,25 @@ class Lock:
     """Canonical name -> its entries (more than one when the resolution forks by platform)."""
     members: tuple[str, ...] = ()
     """Canonical names of the project and its workspace members."""
+    _classified: dict[str, tuple[str, bool]] | None = field(default=None, repr=False, compare=False)
+
+    def membership(self, name: str) -> tuple[str | None, bool]:
+        """``(group, direct)`` of one package; ``(None, False)`` when the lock does not name it."""
+        if self._classified is None:
+            self._classified = self.classify()
+        return self._classified.get(canonicalize_name(name), (None, False))
+
+    def required_by(self, name: str) -> list[str]:
+        """The locked packages (not the project itself) whose dependencies name ``name``."""
+        key = canonicalize_name(name)
+        return sorted(
+            {
+                p.name
+                for group in self.packages.values()
+                for p in group
+                if p.name not in self.members and (key in p.dependencies or any(key in e for e in p.extras.values()))
+            }
+        )
 
     def versions(self, name: str) -> list[str]:
         """The versions the lock pins for ``name`` (empty when it does not name it)."""

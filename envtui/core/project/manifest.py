@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from envtui.core.errors import UsageError
@@ -109,6 +108,8 @@ class Manifest:
 
 
 def _req_name(text: str) -> str:
+    from packaging.requirements import InvalidRequirement, Requirement  # costs start-up time: only when read
+
     try:
         return canonicalize_name(Requirement(text).name)
     except InvalidRequirement:
