@@ -5,7 +5,8 @@ package) → validate (``ChangeRequest``; a bad spec is refused on the spot) →
 a thread worker → the confirm dialog with the preview → the job engine's queue. The engine runs
 its queue in a thread worker; its events and output batches come back as messages, the output
 goes to the job log pane, and when a job ends the package table and health refresh in place.
-``ctrl+c`` cancels the running job.
+``ctrl+c`` cancels the running job. In a uv project the keys go through the project
+(:mod:`envtui.ui.jobs.project`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED, Job, env_key
 from envtui.core.jobs.preview import preview
 from envtui.ui.jobs.listener import ScreenJobListener
 from envtui.ui.jobs.messages import JobFinished, JobOutput, JobQueued, JobStarted, PreviewReady
+from envtui.ui.jobs.project import ProjectActions
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.jobs.widgets import Spinner, UvErrorHighlighter
 from envtui.ui.messages import OutdatedChecked
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
 JOBS_PANE = "jobs-pane"
 
 
-class JobActions(Screen):
+class JobActions(ProjectActions, Screen):
     """Mixin for the main screen: install, upgrade, uninstall, sync, cancel, and the Jobs view.
 
     Expects the main screen's API: ``env``, ``inventory``, ``latest``, ``selected_package``,
@@ -156,6 +158,10 @@ class JobActions(Screen):
         except ValueError as exc:
             self.notify(f"cannot read that: {exc}", severity="error")
             return
+        project = self.jobs_project
+        if project is not None:
+            self.project_install(project, specs=specs)
+            return
         self._request(lambda: ChangeRequest.install(specs))
 
     def action_jobs_install_local(self) -> None:
@@ -168,19 +174,36 @@ class JobActions(Screen):
                 placeholder="path/to/project",
                 hint="A directory with pyproject.toml, setup.py or setup.cfg.",
             ),
-            lambda answer: answer and self._request(lambda: ChangeRequest.install(editables=[answer])),
+            self._install_local_answered,
         )
+
+    def _install_local_answered(self, answer: str | None) -> None:
+        if not answer:
+            return
+        project = self.jobs_project
+        if project is not None:
+            self.project_install(project, editables=[answer])
+            return
+        self._request(lambda: ChangeRequest.install(editables=[answer]))
 
     def action_jobs_upgrade(self) -> None:
         """Upgrade the package under the cursor."""
         package = self.selected_package
         if package is None or not self._writable():
             return
+        project = self.jobs_project
+        if project is not None:
+            self.project_upgrade(project, package.name)
+            return
         self._request(lambda: ChangeRequest.upgrade([package.name]))
 
     def action_jobs_upgrade_all(self) -> None:
         """Upgrade every outdated top-level package (asks the index first when needed)."""
         if not self._writable():
+            return
+        project = self.jobs_project
+        if project is not None:
+            self.project_upgrade_all(project)
             return
         if self.latest is None:
             self._upgrade_all_waiting = True
@@ -209,11 +232,19 @@ class JobActions(Screen):
         notes = []
         if package.required_by:
             notes.append(f"{package.name} is required by {', '.join(package.required_by)}, which may stop working")
+        project = self.jobs_project
+        if project is not None:
+            self.project_uninstall(project, package.name, notes)
+            return
         self._request(lambda: ChangeRequest.uninstall([package.name]), notes=notes)
 
     def action_jobs_sync(self) -> None:
         """Ask for a requirements file and make the environment match it exactly."""
         if not self._writable():
+            return
+        project = self.jobs_project
+        if project is not None:
+            self.project_sync(project)
             return
         default = "requirements.txt" if Path("requirements.txt").is_file() else ""
         self.app.push_screen(
