@@ -189,3 +189,50 @@ def test_list_json_keeps_its_shape_and_tells_group_and_direct(project_factory, v
     assert data["project"] is None and data["environment"]["kind"] == "venv"
     result = run_envtui("list", "--venv", str(plain), "--envelope")
     assert result.returncode == 2 and "add --json" in result.stderr
+
+
+def test_a_project_change_runs_its_hooks_after_the_scratch_preview(project_factory) -> None:
+    """The hooks' preflight asks the scratch-copy preview: no outage for a typo, hooks for a real change."""
+    from tests.test_config import run_in
+    from tests.test_hooks_trust import touch, write_config
+
+    path = project_factory(["alpha==1.0"])
+    before, after = path / "before-ran", path / "after-ran"
+    write_config(path, touch(before), touch(after))
+    assert run_in(path, "trust").returncode == 0
+    unknown = run_in(path, "install", "nosuchpackage-zz")
+    assert unknown.returncode == 1
+    assert "uv cannot install" in unknown.stderr and "no hook ran" in unknown.stderr
+    assert not before.exists() and not after.exists()
+    assert _sections(path, "nosuchpackage-zz") == [], "pyproject.toml untouched"
+    added = run_in(path, "install", "boom")
+    assert added.returncode == 0, added.stderr
+    assert before.exists() and after.exists() and _sections(path, "boom") == [Section.main()]
+
+
+def test_hooks_in_pyproject_stay_trusted_across_uvs_own_edits(project_factory) -> None:
+    """uv add rewrites pyproject.toml; hooks in its [tool.envtui] stay trusted unless that table changes."""
+    from tests.test_config import run_in
+    from tests.test_hooks_trust import touch
+
+    path = project_factory(["alpha==1.0"])
+    marks = [path / "before-ran", path / "after-ran"]
+    before, after = (", ".join(f'"{a}"' for a in touch(mark)) for mark in marks)
+    pyproject = path / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + f"\n[tool.envtui]\n[tool.envtui.hooks]\nbefore-change = [{before}]\n"
+        f"after-change = [{after}]\n"
+    )
+    assert run_in(path, "trust").returncode == 0
+    for name in ("boom", "delta"):
+        result = run_in(path, "install", name)
+        assert result.returncode == 0, result.stderr
+        assert all(mark.exists() for mark in marks), f"hooks ran around install {name}"
+        assert "hooks skipped" not in result.stderr
+        for mark in marks:
+            mark.unlink()
+    assert _sections(path, "delta") == [Section.main()]
+    pyproject.write_text(pyproject.read_text().replace("after-change", "# edited\nafter-change"))
+    result = run_in(path, "install", "beta")
+    assert result.returncode == 0 and "changed since it was trusted" in result.stderr
+    assert not any(mark.exists() for mark in marks)
