@@ -180,6 +180,9 @@ def test_list_json_keeps_its_shape_and_tells_group_and_direct(project_factory, v
     data = json.loads(run_envtui("list", "--venv", str(path), "--json", "--envelope").stdout)
     assert data["environment"]["kind"] == "project" and data["project"]["name"] == "proj"
     assert data["packages"] == rows
+    info = json.loads(run_envtui("info", "gamma", "--venv", str(path), "--json").stdout)
+    assert (info["group"], info["direct"]) == ("main", True)
+    assert "Project:     proj: dev (direct)" in run_envtui("info", "pytest-fixture-thing", "--venv", str(path)).stdout
     text = run_envtui("list", "--venv", str(path)).stdout
     assert text.splitlines()[0].endswith("· project proj · uv.lock") and "not locked" in text
     plain = venv_factory(["alpha==1.0"])
