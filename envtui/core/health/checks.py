@@ -380,8 +380,8 @@ def run_checks(
         if DRIFT in chosen and inventory is not None:
             installed = {key: package.version for key, package in inventory.packages.items()}
             findings.extend(check_drift(env, config.requirements, installed))
-        for future in project_futures:
-            findings.extend(future.result())
+        for project_future in project_futures:
+            findings.extend(project_future.result())
         findings.extend(future.result() for future in service_futures)
         if METADATA in chosen and inventory is not None:
             findings.extend(check_metadata(inventory))

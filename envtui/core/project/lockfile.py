@@ -22,7 +22,7 @@ from packaging.utils import canonicalize_name
 
 from envtui.core.errors import UsageError
 from envtui.core.project.detect import read_toml
-from envtui.core.project.manifest import MAIN
+from envtui.core.project.manifest import MAIN, table
 
 
 @dataclass(frozen=True)
@@ -172,14 +172,14 @@ def read_lock(path: Path, project_name: str = "") -> Lock:
         package = LockedPackage(
             name=canonicalize_name(entry["name"]),
             version=str(entry.get("version", "")),
-            source=entry.get("source") if isinstance(entry.get("source"), dict) else {},
+            source=table(entry.get("source")),
             dependencies=_edge_names(entry.get("dependencies")),
             extras=_edge_table(entry.get("optional-dependencies")),
             groups=_edge_table(entry.get("dev-dependencies")),
         )
         lock.packages.setdefault(package.name, []).append(package)
-    manifest = data.get("manifest") if isinstance(data.get("manifest"), dict) else {}
-    members = [canonicalize_name(m) for m in manifest.get("members", []) if isinstance(m, str)]
+    manifest = table(data.get("manifest"))
+    members: list[str] = [canonicalize_name(m) for m in manifest.get("members", []) if isinstance(m, str)]
     if project_name:
         members.insert(0, canonicalize_name(project_name))
     if not members:

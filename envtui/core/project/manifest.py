@@ -116,6 +116,11 @@ def _req_name(text: str) -> str:
         return ""
 
 
+def table(value: Any) -> dict[str, Any]:
+    """A TOML table, or an empty one for anything else (a file written by hand may hold anything)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _strings(value: Any) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
@@ -123,7 +128,7 @@ def _strings(value: Any) -> list[str]:
 def read_manifest(path: Path) -> Manifest:
     """Read a ``pyproject.toml``'s dependency declarations; a UsageError when it cannot be read."""
     data = read_toml(path)
-    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    project = table(data.get("project"))
     manifest = Manifest(path=path, name=str(project.get("name", "")))
     declared = manifest.declared
     declared[Section.main()] = _strings(project.get("dependencies"))
@@ -136,8 +141,7 @@ def read_manifest(path: Path) -> Manifest:
         for group, reqs in groups.items():
             section = Section.dev() if canonicalize_name(str(group)) == "dev" else Section(GROUP, str(group))
             declared.setdefault(section, []).extend(_strings(reqs))  # include-group tables are skipped
-    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
-    uv = tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
+    uv = table(table(data.get("tool")).get("uv"))
     legacy_dev = _strings(uv.get("dev-dependencies"))
     if legacy_dev:
         declared.setdefault(Section.dev(), []).extend(legacy_dev)

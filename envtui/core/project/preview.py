@@ -22,26 +22,47 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from packaging.utils import canonicalize_name
 
 from envtui.core import process
+from envtui.core.env.changes import Change, Preview, parse_dry_run
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.jobs.preview import Change, Preview, Runner, parse_dry_run
-from envtui.core.jobs.uv_errors import error_block, without_label
 from envtui.core.project.commands import SyncOptions, add_argv, lock_argv, remove_argv, sync_argv
 from envtui.core.project.detect import LOCK, PYPROJECT, Project, project_environment
 from envtui.core.project.lockfile import Lock, read_lock
-from envtui.core.project.manifest import Manifest, read_manifest
+from envtui.core.project.manifest import Manifest, Section, read_manifest
 from envtui.core.uv import Uv
 
-if TYPE_CHECKING:
-    from envtui.core.jobs.change import ChangeRequest
+#: Runs a command to its end and collects its output (the jobs' ``Runner``: a job's or the TUI's own).
+Runner = Callable[[Sequence[str]], process.ProcessResult]
+
+
+class ChangeRequest(Protocol):
+    """What a preview reads of a change (:class:`envtui.core.jobs.change.ChangeRequest` is one)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def specs(self) -> tuple[str, ...]: ...
+    @property
+    def requirements(self) -> tuple[Path, ...]: ...
+    @property
+    def editables(self) -> tuple[Path, ...]: ...
+    @property
+    def project(self) -> Project | None: ...
+    @property
+    def section(self) -> Section | None: ...
+    @property
+    def sync_options(self) -> SyncOptions | None: ...
+    @property
+    def everything(self) -> bool: ...
+
 
 #: Files copied into the scratch project: the two that change, and two that steer uv.
 SCRATCH_FILES = (PYPROJECT, LOCK, "uv.toml", ".python-version")
@@ -133,17 +154,26 @@ def diff_manifests(old: Manifest, new: Manifest) -> list[str]:
     return lines
 
 
+def _error(kind: str, result: process.ProcessResult) -> EnvtuiError:
+    """uv's ``error:`` line and the two lines under it (``Caused by:``, a hint), as one error."""
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    first = next((i for i, line in enumerate(lines) if line.lower().startswith("error:")), None)
+    if first is None:
+        return EnvtuiError(f"uv cannot {kind}: it failed", cause=result.last_error_line())
+    causes = [
+        line.split(":", 1)[1].strip() if line.lower().startswith(("caused by:", "hint:", "cause:")) else line
+        for line in lines[first + 1 : first + 3]
+    ]
+    return EnvtuiError(f"uv cannot {kind}: {lines[first].split(':', 1)[1].strip()}", cause="; ".join(causes) or None)
+
+
 def _checked(kind: str, run: Runner) -> Runner:
     """``run``, with a failed command turned into an EnvtuiError carrying uv's reason."""
 
-    def checked(argv) -> process.ProcessResult:
+    def checked(argv: Sequence[str]) -> process.ProcessResult:
         result = run(argv)
         if not result.ok:
-            errors = error_block(result.stderr.splitlines())
-            raise EnvtuiError(
-                f"uv cannot {kind}: {errors[0].split(':', 1)[-1].strip() if errors else 'it failed'}",
-                cause="; ".join(without_label(line) for line in errors[1:3]) or result.last_error_line(),
-            )
+            raise _error(kind, result)
         return result
 
     return checked

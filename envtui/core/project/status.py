@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from packaging.utils import canonicalize_name
 
 from envtui.core import process
+from envtui.core.env.changes import parse_dry_run
 from envtui.core.errors import EnvtuiError
-from envtui.core.jobs.preview import parse_dry_run
 from envtui.core.project.commands import SyncOptions, lock_argv, sync_argv
 from envtui.core.project.detect import LOCK, PYPROJECT, Project
 from envtui.core.project.lockfile import read_lock
