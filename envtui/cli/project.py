@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from envtui.cli.output import warn
+from envtui.cli.output import say, warn
 from envtui.core.env.environment import Environment
 from envtui.core.errors import UsageError
 from envtui.core.project.detect import Project, find_project
@@ -159,9 +159,9 @@ def membership_of(project: Project | None):
 def print_preview(request, preview) -> None:
     """A project change's preview for people: the summary, then pyproject.toml, uv.lock, the environment."""
     if preview.empty:
-        print("no changes")
+        say("no changes")
         return
-    print(f"would {request.kind}: {preview.summary()}")
+    say(f"would {request.kind}: {preview.summary()}")
     sections = [
         ("pyproject.toml", list(preview.manifest_changes)),
         ("uv.lock", [str(c) for c in preview.lock_changes]),
@@ -169,7 +169,7 @@ def print_preview(request, preview) -> None:
     ]
     for title, lines in sections:
         if lines:
-            print(f"{title}:")
+            say(f"{title}:")
             for line in lines:
-                print(f"  {line}")
+                say(f"  {line}")
     sys.stdout.flush()
