@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factory import WheelSpec, build_wheelhouse, make_venv
+from tests.factory import WheelSpec, build_wheelhouse, make_project, make_venv
 
 #: The fixture world. alpha 2.0 needs beta>=1.1; gamma needs alpha; boom raises on import;
 #: clash 1.0 needs beta<1.1 (a conflict with alpha 2.0).
@@ -84,6 +84,23 @@ def venv_factory(tmp_path: Path, wheelhouse: Path) -> VenvFactory:
     def make(install: Sequence[str] = (), name: str | None = None) -> Path:
         path = tmp_path / (name or f"venv{next(counter)}")
         return make_venv(path, wheelhouse, install)
+
+    return make
+
+
+ProjectFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def project_factory(tmp_path: Path, wheelhouse: Path, offline_uv: Path) -> ProjectFactory:
+    """Make a real uv project (pyproject.toml, uv.lock, .venv) with ``uv init`` and ``uv add``, offline.
+
+    ``make(["gamma"], dev=[...], groups={...}, optional={...}, dirname=...)``; returns its directory.
+    """
+    counter = iter(range(1000))
+
+    def make(dependencies: Sequence[str] = (), *, dirname: str | None = None, **sections) -> Path:
+        return make_project(tmp_path / (dirname or f"project{next(counter)}"), wheelhouse, dependencies, **sections)
 
     return make
 

@@ -135,6 +135,56 @@ def install_into(venv: Path, wheelhouse: Path, specs: Sequence[str], *extra: str
         raise RuntimeError(f"uv pip install failed: {result.stderr}")
 
 
+def project_uv_env(wheelhouse: Path) -> dict[str, str]:
+    """uv's environment for project commands in tests: offline, the wheelhouse as the only index."""
+    env = uv_env()
+    env.update(UV_NO_INDEX="1", UV_FIND_LINKS=str(wheelhouse))
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def make_project(
+    path: Path,
+    wheelhouse: Path,
+    dependencies: Sequence[str] = (),
+    *,
+    dev: Sequence[str] = (),
+    groups: Mapping[str, Sequence[str]] | None = None,
+    optional: Mapping[str, Sequence[str]] | None = None,
+    name: str = "proj",
+) -> Path:
+    """A real uv project at ``path`` (pyproject.toml, uv.lock, .venv) made by ``uv init`` and ``uv add``.
+
+    Offline, from the wheelhouse; a virtual project (no build system), so nothing is built.
+    """
+    env = project_uv_env(wheelhouse)
+
+    def uv(*args: str) -> None:
+        result = subprocess.run([uv_bin(), *args], cwd=path, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"uv {args[0]} failed: {result.stderr}")
+
+    path.mkdir(parents=True, exist_ok=True)
+    uv("init", "--bare", "--no-workspace", "--name", name, "--python", sys.executable, ".")
+    uv("venv", "--quiet", "--python", sys.executable, ".venv")
+    sections: list[tuple[list[str], Sequence[str]]] = [([], dependencies), (["--dev"], dev)]
+    sections += [(["--group", group], specs) for group, specs in (groups or {}).items()]
+    sections += [(["--optional", extra], specs) for extra, specs in (optional or {}).items()]
+    for flags, specs in sections:
+        if specs:
+            uv("add", *flags, "--", *specs)
+    if not (path / "uv.lock").exists():
+        uv("lock")
+    return path
+
+
+def run_uv(project: Path, wheelhouse: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``uv ARGS`` in a project directory, offline from the wheelhouse (as its owner would)."""
+    return subprocess.run(
+        [uv_bin(), *args], cwd=project, env=project_uv_env(wheelhouse), capture_output=True, text=True
+    )
+
+
 def site_packages(venv: Path) -> Path:
     """The venv's site-packages directory."""
     return next((venv / "lib").glob("python*/site-packages"))

@@ -23,6 +23,8 @@ LIST_KEYS = {
     "location",
     "editable",
     "problems",
+    "group",  # from uv.lock in a project; null in a plain venv
+    "direct",
 }
 
 

@@ -5,6 +5,9 @@ For scripts: they apply without asking, stream uv's output as it arrives, and ex
 with ctrl+c), or 143 / 129 when envtui itself got SIGTERM / SIGHUP (uv is stopped at once and
 the job is recorded ``interrupted``). ``--dry-run`` prints only the preview uv computes. ``--json`` prints one JSON
 document on stdout (uv's output then goes to stderr).
+
+In a uv project's environment they go through the project (``uv add``, ``uv remove``, ``uv
+sync``; see :mod:`envtui.cli.project`), unless ``--pip`` asks for the pip way.
 """
 
 from __future__ import annotations
@@ -18,12 +21,24 @@ from typing import TYPE_CHECKING
 from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
 from envtui.cli.output import emit_json, say, say_output, warn
+from envtui.cli.project import (
+    add_pip_option,
+    add_section_options,
+    add_sync_options,
+    print_preview,
+    project_for,
+    section_from,
+    sync_options_from,
+    uninstall_section,
+)
 from envtui.core.config import Config
 from envtui.core.env.environment import OWN_ENVIRONMENT, Environment
 from envtui.core.errors import UsageError
 
 if TYPE_CHECKING:
+    from envtui.core.env.packages import Inventory
     from envtui.core.jobs.change import ChangeRequest
+    from envtui.core.project.detect import Project
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -31,6 +46,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     add_config_option(p)
     p.add_argument("--dry-run", action="store_true", help="only show what would change (uv --dry-run)")
     add_json_option(p)
+    add_pip_option(p)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="install packages",
         description="Install requirement specs (name, name==1.2, name[extra]>=2, 'name @ URL'), "
         "requirements files (-r) or local projects (--editable). Put specs after '--' "
-        "when in doubt.",
+        "when in doubt. In a uv project: uv add (into pyproject.toml and uv.lock).",
     )
     p.add_argument("specs", nargs="*", metavar="SPEC", help="a requirement spec (one per argument)")
     p.add_argument(
@@ -59,13 +75,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="install a local project directory in editable mode (repeatable)",
     )
+    add_section_options(p, "add to")
     _common(p)
     p.set_defaults(run=run_install)
 
     p = subparsers.add_parser(
         "upgrade",
         help="upgrade packages",
-        description="Upgrade installed packages by name, or every outdated top-level package (--all).",
+        description="Upgrade installed packages by name, or every outdated top-level package (--all). "
+        "In a uv project: uv sync --upgrade-package NAME (or --upgrade), moving uv.lock and the environment together.",
     )
     p.add_argument("names", nargs="*", metavar="NAME", help="an installed package")
     p.add_argument(
@@ -83,18 +101,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "uninstall",
         help="remove packages",
-        description="Remove packages; warns, naming them, when installed packages require them.",
+        description="Remove packages; warns, naming them, when installed packages require them. "
+        "In a uv project: uv remove (from pyproject.toml, uv.lock and the environment).",
     )
     p.add_argument("names", nargs="+", metavar="NAME", help="an installed package")
+    add_section_options(p, "remove from")
     _common(p)
     p.set_defaults(run=run_uninstall)
 
     p = subparsers.add_parser(
         "sync",
-        help="make the environment match a requirements file exactly",
-        description="Install what FILE lists and remove everything else (uv pip sync).",
+        help="make the environment match a requirements file (or a uv project's lock) exactly",
+        description="Install what FILE lists and remove everything else (uv pip sync). In a uv project, "
+        "with no FILE: uv sync, with the options below passed through.",
     )
-    p.add_argument("file", metavar="FILE", help="a requirements file (e.g. requirements.txt)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="a requirements file (e.g. requirements.txt)")
+    add_sync_options(p)
     _common(p)
     p.set_defaults(run=run_sync)
 
@@ -119,8 +141,16 @@ def run_install(args: argparse.Namespace) -> int:
     """``envtui install``."""
     from envtui.core.jobs.change import ChangeRequest
 
-    request = ChangeRequest.install(args.specs, requirements=args.requirement, editables=args.editable)
-    return _apply(args, *_writable_env(args, probe=False), request)
+    env, config = _writable_env(args, probe=False)
+    project = project_for(args, env)
+    request = ChangeRequest.install(
+        args.specs,
+        requirements=args.requirement,
+        editables=args.editable,
+        project=project,
+        section=section_from(args, project),
+    )
+    return _apply(args, env, config, request)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -139,6 +169,9 @@ def run_upgrade(args: argparse.Namespace) -> int:
         raise UsageError("nothing to upgrade", cause="give package names, or --all")
     names = validate_names(args.names)
     env, config = _writable_env(args)
+    project = project_for(args, env)
+    if project is not None:
+        return _apply(args, env, config, _project_upgrade(args, project, names))
     inventory = list_packages(env, category_overrides=config.categories)
     if args.all:
         latest = fetch_outdated(env)
@@ -183,6 +216,12 @@ def run_uninstall(args: argparse.Namespace) -> int:
 
     names = validate_names(args.names)
     env, config = _writable_env(args)
+    project = project_for(args, env)
+    given = section_from(args, project)
+    if project is not None:
+        section = uninstall_section(project, names, given)
+        _warn_what_remove_takes(project, names, list_packages(env, category_overrides=config.categories))
+        return _apply(args, env, config, ChangeRequest.uninstall(names, project=project, section=section))
     if not args.dry_run:  # the job decides what is installed once it holds the environment's lock
         return _run_job(args, env, config, ChangeRequest.uninstall(names))
     with _lock_held(env):
@@ -217,11 +256,70 @@ def run_uninstall(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    """``envtui sync FILE``."""
+    """``envtui sync FILE``, or in a uv project ``envtui sync`` (uv sync)."""
     from envtui.core.jobs.change import ChangeRequest
 
-    request = ChangeRequest.sync(args.file)
-    return _apply(args, *_writable_env(args, probe=False), request)
+    options = sync_options_from(args)
+    env, config = _writable_env(args, probe=False)
+    project = project_for(args, env)
+    if project is not None:
+        if args.file is not None:
+            raise UsageError(
+                f"this is the environment of uv project {project.name}: envtui sync syncs it to uv.lock",
+                cause="drop FILE to run uv sync, or pass --pip to sync to FILE (uv sync will undo this)",
+            )
+        return _apply(args, env, config, ChangeRequest.sync_project(project, options))
+    if options is not None:
+        raise UsageError(
+            "--frozen, --locked, --extra, --group and the like need a uv project", cause="uv pip sync has no lock"
+        )
+    if args.file is None:
+        raise UsageError("give a requirements file to sync to", cause="this environment is not a uv project's .venv")
+    return _apply(args, env, config, ChangeRequest.sync(args.file))
+
+
+def _project_upgrade(args: argparse.Namespace, project: Project, names: list[str]) -> ChangeRequest:
+    """``uv sync --upgrade-package NAME…`` for locked names, or ``--upgrade`` for --all."""
+    from envtui.core.jobs.change import ChangeRequest
+    from envtui.core.project.lockfile import read_lock
+
+    if args.latest:
+        raise UsageError("--latest does not apply to a uv project", cause="uv.lock's resolution decides the versions")
+    if args.all:
+        _say(args, f"upgrading every package in uv.lock of project {project.name}")
+        return ChangeRequest.upgrade([], project=project, everything=True)
+    lock = read_lock(project.lock, project.name) if project.lock.is_file() else None
+    missing = [n for n in names if lock is None or not lock.versions(n)]
+    if missing:
+        raise UsageError(
+            f"not in uv.lock of project {project.name}: {', '.join(missing)}",
+            cause="use 'envtui install' to add a package to the project",
+        )
+    return ChangeRequest.upgrade(names, project=project)
+
+
+def _warn_what_remove_takes(project: Project, names: list[str], inventory: Inventory) -> None:
+    """uv remove syncs exactly: name what else it removes, and what stays because others need it."""
+    from packaging.utils import canonicalize_name
+
+    from envtui.core.project.lockfile import read_lock
+    from envtui.core.project.manifest import MAIN, read_manifest
+
+    if not project.lock.is_file():
+        return
+    lock = read_lock(project.lock, project.name)
+    removing = {canonicalize_name(n) for n in names}
+    for name in names:
+        needed = [n for n in lock.required_by(name) if n not in removing]
+        if needed and canonicalize_name(name) in inventory.packages:
+            warn(f"{name} stays installed: {', '.join(needed)} still require{'s' if len(needed) == 1 else ''} it")
+    kept = {MAIN, *read_manifest(project.pyproject).default_groups}
+    extra = [p.name for p in inventory.sorted() if p.key not in removing and lock.membership(p.key)[0] not in kept]
+    if extra:
+        warn(
+            "uv remove also syncs the environment exactly, removing what a plain uv sync leaves out: "
+            + ", ".join(extra)
+        )
 
 
 def _say(args: argparse.Namespace, line: str) -> None:
@@ -264,7 +362,11 @@ def _dry_run(args: argparse.Namespace, env: Environment, request: ChangeRequest)
 
     result = preview(env, request)
     if args.json:
-        emit_json({"dry_run": True, "kind": request.kind, "venv": str(env.path), **result.to_json()})
+        project = {"project": request.project.name} if request.project is not None else {}
+        emit_json({"dry_run": True, "kind": request.kind, "venv": str(env.path), **project, **result.to_json()})
+        return 0
+    if request.project is not None:
+        print_preview(request, result)
         return 0
     if result.empty:
         print("no changes")
@@ -300,7 +402,10 @@ def _run_job(args: argparse.Namespace, env: Environment, config: Config, request
 
     job = JobEngine(listener=Printer(), config=config, flush_interval=0.02).run_blocking(env, request)
     if args.json:
-        emit_json(job.to_json())
+        data = job.to_json()
+        if request.project is not None:
+            data["project"] = request.project.name
+        emit_json(data)
     if job.status == Status.SUCCEEDED:
         return 0
     if job.status == Status.CANCELLED:

@@ -9,6 +9,7 @@ from typing import Any
 from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
 from envtui.cli.output import emit_json, say, table, warn
+from envtui.cli.project import membership_of
 from envtui.core.errors import EnvtuiError, UsageError
 
 
@@ -20,6 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_option(p)
     p.add_argument("--outdated", action="store_true", help="only packages with a newer version (asks the index)")
     p.add_argument("--top-level", action="store_true", help="only packages nothing else installed requires")
+    p.add_argument(
+        "--envelope",
+        action="store_true",
+        help="with --json: an object {environment, project, packages} instead of the bare list of packages",
+    )
     p.set_defaults(run=run_list)
 
     p = subparsers.add_parser("info", help="show one package in detail", description="Show one package in detail.")
@@ -58,6 +64,22 @@ def _inventory(args: argparse.Namespace):
     return inventory
 
 
+def _project(env):
+    """The uv project whose environment this is (None for a plain venv; a broken pyproject.toml warns)."""
+    from envtui.core.project.detect import find_project
+
+    try:
+        return find_project(env.path)
+    except EnvtuiError as exc:
+        warn(f"{exc.message}: {exc.cause}" if exc.cause else exc.message)
+        return None
+
+
+def _header(env, project) -> str:
+    """Which environment this is (the default rule can surprise), and its project."""
+    return f"{env.label} · {project.header}" if project is not None else env.label
+
+
 def _valid_name(name: str) -> str:
     import re
 
@@ -87,28 +109,55 @@ def run_list(args: argparse.Namespace) -> int:
         packages = [p for p in packages if p.key in latest]
     if args.top_level:
         packages = [p for p in packages if p.top_level]
+    if args.envelope and not args.json:
+        raise UsageError("--envelope shapes the --json output", cause="add --json")
+    project = _project(inventory.env)
+    membership = membership_of(project)
     if args.json:
         rows = []
         for package in packages:
             row = package.to_json()
+            row["group"], row["direct"] = membership(package.key)
             if args.outdated:
                 row["latest"] = latest[package.key]
             rows.append(row)
-        emit_json(rows)
+        if args.envelope:
+            env = inventory.env
+            emit_json(
+                {
+                    "environment": {"path": str(env.path), "python": env.version, "kind": _kind(env, project)},
+                    "project": project.to_json() if project is not None else None,
+                    "packages": rows,
+                }
+            )
+        else:
+            emit_json(rows)
         return 0
-    headers = ["Package", "Version"] + (["Latest"] if args.outdated else []) + ["Category", "Summary"]
+    headers = ["Package", "Version"] + (["Latest"] if args.outdated else [])
+    headers += ["Group"] if project is not None else []
+    headers += ["Category", "Summary"]
     rows = []
     for package in packages:
         marks = (" (editable)" if package.editable else "") + (" !" if package.problems else "")
         row = [package.name + marks, package.version]
         if args.outdated:
             row.append(latest[package.key])
+        if project is not None:
+            group, direct = membership(package.key)
+            row.append("not locked" if group is None else group if direct else f"{group} (via)")
         rows.append([*row, package.category, package.summary])
-    say(inventory.env.label)  # which environment this is: the default rule can surprise
+    say(_header(inventory.env, project))
     if rows:
         print(table(headers, rows))
     print(f"{len(packages)} packages" if len(packages) != 1 else "1 package")
     return 0
+
+
+def _kind(env, project) -> str:
+    """``project`` (a uv project's environment), ``venv``, or ``system``."""
+    if project is not None:
+        return "project"
+    return "venv" if env.is_venv else "system"
 
 
 def run_info(args: argparse.Namespace) -> int:
@@ -122,8 +171,11 @@ def run_info(args: argparse.Namespace) -> int:
         {"name": dep, "installed": inventory.packages[dep].version if dep in inventory.packages else None}
         for dep in package.dependencies
     ]
+    project = _project(inventory.env)
+    group, direct = membership_of(project)(package.key)
     if args.json:
         data = package.to_json()
+        data.update(group=group, direct=direct)
         data.update(
             license=package.license,
             homepage=package.homepage,
@@ -146,6 +198,16 @@ def run_info(args: argparse.Namespace) -> int:
         ("Location", package.editable_location or package.location),
         ("Editable", "yes" if package.editable else "no"),
         ("Top-level", "yes" if package.top_level else "no"),
+        *(
+            [
+                (
+                    "Project",
+                    f"{project.name}: {'not in uv.lock' if group is None else group}{' (direct)' if direct else ''}",
+                )
+            ]
+            if project is not None
+            else []
+        ),
         ("Requires", ", ".join(f"{r['name']} {r['installed'] or '(missing)'}" for r in requires) or "-"),
         ("Required by", ", ".join(package.required_by) or "-"),
     ]

@@ -13,6 +13,8 @@ one, and the package concerned when there is one (the TUI links to it). The chec
 - ``metadata``: packages whose ``.dist-info`` is corrupt or partial.
 - ``outdated``: newer versions (a warning, and only when known).
 - ``hooks``: whether the configuration's maintenance hooks are trusted to run.
+- ``lock`` and ``environment vs lock``: in a uv project, whether uv.lock is up to date and how
+  the environment differs from it (``project.py``).
 
 ``run_checks`` runs them all concurrently in threads, so the slowest check (usually a dead
 service) sets the time, and returns a ``HealthReport`` (``report.py``); the service check
@@ -49,6 +51,8 @@ from envtui.core.health.report import (
     HOOKS,
     IMPORTS,
     INTERPRETER,
+    LOCK,
+    LOCK_ENV,
     METADATA,
     OK,
     OUTDATED,
@@ -357,6 +361,7 @@ def run_checks(
         latest: Future | None = None
         if OUTDATED in chosen and outdated is None:
             latest = pool.submit(_latest, env, uv)
+        project_futures = _submit_project_checks(pool, env, chosen, uv)
         import_futures = [pool.submit(check_import, env, module, config.import_timeout) for module in imports]
         service_futures = [pool.submit(check_service, service, settle=settle) for service in services]
 
@@ -375,6 +380,8 @@ def run_checks(
         if DRIFT in chosen and inventory is not None:
             installed = {key: package.version for key, package in inventory.packages.items()}
             findings.extend(check_drift(env, config.requirements, installed))
+        for project_future in project_futures:
+            findings.extend(project_future.result())
         findings.extend(future.result() for future in service_futures)
         if METADATA in chosen and inventory is not None:
             findings.extend(check_metadata(inventory))
@@ -389,6 +396,30 @@ def run_checks(
         if HOOKS in chosen:
             findings.extend(check_hooks(config))
     return HealthReport(ordered(findings), chosen, started, time.time())
+
+
+def _submit_project_checks(
+    pool: ThreadPoolExecutor, env: Environment, chosen: tuple[str, ...], uv: Uv | None
+) -> list[Future[list[Finding]]]:
+    """Start the project checks when ``env`` is a uv project's environment (none for a plain venv)."""
+    if LOCK not in chosen and LOCK_ENV not in chosen:
+        return []
+    from envtui.core.health.project import check_environment_vs_lock, check_lock
+    from envtui.core.project.detect import find_project
+
+    try:
+        project = find_project(env.path)
+    except EnvtuiError as exc:
+        unreadable = [Finding(LOCK, "lock", FAIL, f"{exc.message}: {exc.cause}" if exc.cause else exc.message)]
+        return [pool.submit(list, unreadable)]
+    if project is None:
+        return []
+    if uv is None:
+        from envtui.core.uv import Uv
+
+        uv = Uv()
+    checks = [check for group, check in ((LOCK, check_lock), (LOCK_ENV, check_environment_vs_lock)) if group in chosen]
+    return [pool.submit(check, project, uv) for check in checks]
 
 
 def _inventory(env: Environment, uv: Uv | None) -> tuple[Inventory | None, str | None]:

@@ -25,11 +25,24 @@ SERVICES = "services"
 METADATA = "metadata"
 OUTDATED = "outdated"
 HOOKS = "hooks"
+LOCK = "lock"
+LOCK_ENV = "environment vs lock"
 CONFIG = "config"
 """Not a check: the finding a face adds when the configuration itself could not be read."""
 
 #: Every check, in the order reports list them.
-GROUPS: tuple[str, ...] = (INTERPRETER, DEPENDENCIES, IMPORTS, DRIFT, SERVICES, METADATA, OUTDATED, HOOKS)
+GROUPS: tuple[str, ...] = (
+    INTERPRETER,
+    DEPENDENCIES,
+    IMPORTS,
+    DRIFT,
+    LOCK,
+    LOCK_ENV,
+    SERVICES,
+    METADATA,
+    OUTDATED,
+    HOOKS,
+)
 #: What runs unless the caller says otherwise: ``outdated`` asks the package index, so it is opt-in.
 DEFAULT_GROUPS: tuple[str, ...] = tuple(g for g in GROUPS if g != OUTDATED)
 

@@ -4,6 +4,9 @@ A :class:`ChangeRequest` is built only through its constructors (``install``, ``
 ``uninstall``, ``sync``, ``rollback``), which validate every spec, name and path first (UsageError, exit 2)
 — so nothing unchecked ever reaches uv. :func:`build_argv` turns it into an argument list:
 options first, then ``--``, then the specs. Never a shell string.
+
+A request that carries a ``project`` goes through the uv project (``uv add``, ``uv remove``,
+``uv sync``; see :mod:`envtui.core.project.commands`); one without goes through ``uv pip``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from typing import Literal
 from envtui.core.env.environment import Environment
 from envtui.core.env.specs import validate_editable, validate_file, validate_names, validate_specs
 from envtui.core.errors import UsageError
+from envtui.core.project.commands import SyncOptions, add_argv, remove_argv, sync_argv
+from envtui.core.project.detect import Project
+from envtui.core.project.manifest import Section
 from envtui.core.uv import Uv
 
 #: The kinds of change job.
@@ -44,6 +50,14 @@ class ChangeRequest:
     """For a rollback: ``undo`` or ``redo`` when it steps through the changes, else None."""
     hooks: bool = True
     """Whether the configuration's maintenance hooks run around it (the user may decline them)."""
+    project: Project | None = None
+    """The uv project the change goes through (its pyproject.toml and uv.lock); None: ``uv pip``."""
+    section: Section | None = None
+    """Install / uninstall in a project: where the dependency is declared (main when None)."""
+    sync_options: SyncOptions | None = None
+    """Sync in a project: what ``uv sync`` is told (``--frozen``, ``--locked``, extras, groups)."""
+    everything: bool = False
+    """Upgrade in a project: every locked package (``uv sync --upgrade``) instead of ``specs``."""
 
     @classmethod
     def install(
@@ -53,36 +67,71 @@ class ChangeRequest:
         requirements: Iterable[str | os.PathLike[str]] = (),
         editables: Iterable[str | os.PathLike[str]] = (),
         cwd: Path | None = None,
+        project: Project | None = None,
+        section: Section | None = None,
     ) -> ChangeRequest:
-        """Install specs, requirements files and editable projects (at least one of them)."""
+        """Install specs, requirements files and editable projects (at least one of them).
+
+        In a ``project`` they are added to ``section`` of its pyproject.toml (``uv add``).
+        """
         checked = tuple(validate_specs(specs))
         files = tuple(validate_file(f, cwd=cwd) for f in requirements)
         local = tuple(validate_editable(p, cwd=cwd) for p in editables)
         if not (checked or files or local):
             raise UsageError("nothing to install", cause="give a spec, -r FILE or --editable PATH")
-        return cls("install", checked, files, local)
+        _project_only(project, section)
+        if project is not None and local and (checked or files):
+            raise UsageError(
+                "in a project, add editable paths on their own",
+                cause="uv add --editable makes every requirement editable",
+            )
+        return cls("install", checked, files, local, project=project, section=section if project else None)
 
     @classmethod
-    def upgrade(cls, names: Iterable[str], *, latest: bool = False) -> ChangeRequest:
+    def upgrade(
+        cls,
+        names: Iterable[str],
+        *,
+        latest: bool = False,
+        project: Project | None = None,
+        everything: bool = False,
+    ) -> ChangeRequest:
         """Upgrade installed packages by name: to the newest versions every installed package
-        allows, or with ``latest`` to the newest there are."""
+        allows, or with ``latest`` to the newest there are. In a ``project`` uv locks the upgrade
+        (``latest`` does not apply: the lock decides), and ``everything`` upgrades every locked package."""
         checked = tuple(validate_names(names))
-        if not checked:
+        if everything and project is None:
+            raise UsageError("upgrading everything at once needs a uv project", cause="give package names")
+        if everything and checked:
+            raise UsageError("give package names or --all, not both")
+        if not checked and not everything:
             raise UsageError("nothing to upgrade", cause="give package names, or --all")
-        return cls("upgrade", checked, latest=latest)
+        if latest and project is not None:
+            raise UsageError(
+                "--latest does not apply to a uv project", cause="uv.lock's resolution decides the versions"
+            )
+        return cls("upgrade", checked, latest=latest, project=project, everything=everything)
 
     @classmethod
-    def uninstall(cls, names: Iterable[str]) -> ChangeRequest:
-        """Remove packages by name."""
+    def uninstall(
+        cls, names: Iterable[str], *, project: Project | None = None, section: Section | None = None
+    ) -> ChangeRequest:
+        """Remove packages by name; in a ``project``, from ``section`` of its pyproject.toml (``uv remove``)."""
         checked = tuple(validate_names(names))
         if not checked:
             raise UsageError("nothing to uninstall", cause="give package names")
-        return cls("uninstall", checked)
+        _project_only(project, section)
+        return cls("uninstall", checked, project=project, section=section if project else None)
 
     @classmethod
     def sync(cls, path: str | os.PathLike[str], *, cwd: Path | None = None) -> ChangeRequest:
         """Make the environment hold exactly what a requirements file lists."""
         return cls("sync", sync_file=validate_file(path, cwd=cwd))
+
+    @classmethod
+    def sync_project(cls, project: Project, options: SyncOptions | None = None) -> ChangeRequest:
+        """Make a project's environment match its uv.lock (``uv sync``, locking first unless frozen)."""
+        return cls("sync", project=project, sync_options=options or SyncOptions())
 
     @classmethod
     def rollback(
@@ -122,7 +171,22 @@ class ChangeRequest:
             words.append(str(self.sync_file))
         if not self.hooks:
             words.append("(without hooks)")
+        if self.everything:
+            words.append("--all")
+        if self.section is not None:
+            words += self.section.uv_flags()
+        if self.sync_options is not None:
+            words += self.sync_options.flags()
         return " ".join(words)
+
+
+def _project_only(project: Project | None, section: Section | None) -> None:
+    if project is None and section is not None and section != Section.main():
+        flag = section.uv_flags()[0]
+        raise UsageError(
+            f"{flag} needs a uv project",
+            cause="this environment is not the .venv of a project with pyproject.toml and uv.lock",
+        )
 
 
 def build_argv(
@@ -137,7 +201,13 @@ def build_argv(
     """The uv command line for a request: options, then ``--``, then specs or files.
 
     ``constraints`` is a uv constraints file (the installed packages' bounds an upgrade keeps).
+    A project request's preview is more than one command (see :mod:`envtui.core.project.preview`),
+    so ``dry_run`` is refused for one, and the lock, not constraints, keeps its bounds.
     """
+    if request.project is not None:
+        if dry_run:
+            raise ValueError("a project change has no single dry-run command line")
+        return project_argv(uv, request, extra=extra)
     flags = [*env.uv_flags(), *(["--dry-run"] if dry_run else []), *extra]
     if constraints is not None:
         flags += ["--constraint", str(constraints)]
@@ -161,4 +231,28 @@ def build_argv(
         for name in request.specs:
             flags += ["--reinstall-package", name]
         return uv.pip("sync", env.python, *flags, "--allow-empty-requirements", "--", str(request.sync_file))
+    raise ValueError(f"unknown change kind: {request.kind}")
+
+
+def project_argv(uv: Uv, request: ChangeRequest, *, extra: Sequence[str] = ()) -> list[str]:
+    """The uv project command for a request that goes through its project."""
+    project = request.project
+    assert project is not None
+    if request.kind == "install":
+        return add_argv(
+            uv,
+            project,
+            request.specs or [str(p) for p in request.editables],
+            section=request.section,
+            requirements=request.requirements,
+            editable=bool(request.editables),
+            extra=extra,
+        )
+    if request.kind == "uninstall":
+        return remove_argv(uv, project, request.specs, section=request.section, extra=extra)
+    if request.kind == "upgrade":
+        options = SyncOptions(inexact=True)
+        return sync_argv(uv, project, options, upgrade=request.specs, upgrade_all=request.everything, extra=extra)
+    if request.kind == "sync":
+        return sync_argv(uv, project, request.sync_options, extra=extra)
     raise ValueError(f"unknown change kind: {request.kind}")

@@ -18,13 +18,14 @@ from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.jobs.hooks import hook_provider
 from envtui.core.jobs.snapshot_step import snapshot_provider
+from envtui.core.jobs.project_trust import keep_trust_provider
 from envtui.core.jobs.steps import Step
 
 #: ``(env, config) -> (before_steps, after_steps)``.
 StepProvider = Callable[[Environment, Config], tuple[Sequence[Step], Sequence[Step]]]
 
 #: Every provider, in before-order. Add a feature's provider here (one line).
-STEP_PROVIDERS: list[StepProvider] = [snapshot_provider, hook_provider]
+STEP_PROVIDERS: list[StepProvider] = [snapshot_provider, keep_trust_provider, hook_provider]
 
 
 def collect_steps(env: Environment, config: Config | None = None) -> tuple[list[Step], list[Step]]:

@@ -5,7 +5,8 @@ package) → validate (``ChangeRequest``; a bad spec is refused on the spot) →
 a thread worker → the confirm dialog with the preview → the job engine's queue. The engine runs
 its queue in a thread worker; its events and output batches come back as messages, the output
 goes to the job log pane, and when a job ends the package table and health refresh in place.
-``ctrl+c`` cancels the running job.
+``ctrl+c`` cancels the running job. In a uv project the keys go through the project
+(:mod:`envtui.ui.jobs.project`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from envtui.core.jobs.preview import preview
 from envtui.ui import glyphs
 from envtui.ui.jobs.listener import ScreenJobListener
 from envtui.ui.jobs.messages import JobFinished, JobOutput, JobQueued, JobStarted, PreviewReady
+from envtui.ui.jobs.project import ProjectActions
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.jobs.warnings import breaking_notes, planned_hooks
 from envtui.ui.jobs.widgets import Spinner, UvErrorHighlighter
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
 JOBS_PANE = "jobs-pane"
 
 
-class JobActions(Screen):
+class JobActions(ProjectActions, Screen):
     """Mixin for the main screen: install, upgrade, uninstall, sync, cancel, and the Jobs view.
 
     Expects the main screen's API: ``env``, ``inventory``, ``latest``, ``selected_package``,
@@ -165,6 +167,10 @@ class JobActions(Screen):
             self.notify(f"cannot read that: {exc}", severity="error")
             again()
             return
+        project = self.jobs_project
+        if project is not None:
+            self.project_install(project, specs=specs)
+            return
         self._request(lambda: ChangeRequest.install(specs), retry=again)
 
     def action_jobs_install_local(self) -> None:
@@ -177,8 +183,17 @@ class JobActions(Screen):
                 placeholder="path/to/project",
                 hint="A directory with pyproject.toml, setup.py or setup.cfg.",
             ),
-            lambda answer: answer and self._request(lambda: ChangeRequest.install(editables=[answer])),
+            self._install_local_answered,
         )
+
+    def _install_local_answered(self, answer: str | None) -> None:
+        if not answer:
+            return
+        project = self.jobs_project
+        if project is not None:
+            self.project_install(project, editables=[answer])
+            return
+        self._request(lambda: ChangeRequest.install(editables=[answer]))
 
     def _chosen(self, verb: str) -> list[Package]:
         """The marked packages, else the one under the cursor; says why when there is none."""
@@ -200,11 +215,22 @@ class JobActions(Screen):
         packages = self._chosen("upgrade")
         if not packages or not self._writable():
             return
+        project = self.jobs_project
+        if project is not None:
+            if len(packages) > 1:
+                self.notify("In a uv project envtui upgrades one package at a time: unmark all but one.", timeout=5)
+                return
+            self.project_upgrade(project, packages[0].name)
+            return
         self._request(lambda: ChangeRequest.upgrade([p.name for p in packages]))
 
     def action_jobs_upgrade_all(self) -> None:
         """Upgrade every outdated top-level package (asks the index first when needed)."""
         if not self._writable():
+            return
+        project = self.jobs_project
+        if project is not None:
+            self.project_upgrade_all(project)
             return
         if self.latest is None:
             self._upgrade_all_waiting = True
@@ -239,11 +265,22 @@ class JobActions(Screen):
             dependents = [d for d in package.required_by if d not in removing]
             if dependents:
                 notes.append(f"{package.name} is required by {', '.join(dependents)}, which may stop working")
+        project = self.jobs_project
+        if project is not None:
+            if len(packages) > 1:
+                self.notify("In a uv project envtui removes one package at a time: unmark all but one.", timeout=5)
+                return
+            self.project_uninstall(project, packages[0].name, notes)
+            return
         self._request(lambda: ChangeRequest.uninstall([p.name for p in packages]), notes=notes)
 
     def action_jobs_sync(self) -> None:
         """Ask for a requirements file and make the environment match it exactly."""
         if not self._writable():
+            return
+        project = self.jobs_project
+        if project is not None:
+            self.project_sync(project)
             return
         default = "requirements.txt" if Path("requirements.txt").is_file() else ""
         self.app.push_screen(

@@ -115,7 +115,26 @@ class ConfirmChangeScreen(ModalScreen[str | None]):
         lines.append("(w or Run without hooks leaves the service running)")
         return "\n".join(lines)
 
+    def _project_text(self) -> Text:
+        """In a uv project: headed lists of what changes in pyproject.toml, uv.lock and the environment."""
+        text = Text()
+        manifest = list(getattr(self.preview, "manifest_changes", []))
+        lock = [str(change).replace(" -> ", " → ") for change in getattr(self.preview, "lock_changes", [])]
+        for title, lines in (("pyproject.toml", manifest), ("uv.lock", lock)):
+            text.append(f"{title}\n", style="bold")
+            text.append("\n".join(lines or ["unchanged"]) + "\n")
+        text.append("environment\n", style="bold")
+        return text
+
     def _changes_text(self) -> Text:
+        if hasattr(self.preview, "lock_changes"):
+            heads = self._project_text()
+            if getattr(self.preview, "environment_unchanged", False):
+                return heads.append("unchanged")
+            return heads.append_text(self._environment_text())
+        return self._environment_text()
+
+    def _environment_text(self) -> Text:
         if self.preview.empty:
             return Text("Nothing would change.")
         variables = self.app.theme_variables

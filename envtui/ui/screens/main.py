@@ -588,6 +588,7 @@ class MainScreen(SnapshotActions, JobActions, Screen[None]):
     def _show_env_facts(self) -> None:
         bar = self.query_one(StatusBar)
         bar.env_text = display_path(self.env.path) + (f" ({OWN_ENVIRONMENT})" if self.env.own else "")
+        bar.project_text = self.jobs_project_header()
         bar.python_text = self.env.version + ("" if self.env.writable else " (read-only)")
         count = len(self.index)
         bar.count_text = f"{count:,} package{'s' if count != 1 else ''}" if self.inventory else ""

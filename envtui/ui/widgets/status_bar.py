@@ -39,6 +39,8 @@ class StatusBar(Horizontal):
     """uv's version, once known."""
     count_text: Reactive[str] = reactive("")
     """The package count."""
+    project_text: Reactive[str] = reactive("")
+    """In a uv project: ``project NAME · uv.lock``; empty for a plain venv."""
 
     def compose(self) -> ComposeResult:
         """The facts on the left, the badge on the right."""
@@ -56,6 +58,7 @@ class StatusBar(Horizontal):
             p
             for p in (
                 self.env_text,
+                self.project_text,
                 self.count_text,
                 f"Python {self.python_text}" if self.python_text else "",
                 f"uv {self.uv_text}" if self.uv_text else "",
@@ -78,5 +81,9 @@ class StatusBar(Horizontal):
         self._render_facts()
 
     def watch_count_text(self) -> None:
+        """Repaint the facts."""
+        self._render_facts()
+
+    def watch_project_text(self) -> None:
         """Repaint the facts."""
         self._render_facts()
