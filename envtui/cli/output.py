@@ -115,7 +115,7 @@ def guarded() -> Iterator[None]:
     anything printed elsewhere (a library's message, a code path added later).
     """
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)
     try:
         yield
     finally:

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.jobs.hooks import hook_provider
-from envtui.core.jobs.snapshot_step import snapshot_provider
 from envtui.core.jobs.project_trust import keep_trust_provider
+from envtui.core.jobs.snapshot_step import snapshot_provider
 from envtui.core.jobs.steps import Step
 
 #: ``(env, config) -> (before_steps, after_steps)``.
