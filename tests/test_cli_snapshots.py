@@ -33,7 +33,7 @@ def test_upgrade_then_rollback_is_exact(venv_factory, offline_uv) -> None:
     assert "alpha==2.0" in freeze(venv) and "beta==1.1" in freeze(venv)
     listed = snapshots(venv)
     assert len(listed) == 1 and set(listed[0]) == {"id", "time", "packages", "reason", "job", "outcome"}
-    job = json.loads(run_envtui("jobs", "--json").stdout)[0]
+    job = json.loads(run_envtui("jobs", "--all", "--json").stdout)[0]
     assert listed[0]["reason"] == "before upgrade alpha" and listed[0]["packages"] == 3
     assert listed[0]["job"] == job["id"] and listed[0]["outcome"] == "succeeded"
     assert job["snapshot"] == listed[0]["id"]
@@ -125,7 +125,7 @@ def test_versions_gone_from_the_index_are_refused_and_nothing_changes(tmp_path: 
     (own_wheelhouse / "alpha-1.0-py3-none-any.whl").unlink()
     (own_wheelhouse / "beta-1.0-py3-none-any.whl").unlink()
     after = freeze(venv)
-    jobs = run_envtui("jobs", "--json").stdout
+    jobs = run_envtui("jobs", "--all", "--json").stdout
     result = rollback(venv)
     assert result.returncode == 1
     assert "cannot be restored" in result.stderr and "the environment was not changed" in result.stderr
@@ -133,7 +133,7 @@ def test_versions_gone_from_the_index_are_refused_and_nothing_changes(tmp_path: 
     assert "cannot be had: beta==1.0: version 1.0 is not in the index" in result.stderr
     assert "delta" not in result.stderr  # a line that can be had is not named
     assert freeze(venv) == after
-    assert run_envtui("jobs", "--json").stdout == jobs  # no job ran, no snapshot was taken
+    assert run_envtui("jobs", "--all", "--json").stdout == jobs  # no job ran, no snapshot was taken
     assert [s["id"] for s in snapshots(venv)] == [snapshot]
     data = json.loads(rollback(venv, "--json").stdout)
     assert data["restorable"] is False

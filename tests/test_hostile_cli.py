@@ -220,7 +220,7 @@ def test_change_jobs_keep_no_secret_and_private_state(
     assert failed.returncode == 1
     listing = sh("jobs", "--venv", str(venv))
     assert listing.returncode == 0 and "install alpha @ http://user:****@" in listing.stdout
-    records = json.loads(sh("jobs", "--json").stdout)
+    records = json.loads(sh("jobs", "--all", "--json").stdout)
     job_id = next(r["id"] for r in records if r["description"].startswith("install alpha @"))
     shown = sh("jobs", job_id)
     assert shown.returncode == 0 and "user:****@" in shown.stdout
@@ -266,12 +266,12 @@ def test_bad_job_records_are_skipped_with_a_warning(world: World) -> None:
     for job_id, text in bad.items():
         (jobs / f"{job_id}.json").write_text(text)
     os.mkfifo(jobs / "20250101-000000-0007777.json")
-    result = run(world, "jobs")
+    result = run(world, "jobs", "--all")
     assert result.returncode == 0, result.stderr
     assert good["id"] in result.stdout
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: skipped")]
     assert len(warnings) == 6, result.stderr
-    listed = json.loads(run(world, "jobs", "--json").stdout)
+    listed = json.loads(run(world, "jobs", "--all", "--json").stdout)
     assert [r["id"] for r in listed] == [good["id"]]
     one = run(world, "jobs", "20250101-000000-0002222")
     assert one.returncode == 1 and "cannot read the record" in one.stderr

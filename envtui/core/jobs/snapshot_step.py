@@ -24,6 +24,7 @@ from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs.job import SUCCEEDED
 from envtui.core.jobs.steps import Phase, Step, StepContext, StepFailed
+from envtui.core.secrets import mask_credentials
 from envtui.core.snapshots.freeze import Freeze, FreezeLine, freeze
 from envtui.core.snapshots.model import Snapshot, new_snapshot_id
 from envtui.core.snapshots.store import DEFAULT_KEEP, SnapshotStore
@@ -82,7 +83,7 @@ class SnapshotStep:
             env=store.env,
             python=ctx.env.version,
             envtui=__version__,
-            reason=f"before {job.describe()}" if job is not None else "before a change",
+            reason=mask_credentials(f"before {job.describe()}") if job is not None else "before a change",
             job=job.id if job is not None else None,
             kind=getattr(request, "kind", None),
             target=getattr(request, "snapshot", None),
