@@ -31,6 +31,7 @@ from envtui.core.jobs.change import ChangeRequest, build_argv
 from envtui.core.jobs.engine import JobEngine
 from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED, Job, env_key
 from envtui.core.jobs.preview import preview
+from envtui.core.secrets import has_credentials
 from envtui.ui import glyphs
 from envtui.ui.jobs.listener import ScreenJobListener
 from envtui.ui.jobs.messages import JobFinished, JobOutput, JobQueued, JobStarted, PreviewReady
@@ -160,7 +161,9 @@ class JobActions(ProjectActions, Screen):
     def _install_answered(self, answer: str | None) -> None:
         if not answer:
             return
-        again = lambda: self.action_jobs_install(answer)  # noqa: E731  (what was typed, to correct it)
+        # What was typed comes back to be corrected, but never a credential: a secret is not shown.
+        kept = "" if has_credentials(answer) else answer
+        again = lambda: self.action_jobs_install(kept)  # noqa: E731
         try:
             specs = shlex.split(answer)
         except ValueError as exc:

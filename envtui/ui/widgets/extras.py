@@ -76,7 +76,8 @@ class ExtrasList(Static, can_focus=True):
         for index, (extra, requirements) in enumerate(self._extras):
             is_open = extra in self._open
             line = Text()
-            line.append_text(plain(f"\n{glyphs.folded(is_open)} {extra}", style="bold" if is_open else ""))
+            line.append("\n")
+            line.append_text(plain(f"{glyphs.folded(is_open)} {extra}", style="bold" if is_open else ""))
             if not is_open:
                 names = []
                 for requirement in requirements:
