@@ -80,7 +80,8 @@ async def test_the_pip_way_is_confirmed_with_a_warning(project_factory) -> None:
         text = screen_text(app)
         assert "uv sync will undo this" in text and "+ delta 1.0" in text
         assert dialog.request.project is None
-        await pilot.press("enter")
+        assert app.focused is not None and app.focused.id == "confirm-cancel"  # a warning: a reflex Enter cancels
+        await pilot.press("y")  # run it on purpose
         await finished(pilot, screen.jobs_engine.jobs[-1])
     assert "delta==1.0" in freeze(path / ".venv")
     assert ((path / "pyproject.toml").read_bytes(), (path / "uv.lock").read_bytes()) == before
