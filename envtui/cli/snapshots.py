@@ -141,6 +141,7 @@ def _show(args: argparse.Namespace, snapshot) -> int:
                 "kind": snapshot.kind,
                 "target": snapshot.target,
                 "lines": list(snapshot.freeze),
+                "project": snapshot.project.root if snapshot.project is not None else None,
             }
         )
         return 0
@@ -149,6 +150,9 @@ def _show(args: argparse.Namespace, snapshot) -> int:
     print(f"  taken:       {_when(snapshot)}   Python {visible(snapshot.python)}   envtui {visible(snapshot.envtui)}")
     print(f"  job:         {snapshot.job or '-'} ({outcome or 'no record'})")
     print(f"  packages:    {snapshot.packages}")
+    if snapshot.project is not None:
+        kept = "pyproject.toml and uv.lock" if snapshot.project.lock is not None else "pyproject.toml (no uv.lock)"
+        print(f"  project:     {visible(snapshot.project.root)} ({kept} kept)")
     for line in snapshot.freeze:
         print(f"  {visible(line)}")
     return 0
@@ -200,7 +204,7 @@ def run_rollback(args: argparse.Namespace) -> int:
     say = sys.stderr if args.json else sys.stdout
     print(
         f"rolling back to snapshot {snapshot.id} ({_when(snapshot)}, {visible(snapshot.reason)}): "
-        f"{plan.diff.summary()}",
+        f"{plan.diff.summary()}" + (f"; and {' and '.join(plan.files)}" if plan.files else ""),
         file=say,
         flush=True,
     )
@@ -218,6 +222,7 @@ def run_rollback(args: argparse.Namespace) -> int:
 def _decide(args: argparse.Namespace, env):
     """Which snapshot, and whether it can be restored: an exit code when that ends it, else (store, plan)."""
     from envtui.core.snapshots.freeze import freeze
+    from envtui.core.snapshots.project import read_project_files
     from envtui.core.snapshots.restore import newest_different, plan_restore
     from envtui.core.snapshots.store import SnapshotStore
 
@@ -228,7 +233,7 @@ def _decide(args: argparse.Namespace, env):
     else:
         listing = store.listing()
         _report_problems(listing.problems)
-        newest_other = newest_different(listing, current)
+        newest_other = newest_different(listing, current, read_project_files(env.path))
         if newest_other is None:
             if not listing.snapshots:
                 raise UsageError(
@@ -240,7 +245,7 @@ def _decide(args: argparse.Namespace, env):
     plan = plan_restore(env, snapshot, store, current=current)
     if not plan.restorable:
         return _refused(args, env, plan)
-    if plan.diff.empty:
+    if plan.unchanged:
         return _unchanged(args, env, snapshot, f"the environment already matches snapshot {snapshot.id}")
     if args.dry_run:
         if args.json:
@@ -251,6 +256,7 @@ def _decide(args: argparse.Namespace, env):
                     "venv": str(env.path),
                     "snapshot": snapshot.id,
                     **plan.diff.to_json(),
+                    "files": list(plan.files),
                 }
             )
             return 0
@@ -258,6 +264,8 @@ def _decide(args: argparse.Namespace, env):
         print(f"  {plan.diff.summary()}")
         for change in plan.diff.changes:
             print(f"  {visible(str(change))}")
+        if plan.files:
+            print(f"  and restore {' and '.join(plan.files)}")
         return 0
     return store, plan
 

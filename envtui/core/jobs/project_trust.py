@@ -5,7 +5,8 @@ of the file's bytes. ``uv add`` and ``uv remove`` rewrite that file, so without 
 job would skip the hooks as "changed since it was trusted". The before-step notes whether the
 configuration the job runs with is trusted; the after-step reads the file again and trusts the
 new bytes only if that was so and the configuration they hold is exactly the one trusted —
-uv changed the dependencies, not the commands. Any other edit still withdraws the trust.
+uv changed the dependencies, not the commands. A rollback that puts an older pyproject.toml back
+is treated the same way. Any other edit still withdraws the trust.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ class KeepTrust:
         """Before: note that the configuration is trusted. After: trust uv's rewrite if only that changed it."""
         request = getattr(ctx.job, "request", None)
         project = getattr(request, "project", None)
+        if project is None and getattr(request, "kind", None) == "rollback":  # it may restore pyproject.toml
+            from envtui.core.project.detect import find_project
+
+            try:
+                project = find_project(ctx.env.path)
+            except EnvtuiError:
+                return
         path = self.config.path
         if project is None or path is None or Path(project.pyproject).resolve() != Path(path).resolve():
             return

@@ -3,8 +3,10 @@
 The snapshot is the first before-step (ahead of the maintenance hooks, so it is not part of the
 outage) and is on disk before uv starts, so a job killed half-way still has its "before"; its
 id goes into the job record (``StepContext.data["snapshot"]``). A snapshot that cannot be
-taken stops the job: envtui does not make a change it could not undo. After a rollback job the
-environment is compared with the snapshot it restored, line for line.
+taken stops the job: envtui does not make a change it could not undo. In a uv project the
+snapshot also keeps ``pyproject.toml`` and ``uv.lock`` (:mod:`envtui.core.snapshots.project`).
+After a rollback job the environment is compared with the snapshot it restored, line for line,
+and so are a project's two files (restored by :mod:`envtui.core.jobs.project_restore`).
 
 It lives with the jobs (as the hooks do) and uses :mod:`envtui.core.snapshots` below it. When the
 freeze needs uv, uv runs through ``ctx.run``, so cancelling the job stops it.
@@ -27,6 +29,7 @@ from envtui.core.jobs.steps import Phase, Step, StepContext, StepFailed
 from envtui.core.secrets import mask_credentials
 from envtui.core.snapshots.freeze import Freeze, FreezeLine, freeze
 from envtui.core.snapshots.model import Snapshot, new_snapshot_id
+from envtui.core.snapshots.project import current_files, read_project_files
 from envtui.core.snapshots.store import DEFAULT_KEEP, SnapshotStore
 
 #: Where ``StepContext.data`` (and so ``Job.step_data``) holds the id of the job's snapshot.
@@ -69,6 +72,7 @@ class SnapshotStep:
         job = ctx.job
         try:
             taken = _freeze(ctx)
+            files = read_project_files(ctx.env.path)
         except EnvtuiError as exc:
             raise StepFailed(f"cannot take a snapshot: {exc.message}") from exc
         request = job.request if job is not None else None
@@ -88,6 +92,7 @@ class SnapshotStep:
             kind=getattr(request, "kind", None),
             target=getattr(request, "snapshot", None),
             mode=getattr(request, "mode", None),
+            project=files,
         )
         try:
             store.save(snapshot)
@@ -125,8 +130,15 @@ def check_rollback(ctx: StepContext) -> None:
         now = _freeze(ctx).lines
     except EnvtuiError as exc:
         raise StepFailed(f"cannot compare with the snapshot: {exc.message}") from exc
+    try:
+        files = wanted.project.differs_from(current_files(wanted.project)) if wanted.project is not None else []
+    except EnvtuiError as exc:
+        raise StepFailed(f"cannot compare the project's files with the snapshot: {exc.message}") from exc
+    if files:
+        raise StepFailed(f"after the rollback {' and '.join(files)} differ from snapshot {wanted.id}")
     if [e.line for e in now] == wanted.freeze:
-        ctx.emit("envtui", f"the environment now matches snapshot {wanted.id} line for line")
+        also = " (and pyproject.toml and uv.lock)" if wanted.project is not None else ""
+        ctx.emit("envtui", f"the environment now matches snapshot {wanted.id} line for line{also}")
         return
     from envtui.core.snapshots.diff import diff_lines
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from envtui.core.snapshots.freeze import FreezeLine, parse_line
+from envtui.core.snapshots.project import ProjectFiles
 
 #: The version of the file format; a newer one is read as far as it is understood.
 FORMAT = 1
@@ -52,6 +53,8 @@ class Snapshot:
     """For a rollback job: the id of the snapshot it restores."""
     mode: str | None = None
     """For a rollback job: ``undo`` or ``redo`` when it came from those keys, else None."""
+    project: ProjectFiles | None = None
+    """In a uv project: its pyproject.toml and uv.lock then, restored with the environment."""
     _lines: list[FreezeLine] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -113,6 +116,7 @@ class Snapshot:
             "mode": self.mode,
             "freeze": self.freeze,
             "names": {str(i): name for i, name in self.names.items()},
+            "project": self.project.to_json() if self.project is not None else None,
         }
 
     @classmethod
@@ -140,6 +144,7 @@ class Snapshot:
                 kind=_optional(data.get("kind")),
                 target=_optional(data.get("target")),
                 mode=_optional(data.get("mode")),
+                project=ProjectFiles.from_json(data.get("project")),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"missing or wrong field: {exc}") from exc

@@ -7,6 +7,9 @@ says which lines cannot be had — a Python of another minor version, a local pa
 project gone, a URL whose credentials were never stored, a version gone from the index (uv's own
 ``--dry-run``, repeated without each line it names so every such line is found) — so a refused
 rollback leaves the environment untouched.
+
+In a uv project a snapshot also keeps ``pyproject.toml`` and ``uv.lock``: a plan names the files
+that differ (the rollback job writes them back after uv), and "differs from now" counts them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from envtui.core.env.environment import Environment
 from envtui.core.snapshots.diff import SetDiff, diff_lines
 from envtui.core.snapshots.freeze import FreezeLine, Runner, freeze, is_freeze_line
 from envtui.core.snapshots.model import Snapshot
+from envtui.core.snapshots.project import ProjectFiles, current_files
 from envtui.core.snapshots.store import Listing, SnapshotStore, make_private_dir
 from envtui.core.uv import Uv
 
@@ -57,11 +61,18 @@ class RestorePlan:
     problems: list[Unobtainable] = field(default_factory=list)
     reinstall: list[str] = field(default_factory=list)
     """Packages both sets have, pinned differently: reinstalled so the result matches exactly."""
+    files: list[str] = field(default_factory=list)
+    """In a uv project: the files (``pyproject.toml``, ``uv.lock``) that differ from the snapshot's."""
 
     @property
     def restorable(self) -> bool:
         """Whether every line can be had."""
         return not self.problems
+
+    @property
+    def unchanged(self) -> bool:
+        """Whether the environment and the project's files already match the snapshot."""
+        return self.diff.empty and not self.files
 
 
 def plan_restore(
@@ -82,9 +93,16 @@ def plan_restore(
     now = list(current) if current is not None else freeze(env, uv, run=run).lines
     diff = diff_lines(now, snapshot.lines)
     plan = RestorePlan(snapshot, now, diff, reinstall=[c.name for c in diff.changed if c.name and " " not in c.name])
+    if snapshot.project is not None:
+        if not Path(snapshot.project.root).is_dir():
+            plan.problems.append(
+                Unobtainable("pyproject.toml", f"the project directory is gone: {snapshot.project.root}")
+            )
+            return plan
+        plan.files = snapshot.project.differs_from(current_files(snapshot.project))
     if diff.empty:
         return plan  # already there: nothing to install, nothing that could fail
-    plan.problems = local_problems(env, snapshot)
+    plan.problems += local_problems(env, snapshot)
     if any(p.line.startswith("python ") for p in plan.problems):
         return plan  # uv would only say the same of every line
     flagged = {p.line for p in plan.problems}
@@ -203,16 +221,29 @@ def _short(errors: list[str]) -> str:
 # -- which snapshot ------------------------------------------------------------------------
 
 
-def newest_different(listing: Listing, current: Sequence[FreezeLine]) -> Snapshot | None:
-    """The newest snapshot that differs from now: the state before the last change (what ``rollback`` restores)."""
+def _same_files(kept: ProjectFiles | None, other: ProjectFiles | None) -> bool:
+    """Whether a snapshot's project files match ``other`` (a snapshot that kept none matches anything)."""
+    return kept is None or not kept.differs_from(other)
+
+
+def newest_different(
+    listing: Listing, current: Sequence[FreezeLine], current_project: ProjectFiles | None = None
+) -> Snapshot | None:
+    """The newest snapshot that differs from now: the state before the last change (what ``rollback`` restores).
+
+    In a project, pass its files now (``current_project``): a change to pyproject.toml or uv.lock
+    alone is a change too.
+    """
     now = [e.line for e in current]
     for snapshot in listing.snapshots:
-        if snapshot.freeze != now:
+        if snapshot.freeze != now or not _same_files(snapshot.project, current_project):
             return snapshot
     return None
 
 
-def undo_redo(listing: Listing, current: Sequence[FreezeLine]) -> tuple[Snapshot | None, Snapshot | None]:
+def undo_redo(
+    listing: Listing, current: Sequence[FreezeLine], current_project: ProjectFiles | None = None
+) -> tuple[Snapshot | None, Snapshot | None]:
     """``(undo, redo)``: the snapshot ``z`` restores (before the last change still in effect), and ``Z``'s.
 
     Replays the snapshots oldest first as an editor replays its undo stack. A job changed the
@@ -226,7 +257,8 @@ def undo_redo(listing: Listing, current: Sequence[FreezeLine]) -> tuple[Snapshot
     undone: list[tuple[Snapshot, Snapshot]] = []  # (before the change, before its undo)
     for index, snapshot in enumerate(ordered):
         after = ordered[index + 1].freeze if index + 1 < len(ordered) else now
-        if snapshot.freeze == after:
+        after_files = ordered[index + 1].project if index + 1 < len(ordered) else current_project
+        if snapshot.freeze == after and _same_files(snapshot.project, after_files):
             continue  # that job changed nothing (it failed, or nothing was to do)
         if snapshot.mode == "undo" and done and done[-1].id == snapshot.target:
             undone.append((done.pop(), snapshot))

@@ -24,6 +24,7 @@ from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs.change import ChangeRequest
 from envtui.core.snapshots.freeze import freeze
+from envtui.core.snapshots.project import read_project_files
 from envtui.core.snapshots.restore import plan_restore, undo_redo
 from envtui.core.snapshots.store import SnapshotStore
 from envtui.ui.jobs.actions import PreviewCancelled
@@ -113,7 +114,7 @@ class SnapshotActions(Screen):
         store = SnapshotStore(env.path)
         current = freeze(env, uv, run=run).lines
         if snapshot_id is None:
-            undo, redo = undo_redo(store.listing(), current)
+            undo, redo = undo_redo(store.listing(), current, read_project_files(env.path))
             target = undo if mode == "undo" else redo
             if target is None:
                 self.post_message(RestoreUnavailable(_NOTHING[mode or "undo"]))
@@ -145,7 +146,7 @@ class SnapshotActions(Screen):
                 str(text), title=f"Cannot restore snapshot {snapshot.id}", severity="error", timeout=15, markup=False
             )
             return
-        if plan.diff.empty:
+        if plan.unchanged:
             self.notify(f"The environment already matches snapshot {snapshot.id}.", timeout=4)
             return
 

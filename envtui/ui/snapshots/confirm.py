@@ -42,6 +42,12 @@ class ConfirmRestoreScreen(ModalScreen[bool]):
             yield Static(about, id="restore-about")
             with VerticalScroll(id="restore-changes"):
                 yield Static(diff_text(self.plan.diff, self.app.theme_variables), id="restore-change-list")
+            if self.plan.files:
+                yield Static(
+                    f"also restores {' and '.join(self.plan.files)} as the snapshot kept them",
+                    id="restore-files",
+                    markup=False,
+                )
             yield Static(
                 f"{self.plan.diff.summary()} · checked with uv --dry-run · the rollback is snapshotted first",
                 id="restore-summary",
