@@ -22,7 +22,6 @@ from envtui.core import process
 from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.health.checks import run_checks
 from envtui.core.health.trust import trust_state
 from envtui.core.jobs.preview import preview
 from envtui.core.jobs.steps import Phase, Step, StepContext, StepFailed
@@ -109,6 +108,10 @@ def _would_change(ctx: StepContext) -> bool:
 
 def recheck_health(ctx: StepContext, config: Config) -> None:
     """Re-check health after the after-change hooks and write each problem into the job log."""
+    # Imported here, not at the top: the checks bring HTTP, TLS and a thread pool with them,
+    # which every `envtui install` would pay for at start-up, hooks or not.
+    from envtui.core.health.checks import run_checks
+
     report = run_checks(ctx.env, config, settle=config.hooks.settle)
     ctx.data["health"] = report
     counts = report.counts()
