@@ -105,6 +105,20 @@ def test_upgrade_moves_lock_and_environment_together(project_factory, wheelhouse
     assert result.returncode == 2 and "not in uv.lock of project proj: delta" in result.stderr
 
 
+def test_upgrade_all_moves_every_locked_package_and_uv_sync_keeps_it(project_factory, wheelhouse) -> None:
+    path = project_factory(["alpha==1.0"])
+    pyproject = path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"alpha==1.0"', '"alpha"'))
+    assert run_uv(path, wheelhouse, "lock").returncode == 0
+    assert _locked(path, "alpha") == ["1.0"], "uv lock keeps what the lock had"
+    result = run_envtui("upgrade", "--venv", str(path), "--all", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "--upgrade" in data["command"] and data["changed"] == [{"name": "alpha", "old": "1.0", "new": "2.0"}]
+    assert _locked(path, "alpha") == ["2.0"] and _installed(path)["alpha"] == "2.0"
+    assert _after_uv_sync(path, wheelhouse)["alpha"] == "2.0"
+
+
 def test_sync_runs_uv_sync_with_frozen_and_locked_passed_through(project_factory, wheelhouse) -> None:
     path = project_factory(["gamma"])
     install_into(path / ".venv", wheelhouse, ["delta"])
