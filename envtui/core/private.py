@@ -62,22 +62,46 @@ def private_dir(path: str | os.PathLike[str]) -> Path:
 
 
 def write_private(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write a whole file atomically, mode 0600: a temporary file beside it, then a rename."""
-    import tempfile  # only here: it costs start-up time, and most runs write nothing
-
+    """Write a whole file under a private folder, mode 0600, atomically (see :func:`write_atomic`)."""
     target = Path(path)
     private_dir(target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # always 0600
+    write_atomic(target, data.encode("utf-8") if isinstance(data, str) else data, FILE_MODE)
+
+
+def write_atomic(path: Path, data: bytes, mode: int) -> None:
+    """Write ``data`` to ``path`` whole: a temporary file beside it (``mode``), fsync, rename, fsync the folder.
+
+    A crash leaves the old file or the new, never half of one. ``os.open`` rather than
+    ``tempfile``: importing tempfile costs a job more than writing the file. Raises OSError.
+    """
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, target)
+        try:
+            os.fchmod(fd, mode)  # whatever the umask
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
 
 
 def open_private_fd(path: str | os.PathLike[str], flags: int = os.O_RDWR | os.O_CREAT) -> int:

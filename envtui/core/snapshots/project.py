@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from envtui.core.errors import EnvtuiError
+from envtui.core.private import write_atomic
 from envtui.core.project.detect import LOCK, PYPROJECT, find_project
 
 
@@ -118,21 +119,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    tmp = path.parent / f".{path.name}.envtui-{os.getpid()}-{os.urandom(4).hex()}"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
-        try:
-            os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        write_atomic(path, data, mode)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise EnvtuiError(f"cannot write {path}", cause=exc.strerror or str(exc)) from exc

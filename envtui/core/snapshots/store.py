@@ -20,6 +20,7 @@ from pathlib import Path
 from envtui.core.config import DEFAULT_SNAPSHOT_KEEP
 from envtui.core.errors import UsageError
 from envtui.core.locations import snapshots_dir
+from envtui.core.private import FILE_MODE, write_atomic
 from envtui.core.snapshots.model import Snapshot
 
 #: How many snapshots an environment keeps unless ``[snapshots] keep`` says otherwise.
@@ -81,7 +82,7 @@ class SnapshotStore:
         make_private_dir(self.directory)
         path = self.directory / file_name(snapshot)
         data = json.dumps(snapshot.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        write_private(path, data)
+        write_atomic(path, data, FILE_MODE)
         return path
 
     def write_requirements(self, snapshot: Snapshot, *, name: str | None = None) -> Path:
@@ -89,7 +90,7 @@ class SnapshotStore:
         make_private_dir(self.root)
         make_private_dir(self.directory)
         path = self.directory / (name or f"restore-{snapshot.id}.txt")
-        write_private(path, snapshot.text().encode("utf-8"))
+        write_atomic(path, snapshot.text().encode("utf-8"), FILE_MODE)
         return path
 
     def prune(self, keep: int = DEFAULT_KEEP) -> list[str]:
@@ -175,7 +176,7 @@ class SnapshotStore:
             return
         now = time.time()
         for entry in entries:
-            if entry.name.startswith((".tmp-", "restore-", ".check-")):
+            if entry.name.startswith((".tmp-", "restore-", ".check-")) or entry.name.endswith(".tmp"):
                 try:
                     if now - entry.stat().st_mtime > older_than:
                         os.unlink(entry.path)
@@ -200,36 +201,3 @@ def make_private_dir(path: Path) -> None:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     if (path.stat().st_mode & 0o777) != 0o700:
         os.chmod(path, 0o700)
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically with mode 0600: temporary file, fsync, rename, fsync the folder."""
-    # os.open rather than tempfile: importing tempfile costs a job more than writing the file
-    tmp = path.parent / f".tmp-{os.getpid()}-{os.urandom(4).hex()}{path.suffix}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
