@@ -153,6 +153,29 @@ def test_bad_usage_is_one_line_exit_2(args: list[str]) -> None:
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["instal", "six"], "hint: did you mean install?"),
+        (["snapshot"], "hint: did you mean snapshots?"),
+        (["rollbak", "--dry-run"], "hint: did you mean rollback?"),
+        (["frobnicate", "--dry-run"], None),
+    ],
+)
+def test_a_mistyped_command_is_named_with_a_guess(tmp_path: Path, args: list[str], hint: str | None) -> None:
+    result = run_envtui(*args, cwd=tmp_path)
+    assert result.returncode == 2, result
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"error: unknown command: {args[0]}"
+    assert (lines[-1] == hint) if hint else not any(line.startswith("hint:") for line in lines)
+
+
+def test_a_word_that_is_a_path_still_opens_it_not_a_command_guess(tmp_path: Path) -> None:
+    (tmp_path / "lsit").mkdir()
+    result = run_envtui("lsit", "--bogus", cwd=tmp_path)
+    assert result.returncode == 2 and "unknown command" not in result.stderr
+
+
 def test_envs_on_a_file_is_exit_2(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("")
     result = run_envtui("envs", str(tmp_path / "f"))

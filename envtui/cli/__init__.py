@@ -90,6 +90,27 @@ def _first_positional(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _refuse_unknown_command(argv: Sequence[str]) -> None:
+    """``envtui instal six``: a mistyped command, not a path to open, so say which command was meant.
+
+    A single word that is no path and looks like no command is left to the open parser, which says
+    there is no environment there.
+    """
+    known, others = build_open_parser().parse_known_args(argv)
+    word = known.path
+    if word is None or os.path.lexists(word):
+        return
+    import difflib
+
+    guesses = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    if guesses or others:
+        raise UsageError(
+            f"unknown command: {word}",
+            cause="see 'envtui --help'",
+            hint=f"did you mean {guesses[0]}?" if guesses else None,
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run envtui; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -103,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             with guarded():  # nothing a command prints can drive the terminal
                 return int(args.run(args) or 0)
+        _refuse_unknown_command(args_list)
         args = build_open_parser().parse_args(args_list)
         from envtui.cli.open import open_tui
 
