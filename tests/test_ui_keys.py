@@ -147,6 +147,8 @@ async def test_r_refreshes_in_place_keeping_cursor_and_scroll(tmp_path: Path) ->
         info.mkdir()
         (info / "METADATA").write_text("Metadata-Version: 2.1\nName: aaa-new\nVersion: 1.0\n\n")
         (info / "RECORD").write_text("")
+        # uv pip check calls a package without WHEEL broken (and the check would fail the refresh)
+        (info / "WHEEL").write_text("Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
         await pilot.press("r")
         await settle(pilot)
         assert table_of(app) is table
