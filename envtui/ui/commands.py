@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import ClassVar, Protocol, runtime_checkable
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -19,6 +20,14 @@ from textual.screen import Screen
 _HIDDEN_ACTIONS = frozenset(
     {"app.focus_next", "app.focus_previous", "focus_next", "focus_previous", "command_palette", "app.command_palette"}
 )
+
+
+@runtime_checkable
+class PaletteActions(Protocol):
+    """A node (the app) with actions offered by name in the palette without a key of their own."""
+
+    PALETTE_ACTIONS: ClassVar[list[tuple[str, str, str]]]
+    """``(title, help, action)`` of each."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +95,9 @@ def screen_actions(screen: Screen) -> list[Action]:
                     group=group,
                 )
             )
-        for title, help_text, action in getattr(type(owner), "PALETTE_ACTIONS", ()):
-            actions.append(Action(title, help_text, "", action, owner, group))
+        if isinstance(owner, PaletteActions):
+            for title, help_text, action in owner.PALETTE_ACTIONS:
+                actions.append(Action(title, help_text, "", action, owner, group))
     return actions
 
 

@@ -8,7 +8,7 @@ and offers to run without them; hooks that will be skipped: the dialog says why.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +22,9 @@ from envtui.core.jobs.hooks import HookPlan
 from envtui.core.jobs.preview import Preview
 from envtui.ui import glyphs
 from envtui.ui.text import plain
+
+if TYPE_CHECKING:
+    from envtui.core.project.preview import ProjectPreview
 
 #: What the dialog answers (None: cancelled, or closed with nothing to do).
 RUN = "run"
@@ -115,11 +118,11 @@ class ConfirmChangeScreen(ModalScreen[str | None]):
         lines.append("(w or Run without hooks leaves the service running)")
         return "\n".join(lines)
 
-    def _project_text(self) -> Text:
+    def _project_text(self, preview: ProjectPreview) -> Text:
         """In a uv project: headed lists of what changes in pyproject.toml, uv.lock and the environment."""
         text = Text()
-        manifest = list(getattr(self.preview, "manifest_changes", []))
-        lock = [str(change).replace(" -> ", " → ") for change in getattr(self.preview, "lock_changes", [])]
+        manifest = list(preview.manifest_changes)
+        lock = [str(change).replace(" -> ", " → ") for change in preview.lock_changes]
         for title, lines in (("pyproject.toml", manifest), ("uv.lock", lock)):
             text.append(f"{title}\n", style="bold")
             text.append("\n".join(lines or ["unchanged"]) + "\n")
@@ -127,9 +130,11 @@ class ConfirmChangeScreen(ModalScreen[str | None]):
         return text
 
     def _changes_text(self) -> Text:
-        if hasattr(self.preview, "lock_changes"):
-            heads = self._project_text()
-            if getattr(self.preview, "environment_unchanged", False):
+        from envtui.core.project.preview import ProjectPreview  # only a project's preview needs it (start-up)
+
+        if isinstance(self.preview, ProjectPreview):
+            heads = self._project_text(self.preview)
+            if self.preview.environment_unchanged:
                 return heads.append("unchanged")
             return heads.append_text(self._environment_text())
         return self._environment_text()
