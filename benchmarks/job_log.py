@@ -120,7 +120,7 @@ async def measure_tui(lines: int, venv: Path, presses: int = 200, press_every: f
             await pilot.pause()
         screen = app.screen
         screen.jobs_engine.steps = lambda env: ([Flood()], [])
-        log = screen.job_log
+        log = screen.job_pane.job_log
         before = log.received
         job = screen.jobs_submit(ChangeRequest.uninstall(["not-installed-anywhere"]))
         while "start" not in marks:

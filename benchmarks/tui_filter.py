@@ -110,14 +110,14 @@ async def headless(venv: Path, rounds: int) -> dict:
                 keys.append(
                     await timed(
                         [events.Key(char, char)],
-                        lambda n=shown, q=typed: table.row_count == n and app.screen.filter_text == q,
+                        lambda n=shown, q=typed: table.row_count == n and app.screen.packages.filter_text == q,
                     )
                 )
             backspaces = [events.Key("backspace", None) for _ in range(5)]
             bursts.append(
-                await timed(backspaces, lambda: app.screen.filter_text == "synth" and table.row_count == total)
+                await timed(backspaces, lambda: app.screen.packages.filter_text == "synth" and table.row_count == total)
             )
-            await timed(backspaces, lambda: app.screen.filter_text == "" and table.row_count == total)
+            await timed(backspaces, lambda: app.screen.packages.filter_text == "" and table.row_count == total)
         await pilot.press("escape")
     return {"keystroke": summary(keys), "burst_of_5_backspaces": summary(bursts)}
 

@@ -9,10 +9,11 @@ import pytest
 from rich.text import Text
 
 from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED
-from envtui.ui.jobs.actions import JOBS_PANE
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.screens.confirm import ConfirmChangeScreen
 from envtui.ui.screens.prompt import PromptScreen
+from envtui.ui.views import JOBS_PANE
+from envtui.ui.widgets.spinner import Spinner
 from tests.test_jobs_engine import freeze
 from tests.ui_support import make_app, screen_text, settle
 
@@ -129,9 +130,9 @@ async def test_a_failed_job_is_marked_with_uv_error_lines_highlighted(venv_facto
         assert job.status == FAILED
         assert "install clash alpha==2.0 · failed" in screen_text(app)
         assert any("No solution found" in n.message and n.severity == "error" for n in app._notifications)
-        styled = screen.job_log.highlighter(Text("error: No solution found when resolving dependencies"))
+        styled = screen.job_pane.job_log.highlighter(Text("error: No solution found when resolving dependencies"))
         assert styled.spans, "uv's error line is highlighted in the log"
-        assert not screen.job_log.highlighter(Text("Resolved 2 packages in 3ms")).spans
+        assert not screen.job_pane.job_log.highlighter(Text("Resolved 2 packages in 3ms")).spans
         screen.current_view = JOBS_PANE
         await settle(pilot)
         view = screen.query_one(JobsView)
@@ -228,7 +229,7 @@ async def test_a_spinner_turns_while_the_outdated_check_runs(venv_factory, offli
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        spinner = screen.jobs_spinner
+        spinner = screen.query_one(Spinner)
         seen: list[str] = []
         original = spinner.start
         spinner.start = lambda label: (seen.append(label), original(label))[-1]
@@ -251,7 +252,7 @@ async def test_an_unresolvable_request_stops_at_the_preview(venv_factory, offlin
         assert not isinstance(app.screen, ConfirmChangeScreen)
         await until(pilot, lambda: isinstance(app.screen, PromptScreen))  # asked again, to correct it
         assert app.main_screen.jobs_engine.jobs == []
-        assert not app.main_screen.jobs_spinner.active
+        assert not app.main_screen.query_one(Spinner).active
     assert freeze(venv) == before
 
 

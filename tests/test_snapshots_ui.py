@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from envtui.core.jobs.job import SUCCEEDED
-from envtui.ui.jobs.actions import JOBS_PANE
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.screens.confirm import ConfirmChangeScreen
 from envtui.ui.snapshots.confirm import ConfirmRestoreScreen
-from envtui.ui.snapshots.view import SNAPSHOTS_PANE, SnapshotsView
+from envtui.ui.snapshots.view import SnapshotsView
+from envtui.ui.views import JOBS_PANE, SNAPSHOTS_PANE
 from tests.factory import make_venv, run_envtui
 from tests.test_jobs_engine import freeze
 from tests.test_jobs_ui import finished, until

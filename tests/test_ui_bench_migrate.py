@@ -13,8 +13,9 @@ import pytest
 from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
-from envtui.ui.widgets.bench_view import BENCH_PANE, BenchView
-from envtui.ui.widgets.migrate_view import MIGRATE_PANE, MigrateView
+from envtui.ui.views import BENCH_PANE, MIGRATE_PANE
+from envtui.ui.widgets.bench_view import BenchView
+from envtui.ui.widgets.migrate_view import MigrateView
 from tests.test_migrate import PROJECT, PROJECT_FINDINGS
 from tests.ui_support import screen_text, settle
 

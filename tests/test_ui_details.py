@@ -95,9 +95,9 @@ async def test_version_says_latest_or_what_is_newer(env_path: Path) -> None:
         details = await _open_on(app, pilot, "alpha")
         screen = app.screen
         assert "2.0  (latest)" not in screen_text(app)  # not asked yet: no claim either way
-        details.show(screen.table.current, screen.index.packages, {"alpha": "3.0"})
+        details.show(screen.table.current, screen.packages.index.packages, {"alpha": "3.0"})
         await pilot.pause()
         assert "2.0  → 3.0 available" in screen_text(app)
-        details.show(screen.table.current, screen.index.packages, {})
+        details.show(screen.table.current, screen.packages.index.packages, {})
         await pilot.pause()
         assert "2.0  (latest)" in screen_text(app)

@@ -7,8 +7,10 @@ from pathlib import Path
 from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
-from envtui.ui.health import HEALTH_PANE, HealthView
+from envtui.ui.health import HealthView
+from envtui.ui.views import HEALTH_PANE
 from envtui.ui.widgets.package_table import PackageTable
+from envtui.ui.widgets.status_bar import HealthBadge
 from tests.health_server import ROUTES, health_server
 from tests.ui_support import screen_text, settle
 
@@ -19,7 +21,7 @@ def app_with_config(env_path: Path, config: Path) -> EnvtuiApp:
 
 
 def badge(app: EnvtuiApp) -> tuple[str, set[str]]:
-    widget = app.screen.health_badge
+    widget = app.screen.query_one(HealthBadge)
     return str(widget.render()), set(widget.classes)
 
 
@@ -110,7 +112,7 @@ async def test_showing_a_view_puts_the_keys_on_its_table(env_path: Path, tmp_pat
     from textual.command import CommandPalette
 
     from envtui.core.env.filtering import ALL, View
-    from envtui.ui.jobs.actions import JOBS_PANE
+    from envtui.ui.views import JOBS_PANE
     from envtui.ui.widgets.filter_input import FilterInput
     from envtui.ui.widgets.sidebar import ViewList
 

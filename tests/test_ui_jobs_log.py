@@ -4,10 +4,10 @@ and a change uv refused at the preview is in the log pane and the Jobs view, the
 from __future__ import annotations
 
 from envtui.core.jobs.change import ChangeRequest
-from envtui.ui.jobs.actions import JOBS_PANE
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.screens.log_viewer import LogViewerScreen
 from envtui.ui.screens.prompt import PromptScreen
+from envtui.ui.views import JOBS_PANE
 from tests.test_jobs_ui import SIZE, finished, until
 from tests.ui_support import make_app, screen_text, settle
 
@@ -73,8 +73,8 @@ async def test_a_refused_preview_goes_to_the_log_and_the_jobs_view_and_the_promp
         await pilot.press("escape")
         await settle(pilot)
         assert not screen.job_pane.collapsed
-        screen.job_log.flush()
-        log_text = "\n".join(screen.job_log.lines)
+        screen.job_pane.job_log.flush()
+        log_text = "\n".join(screen.job_pane.job_log.lines)
         assert "refused at the preview, nothing changed" in log_text and "No solution found" in log_text
         screen.show_view(JOBS_PANE)
         await settle(pilot)

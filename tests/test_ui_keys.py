@@ -224,7 +224,7 @@ async def test_ctrl_p_palette_offers_and_runs_the_actions(env_path: Path) -> Non
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, CommandPalette)
-        assert app.screen.sort_by == "version"
+        assert app.screen.packages.sort_by == "version"
 
 
 async def test_l_shows_and_hides_the_job_log_which_batches_lines(env_path: Path) -> None:
@@ -283,7 +283,7 @@ async def test_problems_view_and_marks_show_broken_dependencies(venv_factory, wh
         assert list(table.keys) == ["clash"]
         await pilot.press("enter")
         text = screen_text(app)
-        assert app.screen.broken == {"clash": ["clash requires beta<1.1, but 1.1 is installed"]}
+        assert app.screen.packages.broken == {"clash": ["clash requires beta<1.1, but 1.1 is installed"]}
         assert "Problems    clash requires beta<1.1," in text
         assert "beta<1.1  1.1 installed" in text and "(conflict)" in text
         row = next(line for line in text.splitlines() if "│ clash " in line)

@@ -32,7 +32,7 @@ async def test_an_outside_install_shows_within_two_seconds_keeping_filter_and_cu
         assert list(table.keys) == ["beta"]
         await asyncio.to_thread(install_into, venv, wheelhouse, ["delta"])
         done = time.monotonic()
-        await until(pilot, lambda: "delta" in screen.index.packages, timeout=10)
+        await until(pilot, lambda: "delta" in screen.packages.index.packages, timeout=10)
         took = time.monotonic() - done
         print(f"relisted {took:.2f} s after the change")
         assert took < 2.0, f"relisted {took:.2f} s after the change"
@@ -42,7 +42,7 @@ async def test_an_outside_install_shows_within_two_seconds_keeping_filter_and_cu
         # A removal by a script that knows nothing of envtui.
         shutil.rmtree(site_packages(venv) / "delta-1.0.dist-info")
         await pilot.press("down")
-        await until(pilot, lambda: "delta" not in screen.index.packages, timeout=10)
+        await until(pilot, lambda: "delta" not in screen.packages.index.packages, timeout=10)
         assert list(table.keys) == ["beta"] and table.current.key == "beta"
 
 
@@ -53,7 +53,7 @@ async def test_own_job_is_not_announced_as_an_outside_change(venv_factory, offli
         await settle(pilot)
         screen = app.screen
         await finished(pilot, screen.jobs_submit(ChangeRequest.install(["delta"])))
-        await until(pilot, lambda: "delta" in screen.index.packages)
+        await until(pilot, lambda: "delta" in screen.packages.index.packages)
         await pilot.pause(1.2)  # two polls
         await settle(pilot)
         assert not any("changed on disk" in n.message for n in app._notifications)
@@ -74,7 +74,7 @@ async def test_what_is_derived_follows_an_upgrade(venv_factory, offline_uv) -> N
         await settle(pilot)
         assert "→ 2.0 available" in screen_text(app)
         await finished(pilot, screen.jobs_submit(ChangeRequest.upgrade(["alpha"])))
-        await until(pilot, lambda: screen.index.packages["alpha"].version == "2.0")
+        await until(pilot, lambda: screen.packages.index.packages["alpha"].version == "2.0")
         await settle(pilot)
         assert screen.latest == {}
         text = screen_text(app)

@@ -8,8 +8,9 @@ from pathlib import Path
 from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
-from envtui.ui.health import HEALTH_PANE, HealthView
+from envtui.ui.health import HealthView
 from envtui.ui.screens.trust import TrustScreen
+from envtui.ui.views import HEALTH_PANE
 from tests.test_hooks_trust import touch, write_config
 from tests.test_jobs_ui import until
 from tests.ui_support import screen_text, settle
@@ -44,8 +45,8 @@ async def test_trust_then_restart_from_the_health_view(env_path: Path, tmp_path:
         await pilot.press("R")
         await until(pilot, lambda: (tmp_path / "started").exists())
         await settle(pilot)
-        screen.job_log.flush()
-        log = "\n".join(screen.job_log.lines)
+        screen.job_pane.job_log.flush()
+        log = "\n".join(screen.job_pane.job_log.lines)
         assert "restarting the service" in log and "hook ran" in log
         assert not (tmp_path / "stopped").exists()  # a restart runs the after-change hooks only
         # An edit withdraws the trust; the next check says so.

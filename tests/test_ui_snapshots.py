@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from envtui.ui.widgets.status_bar import StatusBar
+from envtui.ui.widgets.status_bar import HealthBadge, StatusBar
 from tests.ui_support import make_app, settle
 
 
@@ -37,8 +37,8 @@ def prepared(*keys: str):
         bar = screen.query_one(StatusBar)
         bar.python_text = "3.x"
         bar.uv_text = "0.x"
-        screen.health_badge.show("health OK", "ok")
-        for package in screen.index.packages.values():
+        screen.query_one(HealthBadge).show("health OK", "ok")
+        for package in screen.packages.index.packages.values():
             package.location = "site-packages"
         for key in keys:
             await pilot.press(key)

@@ -98,7 +98,7 @@ async def test_space_marks_rows_and_u_x_act_on_the_marked_set(venv_factory, offl
         await pilot.press("y")
         await until(pilot, lambda: bool(screen.jobs_engine.jobs) and screen.jobs_engine.jobs[-1].finished)
         assert screen.jobs_engine.jobs[-1].status == SUCCEEDED and len(screen.jobs_engine.jobs) == 1
-        await until(pilot, lambda: not table.marked and "delta" not in screen.index.packages)
+        await until(pilot, lambda: not table.marked and "delta" not in screen.packages.index.packages)
     assert freeze(venv) == ""
 
 

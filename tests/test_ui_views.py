@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from envtui.core.env.filtering import CATEGORY, View
-from envtui.ui.health import HEALTH_PANE
-from envtui.ui.jobs.actions import JOBS_PANE
+from envtui.ui.views import HEALTH_PANE, JOBS_PANE
 from envtui.ui.widgets.package_table import PackageTable
 from envtui.ui.widgets.sidebar import ViewList
 from tests.ui_support import make_app, screen_text, settle

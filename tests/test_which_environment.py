@@ -74,4 +74,4 @@ async def test_tui_opens_the_project_and_says_so(project: Path, monkeypatch) -> 
         await settle(pilot)
         assert OWN_ENVIRONMENT not in app.screen.query_one(StatusBar).env_text
         assert [n.title for n in app._notifications] == ["Which environment"]
-        assert app.screen.index.packages.keys() == {"beta"}
+        assert app.screen.packages.index.packages.keys() == {"beta"}

@@ -2,30 +2,44 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
+from textual.worker import Worker, WorkerState
 
 from envtui.core.config import Config
 from envtui.core.display import safe_text
 from envtui.core.env.environment import Environment
 from envtui.core.env.filtering import PackageIndex
 from envtui.core.env.packages import Inventory
+from envtui.core.errors import EnvtuiError
 from envtui.core.locations import styles_dir
 from envtui.core.uv import Uv
 from envtui.ui import glyphs
 from envtui.ui.commands import EnvtuiCommands
-from envtui.ui.env_actions import EnvironmentActions
+from envtui.ui.errors import error_text
 from envtui.ui.screens.help import HelpScreen
 from envtui.ui.screens.main import MainScreen
+from envtui.ui.screens.prompt import PromptScreen
+
+#: What the export prompt offers first.
+EXPORT_DEFAULT = "requirements-pinned.txt"
 
 
-class EnvtuiApp(EnvironmentActions):
-    """lazygit for a virtual environment: one environment in panes, keyboard first."""
+class EnvtuiApp(App[int]):
+    """lazygit for a virtual environment: one environment in panes, keyboard first.
+
+    App-wide actions on the main screen's environment, whatever view is on screen: a shell
+    inside it (``!``: the terminal is handed over with ``App.suspend`` and the environment is
+    listed again when it exits) and exporting it (from the palette).
+    """
 
     TITLE = "envtui"
     CSS_PATH: ClassVar[list[Path]] = [
@@ -37,6 +51,14 @@ class EnvtuiApp(EnvironmentActions):
         Binding("q", "quit", "Quit", tooltip="Quit envtui (exit code 0)", id="quit"),
         Binding("question_mark", "help", "Help", tooltip="Show every key", id="help"),
         Binding("f1", "help", "Help", show=False, tooltip="Show every key (also from a text box)", id="help_f1"),
+        Binding(
+            "exclamation_mark",
+            "shell",
+            "Run a command in this environment",
+            show=False,
+            tooltip="Open $SHELL in this environment; exit returns",
+            id="shell",
+        ),
     ]
 
     def __init__(
@@ -87,7 +109,7 @@ class EnvtuiApp(EnvironmentActions):
 
     def get_default_screen(self) -> MainScreen:
         """The main screen on the environment given."""
-        return MainScreen(self.env, uv=self.uv, preloaded=self.preloaded, category_overrides=self.config.categories)
+        return MainScreen(self.env, uv=self.uv, preloaded=self.preloaded, config=self.config)
 
     @property
     def main_screen(self) -> MainScreen:
@@ -135,3 +157,86 @@ class EnvtuiApp(EnvironmentActions):
     def action_quit(self) -> None:
         """Leave with exit code 0."""
         self.exit(0)
+
+    PALETTE_ACTIONS: ClassVar[list[tuple[str, str, str]]] = [
+        (
+            "Export as a pinned requirements file",
+            "Write a pinned requirements file",
+            "export",
+        ),
+    ]
+    """Actions offered by name in the command palette without a key of their own: (title, help, action)."""
+
+    # ------------------------------------------------------------------ the shell
+
+    def action_shell(self) -> None:
+        """Hand the terminal to ``$SHELL`` with the environment active; relist when it exits."""
+        from textual.app import SuspendNotSupported
+
+        from envtui.core.env.activate import shell_session
+
+        screen = self.main_screen
+        if screen.jobs_engine.running():
+            self.notify("A job is running: wait for it (or ctrl+c) before opening a shell", severity="warning")
+            return
+        session = shell_session(screen.env, os.environ)
+        try:
+            with self.suspend():
+                print(session.banner, flush=True)
+                try:
+                    subprocess.run(session.argv, env=session.environ, check=False)
+                except OSError as exc:
+                    print(f"envtui: cannot start {session.argv[0]}: {exc.strerror}", flush=True)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot be handed to a shell", severity="error")
+            return
+        finally:
+            session.cleanup()
+        screen.refresh_inventory()
+        self.notify("Back from the shell: listing the environment again", timeout=3)
+
+    # ------------------------------------------------------------------ export
+
+    def action_export(self, value: str = EXPORT_DEFAULT) -> None:
+        """Ask where to write the pinned requirements file, then write it."""
+        screen = self.main_screen
+        env = screen.env
+        self.push_screen(
+            PromptScreen(
+                "Export as a pinned requirements file",
+                value=value,
+                placeholder=EXPORT_DEFAULT,
+                hint=f"Every distribution in {env.path}, pinned (uv pip freeze). An existing file is never replaced.",
+            ),
+            lambda answer: answer and self._export(env, answer),
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="Exporting the environment")
+    def _export(self, env: Environment, answer: str) -> None:
+        """Write the file (never over an existing one) and say where it went."""
+        from envtui.core.env.export import pinned_requirements
+
+        target = Path(answer).expanduser()
+        text = pinned_requirements(env, self.uv)
+        try:
+            with open(target, "x", encoding="utf-8") as handle:
+                handle.write(text)
+        except FileExistsError:
+            self.call_from_thread(self._export_exists, answer)
+            return
+        except OSError as exc:
+            raise EnvtuiError(f"cannot write {target}", cause=exc.strerror) from exc
+        pins = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
+        self.call_from_thread(self.notify, f"{pins} pins written to {target}", title="Exported")
+
+    def _export_exists(self, answer: str) -> None:
+        self.notify(f"{answer} exists: give another name", severity="warning", title="Not exported")
+        self.action_export(answer)
+
+    @on(Worker.StateChanged)
+    def _app_worker_failed(self, event: Worker.StateChanged) -> None:
+        """An export that failed says why."""
+        if event.worker.group != "export" or event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.notify(error_text(error), title="Export failed", severity="error")

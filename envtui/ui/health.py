@@ -1,10 +1,13 @@
 """The Health view and the header badge: every check, its status, detail and when it last ran.
 
-The view is a centre pane of the main screen (``install_health``). Checks run in thread workers
-and come back as ``HealthChecked`` messages: all of them after every listing of the environment
-(first load, ``r``, after each change job, a switch of environment), and the services alone on
-the configuration's ``service-interval``. The badge shows the worst status. Enter on a finding
-that concerns a package opens that package in the table.
+The view is a centre pane of the main screen (registered in ``envtui.ui.views``). Checks run in
+thread workers and come back as ``HealthChecked`` messages: all of them after every listing of
+the environment (first load, ``r``, after each change job, a switch of environment, an edit of
+the configuration), and the services alone on the configuration's ``service-interval``. The view
+posts up what the screen acts on: its verdict (``VerdictChanged``: the badge shows the worst
+status), a package to show (Enter on a finding about one) and a request to restart the service
+(``R``: the job pane runs the after-change hooks, with their output in the job log). ``T``
+shows the hook commands and trusts exactly the bytes shown.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.timer import Timer
@@ -28,16 +30,15 @@ from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health import checks as health
+from envtui.core.uv import Uv
 from envtui.ui import glyphs
-from envtui.ui.health_actions import ServiceActions
 from envtui.ui.text import plain
+from envtui.ui.widgets.pane_view import PaneView
 from envtui.ui.widgets.view_table import ViewTable
 
 if TYPE_CHECKING:
     from envtui.core.env.packages import DependencyIssue, Inventory
-    from envtui.ui.screens.main import MainScreen
 
-HEALTH_PANE = "health-pane"
 _BADGE_LEVEL = {health.OK: "ok", health.WARN: "warn", health.FAIL: "error"}
 _STATUS_TEXT = {health.OK: "ok", health.WARN: "warn", health.FAIL: "FAIL"}
 _STATUS_COLOUR = {health.OK: "success", health.WARN: "warning", health.FAIL: "error"}
@@ -68,10 +69,24 @@ def badge_text(report: health.HealthReport) -> tuple[str, str, str]:
     return "health OK", _BADGE_LEVEL[health.OK], tooltip
 
 
-class HealthView(ServiceActions, Vertical):
+class HealthView(PaneView):
     """Every health check with its status, detail and time; the badge follows the worst."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "R",
+            "restart_service",
+            "Restart service",
+            tooltip="Run the after-change hooks now (they start the service), then check it",
+            id="health.restart",
+        ),
+        Binding(
+            "T",
+            "trust_config",
+            "Trust hooks",
+            tooltip="Show the configuration's hook commands and trust them to run",
+            id="health.trust",
+        ),
         Binding("c", "check_now", "Check now", tooltip="Run every health check again", id="health.check_now"),
         Binding(
             "enter",
@@ -82,20 +97,44 @@ class HealthView(ServiceActions, Vertical):
         ),
     ]
 
+    @dataclass
+    class VerdictChanged(Message):
+        """The verdict on the environment changed: the badge's text, level and tooltip."""
+
+        text: str
+        level: str
+        """ok, warn, error or unknown."""
+        tooltip: str
+
+    @dataclass
+    class PackageChosen(Message):
+        """Enter on a finding that concerns a package: show that package."""
+
+        key: str
+        """The package's canonical name."""
+
+    @dataclass
+    class RestartRequested(Message):
+        """``R``: run the after-change hooks of ``config`` now (they start the service)."""
+
+        config: Config
+
     report: Reactive[health.HealthReport | None] = reactive(None, init=False, always_update=True)
     """The latest findings (None until the first run finishes)."""
 
-    def __init__(self, env: Environment, *, config: Config | None = None, id: str | None = None) -> None:
+    def __init__(self, env: Environment, *, uv: Uv, config: Config | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.env = env
         """The environment the checks run on."""
+        self.uv = uv
+        """The uv binary the checks use (the screen's, found once on the UI thread)."""
         self.config = Config()
         """The configuration in force (its defaults when it is broken)."""
         self.config_error: str | None = None
         """Why the configuration could not be read, when it could not."""
         self.use_config(config or Config())
         self._timer: Timer | None = None
-        self._uv = None
+        self._known: tuple[Inventory | None, list[DependencyIssue] | None, dict[str, str] | None] = (None, None, None)
 
     def use_config(self, config: Config) -> None:
         """Check against ``config`` from now on (it was read again after an edit)."""
@@ -104,10 +143,6 @@ class HealthView(ServiceActions, Vertical):
         self.config_error = (
             None if error is None else f"{error.message} ({error.cause})" if error.cause else error.message
         )
-
-    def on_mount(self) -> None:
-        """Share the screen's uv (found once on the UI thread)."""
-        self._uv = getattr(self.screen, "uv", None)
 
     def compose(self) -> ComposeResult:
         """A summary line, the table of findings, and the longer detail of the highlighted one."""
@@ -123,6 +158,26 @@ class HealthView(ServiceActions, Vertical):
         return self.query_one("#health-table", DataTable)
 
     # ------------------------------------------------------------------ starting checks
+
+    def set_environment(self, env: Environment) -> None:
+        """Check ``env`` from now on (its first run comes with its listing)."""
+        self.env = env
+
+    def environment_checked(
+        self,
+        env: Environment,
+        inventory: Inventory | None,
+        issues: list[DependencyIssue] | None,
+        latest: dict[str, str] | None,
+    ) -> None:
+        """Every listing re-runs every check, reusing what the screen already knows."""
+        self._known = (inventory, issues, latest)
+        self.recheck(env, inventory, issues, latest)
+
+    def config_changed(self, config: Config) -> None:
+        """Check against the configuration as edited, now."""
+        self.use_config(config)
+        self.recheck(self.env, *self._known)
 
     def recheck(
         self,
@@ -150,7 +205,7 @@ class HealthView(ServiceActions, Vertical):
     ) -> None:
         """Every check, in a thread; posts HealthChecked."""
         report = health.run_checks(
-            env, self.config, uv=self._uv, inventory=inventory, dependency_issues=issues, outdated=outdated
+            env, self.config, uv=self.uv, inventory=inventory, dependency_issues=issues, outdated=outdated
         )
         if not get_current_worker().is_cancelled:
             self.post_message(HealthChecked(env, report, full=True))
@@ -201,24 +256,19 @@ class HealthView(ServiceActions, Vertical):
             f"checked at {time.strftime('%H:%M:%S', time.localtime(report.finished))} in {report.duration:.1f} s"
             + (f" · services every {self.config.service_interval:g} s" if self._timer is not None else "")
         )
-        text, level, tooltip = badge_text(report)
-        screen = self.screen
-        if hasattr(screen, "health_badge"):
-            screen.health_badge.show(text, level, tooltip=tooltip)
+        self.post_message(self.VerdictChanged(*badge_text(report)))
         self._show_more()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         """A check run that crashed shows up in the summary and the badge, not as a traceback."""
-        if event.worker.node is not self or event.state != WorkerState.ERROR or event.worker.group == "service-restart":
+        if event.worker.node is not self or event.state != WorkerState.ERROR:
             return
         event.stop()
         error = event.worker.error
         message = error.message if isinstance(error, EnvtuiError) else f"{type(error).__name__}: {error}"
         self._set_summary(f"health checks could not run: {message}")
-        screen = self.screen
-        if hasattr(screen, "health_badge"):
-            screen.health_badge.show("health: not checked", "unknown", tooltip=message)
+        self.post_message(self.VerdictChanged("health: not checked", "unknown", message))
 
     # ------------------------------------------------------------------ display
 
@@ -292,42 +342,31 @@ class HealthView(ServiceActions, Vertical):
         if finding is None or not finding.package:
             self.notify("This check concerns no one package.", timeout=2)
             return
-        show_package(self.screen, finding.package)
+        self.post_message(self.PackageChosen(finding.package))
 
+    def action_restart_service(self) -> None:
+        """Restart the service with the after-change hooks (the job pane runs them; not during a job)."""
+        self.post_message(self.RestartRequested(self.config))
 
-def show_package(screen: MainScreen, key: str) -> bool:
-    """Switch the main screen to all packages with ``key`` under the cursor; False when it is not installed."""
-    from envtui.core.env.filtering import ALL, View
-    from envtui.ui.widgets.filter_input import FilterInput
+    def action_trust_config(self) -> None:
+        """Show the hook commands; Trust records exactly the bytes shown."""
+        from envtui.ui.screens.trust import TrustScreen
 
-    screen.current_view = View(ALL)
-    table = screen.table
-    if not table.move_to(key):
-        screen.query_one(FilterInput).value = ""
-        screen.filter_text = ""
-        if not table.move_to(key):
-            screen.notify(f"{key} is not installed", severity="warning", timeout=3)
-            return False
-    screen.show_details = True
-    table.focus()
-    return True
+        config = self.config
+        if config.error is not None:
+            error = config.error
+            self.notify(f"{error.message}\n{error.cause or ''}".strip(), title="Cannot trust", severity="error")
+            return
+        if config.path is None:
+            self.notify("No envtui.toml or [tool.envtui] here or above: nothing to trust", severity="warning")
+            return
 
+        def answered(yes: bool | None) -> None:
+            if yes:
+                from envtui.core.health.trust import trust
 
-def install_health(screen: MainScreen) -> HealthView:
-    """Add the Health pane to the main screen; the checks start with the first listing."""
-    view = HealthView(screen.env, config=getattr(screen.app, "config", None))
-    view.display = False  # a pane mounted after the switcher started is shown only when chosen
-    screen.add_pane(HEALTH_PANE, "Health", view)
-    return view
+                trust(config)
+                self.notify(f"Trusted {config.path}: its hooks run around change jobs", title="Trusted")
+                self.recheck(self.env)
 
-
-def recheck_health(screen: MainScreen, inventory: Inventory | None, issues: list[DependencyIssue] | None) -> bool:
-    """Re-run the checks after a listing; True when the Health view owns the badge (it was installed).
-
-    ``issues`` None: ``uv pip check`` could not run for the screen, so the checks run it themselves.
-    """
-    views = screen.query(HealthView)
-    if not views:
-        return False
-    views.first().recheck(screen.env, inventory, issues, getattr(screen, "latest", None))
-    return True
+        self.app.push_screen(TrustScreen(config), answered)

@@ -1,7 +1,8 @@
-"""Messages workers post to the main screen when what they waited for arrives.
+"""Messages workers post when what they waited for arrives, and the widgets' "busy" signals.
 
-Workers run in threads and touch the UI only by posting one of these; the screen handles
-them with ``@on(...)``. Failures are reported through ``Worker.StateChanged``.
+Workers run in threads and touch the UI only by posting one of these to the widget that
+started them; it handles them with ``@on(...)`` and they bubble on to the screen. Failures are
+reported through ``Worker.StateChanged``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ class OutdatedChecked(Message):
     """The index answered: latest versions of the outdated packages, by canonical name."""
 
     env: Environment
-    latest: dict[str, str]
+    latest: dict[str, str] | None
+    """None: the index could not answer (newer versions are unknown again)."""
 
 
 @dataclass
@@ -64,3 +66,15 @@ class EnvironmentsFound(Message):
     """Virtual environments discovered near the open one."""
 
     paths: list[Path]
+
+
+@dataclass
+class BusyStarted(Message):
+    """Something began waiting in the background (a preview, the outdated check): the spinner turns."""
+
+    label: str
+    """What is waited for, e.g. ``checking for newer versions``."""
+
+
+class BusyEnded(Message):
+    """One thing that was waiting ended (answered, failed or cancelled)."""

@@ -1,5 +1,6 @@
-"""The job UI: keys and dialogs that run install / upgrade / uninstall / sync jobs, and the Jobs view.
+"""The job UI: the job pane that runs install / upgrade / uninstall / sync jobs, and the Jobs view.
 
-``JobActions`` is a screen mixin (bindings, actions, handlers); the main screen inherits it.
-The engine itself is ``envtui.core.jobs.engine``; this package only shows it.
+``JobPane`` (the bottom pane) takes the main screen's change keys as method calls and posts the
+engine's events up; ``JobsView`` lists the jobs. The engine itself is ``envtui.core.jobs.engine``;
+this package only shows it.
 """

@@ -1,151 +1,120 @@
-"""Keys, dialogs and handlers that turn the main screen into a place to change the environment.
+"""The job pane: where the main screen's change keys end up, and where the running job shows.
 
-``JobActions`` is mixed into the main screen. Every change goes: ask (a prompt, or the selected
-package) → validate (``ChangeRequest``; a bad spec is refused on the spot) → uv ``--dry-run`` in
-a thread worker → the confirm dialog with the preview → the job engine's queue. The engine runs
-its queue in a thread worker; its events and output batches come back as messages, the output
-goes to the job log pane, and when a job ends the package table and health refresh in place.
-``ctrl+c`` cancels the running job. In a uv project the keys go through the project
-(:mod:`envtui.ui.jobs.project`).
+Every change goes: ask (a prompt, or the chosen packages) → validate (``ChangeRequest``; a bad
+spec is refused on the spot) → uv ``--dry-run`` in a thread worker → the confirm dialog with the
+preview, what it breaks and what the hooks will do → the job engine's queue. The engine runs its
+queue in a thread worker; its events and output batches come back as messages (``JobQueued``,
+``JobStarted``, ``JobOutput``, ``JobFinished``): the pane shows them, then they bubble on to the
+screen, which refreshes the package table, health and the views. ``ctrl+c`` cancels the running
+job. In a uv project the keys go through the project (:mod:`envtui.ui.jobs.project`); a restore
+of a snapshot (:mod:`envtui.ui.snapshots.actions`) and a restart of the service go through here
+too. The keys are the screen's (``JOB_BINDINGS``: they must work wherever the focus is).
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
-from itertools import groupby
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import on, work
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.message import Message
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core import process
 from envtui.core.config import Config
+from envtui.core.env.environment import Environment
 from envtui.core.env.outdated import dependencies_note, upgrade_all_choice
+from envtui.core.env.packages import Inventory, Package
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs import history
 from envtui.core.jobs.change import ChangeRequest, build_argv
-from envtui.core.jobs.engine import JobEngine
-from envtui.core.jobs.job import CANCELLED, FAILED, SUCCEEDED, Job, env_key
+from envtui.core.jobs.job import env_key
 from envtui.core.jobs.preview import preview
+from envtui.core.project.detect import Project, find_project
 from envtui.core.secrets import has_credentials
+from envtui.core.uv import Uv
 from envtui.ui import glyphs
-from envtui.ui.jobs.listener import ScreenJobListener
-from envtui.ui.jobs.messages import JobFinished, JobOutput, JobQueued, JobStarted, PreviewReady
-from envtui.ui.jobs.project import ProjectActions
-from envtui.ui.jobs.view import JobsView
+from envtui.ui.jobs.messages import PreviewReady
+from envtui.ui.jobs.project import ProjectChanges
+from envtui.ui.jobs.runner import JobRunner
 from envtui.ui.jobs.warnings import breaking_notes, planned_hooks
-from envtui.ui.jobs.widgets import Spinner, UvErrorHighlighter
-from envtui.ui.messages import OutdatedChecked
+from envtui.ui.messages import BusyEnded, BusyStarted
 from envtui.ui.screens.confirm import RUN, RUN_WITHOUT_HOOKS, ConfirmChangeScreen
 from envtui.ui.screens.prompt import PromptScreen
-from envtui.ui.widgets.package_table import PackageTable
+from envtui.ui.snapshots.actions import busy_label, cannot_restore, check_restore, rollback_request
+from envtui.ui.snapshots.confirm import ConfirmRestoreScreen
+from envtui.ui.snapshots.messages import RestorePlanned, RestoreUnavailable
 
-if TYPE_CHECKING:
-    from envtui.core.env.environment import Environment
-    from envtui.core.env.packages import Inventory, Package
+#: The change keys, bound on the main screen; each action calls the job pane.
+JOB_BINDINGS: list[BindingType] = [
+    Binding("i", "jobs_install", "Install", tooltip="Install packages (asks for specs)", id="jobs.install"),
+    Binding(
+        "I",
+        "jobs_install_local",
+        "Install local",
+        show=False,
+        tooltip="Install a local project directory in editable mode",
+        id="jobs.install_local",
+    ),
+    Binding("u", "jobs_upgrade", "Upgrade", tooltip="Upgrade the selected package", id="jobs.upgrade"),
+    Binding(
+        "U",
+        "jobs_upgrade_all",
+        "Upgrade all",
+        show=False,
+        tooltip="Upgrade every outdated top-level package",
+        id="jobs.upgrade_all",
+    ),
+    Binding("x", "jobs_uninstall", "Uninstall", tooltip="Remove the selected package", id="jobs.uninstall"),
+    Binding(
+        "y", "jobs_sync", "Sync", show=False, tooltip="Match a requirements file exactly (uv pip sync)", id="jobs.sync"
+    ),
+    Binding(
+        "ctrl+c",
+        "jobs_cancel",
+        "Cancel job",
+        show=False,
+        tooltip="Cancel the preview or the running job",
+        id="jobs.cancel",
+    ),
+]
 
-#: The id of the Jobs pane in the centre switcher.
-JOBS_PANE = "jobs-pane"
+#: Turns a validated-to-be request into one (raises ``EnvtuiError`` for bad input).
+Build = Callable[[], ChangeRequest]
 
 
-class JobActions(ProjectActions, Screen):
-    """Mixin for the main screen: install, upgrade, uninstall, sync, cancel, and the Jobs view.
+class JobPane(JobRunner):
+    """The bottom pane: asks for, previews and confirms changes, and runs them (see :class:`JobRunner`).
 
-    Expects the main screen's API: ``env``, ``inventory``, ``latest``, ``selected_package``,
-    ``job_log``, ``job_pane``, ``refresh_inventory()``, ``add_pane()``, ``show_view()``, ``check_outdated()``.
+    Calls down: ``install()``, ``upgrade(packages)``, ``restore(…)``, ``cancel()``, …
+    Messages up: ``BusyStarted``/``BusyEnded`` while uv previews (the screen's spinner) and
+    ``HistoryChanged``, besides the runner's.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("i", "jobs_install", "Install", tooltip="Install packages (asks for specs)", id="jobs.install"),
-        Binding(
-            "I",
-            "jobs_install_local",
-            "Install local",
-            show=False,
-            tooltip="Install a local project directory in editable mode",
-            id="jobs.install_local",
-        ),
-        Binding("u", "jobs_upgrade", "Upgrade", tooltip="Upgrade the selected package", id="jobs.upgrade"),
-        Binding(
-            "U",
-            "jobs_upgrade_all",
-            "Upgrade all",
-            show=False,
-            tooltip="Upgrade every outdated top-level package",
-            id="jobs.upgrade_all",
-        ),
-        Binding("x", "jobs_uninstall", "Uninstall", tooltip="Remove the selected package", id="jobs.uninstall"),
-        Binding(
-            "y",
-            "jobs_sync",
-            "Sync",
-            show=False,
-            tooltip="Match a requirements file exactly (uv pip sync)",
-            id="jobs.sync",
-        ),
-        Binding("J", "jobs_view", "Jobs", show=False, tooltip="Show the jobs view (history, queue)", id="jobs.view"),
-        Binding(
-            "ctrl+c",
-            "jobs_cancel",
-            "Cancel job",
-            show=False,
-            tooltip="Cancel the preview or the running job",
-            id="jobs.cancel",
-        ),
-    ]
+    class HistoryChanged(Message):
+        """A change uv refused at the preview was recorded with the jobs."""
 
-    jobs_engine: JobEngine | None = None
-    """The engine running this screen's jobs (made when the screen mounts)."""
+    def __init__(self, env: Environment, *, uv: Uv, config: Config | None = None, id: str | None = None) -> None:
+        super().__init__(env, uv=uv, config=config, id=id)
+        self.inventory: Inventory | None = None
+        """The last listing, for the preview's warnings about bounds a change breaks (the screen sets it)."""
+        self._previewing: tuple[ChangeRequest | None, Callable[[], None] | None] = (None, None)
 
-    # ------------------------------------------------------------------ set-up
-
-    @on(events.Mount)
-    def _jobs_mount(self) -> None:
-        """Make the engine, add the Jobs pane and the spinner, colour errors in the log."""
-        config = getattr(self.app, "config", None)
-        self.jobs_engine = JobEngine(getattr(self, "uv", None), listener=ScreenJobListener(self), config=config)
-        self._jobs_view = JobsView(self.jobs_engine, env_key(self.env))
-        self._jobs_view.display = False
-        self.add_pane(JOBS_PANE, "Jobs", self._jobs_view, on_show=self._jobs_view.refresh_jobs)
-        self.jobs_spinner = Spinner(id="jobs-spinner")
+    @property
+    def project(self) -> Project | None:
+        """The uv project whose environment this is (None for a plain venv or an unreadable pyproject.toml)."""
         try:
-            self.query_one("#status-bar").mount(self.jobs_spinner, before=0)
-        except Exception:
-            self.mount(self.jobs_spinner)
-        variables = self.app.theme_variables
-        log = self.job_log
-        log.highlight = True
-        log.highlighter = UvErrorHighlighter(
-            f"bold {variables.get('error', 'red')}", variables.get("warning", "yellow")
-        )
-        self._upgrade_all_waiting = False
+            return find_project(Path(self.env.path))
+        except EnvtuiError:
+            return None
 
-    @on(events.Unmount)
-    def _jobs_unmount(self) -> None:
-        """Do not leave uv running behind a closed app (nor wait for it: no grace period)."""
-        for worker in self._previews():
-            worker.cancel()
-        if self.jobs_engine is not None:
-            self.jobs_engine.cancel_all(now=True)
+    # ------------------------------------------------------------------ what the keys ask for
 
-    # ------------------------------------------------------------------ actions
-
-    def _writable(self) -> bool:
-        if self.env.writable:
-            return True
-        self.notify(
-            f"{self.env.path} is not a virtual environment: it is shown read-only (open it with --system to change it)",
-            severity="warning",
-        )
-        return False
-
-    def action_jobs_install(self, value: str = "") -> None:
+    def install(self, value: str = "") -> None:
         """Ask for specs (``value``: what was typed before), then preview and confirm."""
-        if not self._writable():
+        if not self.writable():
             return
         self.app.push_screen(
             PromptScreen(
@@ -163,22 +132,22 @@ class JobActions(ProjectActions, Screen):
             return
         # What was typed comes back to be corrected, but never a credential: a secret is not shown.
         kept = "" if has_credentials(answer) else answer
-        again = lambda: self.action_jobs_install(kept)  # noqa: E731
+        again = lambda: self.install(kept)  # noqa: E731
         try:
             specs = shlex.split(answer)
         except ValueError as exc:
             self.notify(f"cannot read that: {exc}", severity="error")
             again()
             return
-        project = self.jobs_project
+        project = self.project
         if project is not None:
-            self.project_install(project, specs=specs)
+            ProjectChanges(self, project).install(specs=specs)
             return
-        self._request(lambda: ChangeRequest.install(specs), retry=again)
+        self.request(lambda: ChangeRequest.install(specs), retry=again)
 
-    def action_jobs_install_local(self) -> None:
+    def install_local(self) -> None:
         """Ask for a local project directory to install in editable mode."""
-        if not self._writable():
+        if not self.writable():
             return
         self.app.push_screen(
             PromptScreen(
@@ -192,60 +161,38 @@ class JobActions(ProjectActions, Screen):
     def _install_local_answered(self, answer: str | None) -> None:
         if not answer:
             return
-        project = self.jobs_project
+        project = self.project
         if project is not None:
-            self.project_install(project, editables=[answer])
+            ProjectChanges(self, project).install(editables=[answer])
             return
-        self._request(lambda: ChangeRequest.install(editables=[answer]))
+        self.request(lambda: ChangeRequest.install(editables=[answer]))
 
-    def _chosen(self, verb: str) -> list[Package]:
-        """The marked packages, else the one under the cursor; says why when there is none."""
-        table = self.table
-        marked = [p for p in (table._packages.get(k) for k in sorted(table.marked)) if p is not None]
-        if marked:
-            return marked
-        package = self.selected_package
-        if package is None:
-            where = "this view is empty" if not self.index.packages else "no package is shown here"
-            if getattr(self, "filter_text", "").strip():
-                where = "the filter matches no package"
-            self.notify(f"Nothing to {verb}: {where}. Highlight a package (or mark some with space).", timeout=4)
-            return []
-        return [package]
-
-    def action_jobs_upgrade(self) -> None:
-        """Upgrade the marked packages, else the one under the cursor, as one job."""
-        packages = self._chosen("upgrade")
-        if not packages or not self._writable():
+    def upgrade(self, packages: list[Package]) -> None:
+        """Upgrade ``packages`` (the marked ones, or the one under the cursor) as one job."""
+        if not packages or not self.writable():
             return
-        project = self.jobs_project
+        project = self.project
         if project is not None:
             if len(packages) > 1:
                 self.notify("In a uv project envtui upgrades one package at a time: unmark all but one.", timeout=5)
                 return
-            self.project_upgrade(project, packages[0].name)
+            ProjectChanges(self, project).upgrade(packages[0].name)
             return
-        self._request(lambda: ChangeRequest.upgrade([p.name for p in packages]))
+        self.request(lambda: ChangeRequest.upgrade([p.name for p in packages]))
 
-    def action_jobs_upgrade_all(self) -> None:
-        """Upgrade every outdated top-level package (asks the index first when needed)."""
-        if not self._writable():
-            return
-        project = self.jobs_project
-        if project is not None:
-            self.project_upgrade_all(project)
-            return
-        if self.latest is None:
-            self._upgrade_all_waiting = True
-            self.check_outdated(self.env)
-            return
-        self._upgrade_all_now()
+    def upgrade_all(self) -> bool:
+        """Upgrade everything in a uv project; False when the outdated top-level packages must be
+        picked instead (:meth:`upgrade_outdated`, once the index answered)."""
+        if not self.writable():
+            return True
+        project = self.project
+        if project is None:
+            return False
+        ProjectChanges(self, project).upgrade_all()
+        return True
 
-    def _upgrade_all_now(self) -> None:
-        inventory: Inventory | None = self.inventory
-        latest = self.latest or {}
-        if inventory is None:
-            return
+    def upgrade_outdated(self, inventory: Inventory, latest: dict[str, str]) -> None:
+        """Upgrade every outdated top-level package of ``inventory`` (``latest``: newer versions)."""
         outdated, left = upgrade_all_choice(inventory, latest, history.explicitly_installed(env_key(self.env)))
         if not outdated:
             if left:
@@ -255,12 +202,11 @@ class JobActions(ProjectActions, Screen):
             return
         listing = [f"Outdated top-level packages ({len(outdated)}):"]
         listing += [f"  {p.name} {p.version} {glyphs.arrow()} {latest[p.key]}" for p in outdated]
-        self._request(lambda: ChangeRequest.upgrade([p.name for p in outdated]), listing=listing)
+        self.request(lambda: ChangeRequest.upgrade([p.name for p in outdated]), listing=listing)
 
-    def action_jobs_uninstall(self) -> None:
-        """Remove the marked packages (else the one under the cursor) as one job, naming what requires them."""
-        packages = self._chosen("uninstall")
-        if not packages or not self._writable():
+    def uninstall(self, packages: list[Package]) -> None:
+        """Remove ``packages`` (the marked ones, or the one under the cursor) as one job, naming what requires them."""
+        if not packages or not self.writable():
             return
         removing = {p.key for p in packages}
         notes = []
@@ -268,22 +214,22 @@ class JobActions(ProjectActions, Screen):
             dependents = [d for d in package.required_by if d not in removing]
             if dependents:
                 notes.append(f"{package.name} is required by {', '.join(dependents)}, which may stop working")
-        project = self.jobs_project
+        project = self.project
         if project is not None:
             if len(packages) > 1:
                 self.notify("In a uv project envtui removes one package at a time: unmark all but one.", timeout=5)
                 return
-            self.project_uninstall(project, packages[0].name, notes)
+            ProjectChanges(self, project).uninstall(packages[0].name, notes)
             return
-        self._request(lambda: ChangeRequest.uninstall([p.name for p in packages]), notes=notes)
+        self.request(lambda: ChangeRequest.uninstall([p.name for p in packages]), notes=notes)
 
-    def action_jobs_sync(self) -> None:
+    def sync(self) -> None:
         """Ask for a requirements file and make the environment match it exactly."""
-        if not self._writable():
+        if not self.writable():
             return
-        project = self.jobs_project
+        project = self.project
         if project is not None:
-            self.project_sync(project)
+            ProjectChanges(self, project).sync()
             return
         default = "requirements.txt" if Path("requirements.txt").is_file() else ""
         self.app.push_screen(
@@ -293,14 +239,19 @@ class JobActions(ProjectActions, Screen):
                 placeholder="requirements.txt",
                 hint="Installs what the file lists and REMOVES everything else (uv pip sync).",
             ),
-            lambda answer: answer and self._request(lambda: ChangeRequest.sync(answer)),
+            self._sync_answered,
         )
 
-    def action_jobs_view(self) -> None:
-        """Show the Jobs view."""
-        self.show_view(JOBS_PANE)
+    def _sync_answered(self, answer: str | None) -> None:
+        if answer:
+            self.request(lambda: ChangeRequest.sync(answer))
 
-    def _previews(self) -> list[Worker]:
+    def on_unmount(self) -> None:
+        """A preview still waiting for uv ends with the app."""
+        for worker in self._previews():
+            worker.cancel()
+
+    def _previews(self) -> list[Worker[None]]:
         """The preview workers (uv ``--dry-run``) still waiting for uv."""
         return [
             worker
@@ -310,25 +261,25 @@ class JobActions(ProjectActions, Screen):
             and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
         ]
 
-    def jobs_cancel_preview(self) -> bool:
+    def cancel_preview(self) -> bool:
         """Stop a preview that is still waiting for uv (its uv ends with it); False when none was."""
         previews = self._previews()
         for worker in previews:
             worker.cancel()
         if previews:
-            self.jobs_spinner.stop()
+            self.post_message(BusyEnded())
             self.notify("Preview cancelled: nothing was changed", timeout=3)
         return bool(previews)
 
-    def action_jobs_cancel(self) -> None:
+    def cancel(self) -> None:
         """Cancel a preview still waiting for uv, else the running job (a second press does not
         wait for the grace period)."""
-        if self.jobs_cancel_preview():
+        if self.cancel_preview():
             return
-        engine = self.jobs_engine
-        running = engine.running() if engine else []
+        engine = self.engine
+        running = engine.running()
         if not running:
-            queued = engine.queued() if engine else []
+            queued = engine.queued()
             if queued:
                 engine.cancel(queued[-1])
                 self.notify(f"Removed {queued[-1].describe()} from the queue", timeout=3)
@@ -339,14 +290,16 @@ class JobActions(ProjectActions, Screen):
             engine.cancel(job)
             self.notify(f"Cancelling {job.describe()}…", timeout=3)
 
-    @on(PackageTable.MarksChanged)
-    def _marks_changed(self) -> None:
-        """Say in the table's subtitle how many packages are marked."""
-        self._refilter()
-
     # ------------------------------------------------------------------ request → preview → confirm → queue
 
-    def _request(self, build, *, notes: list[str] | None = None, listing: list[str] | None = None, retry=None) -> None:
+    def request(
+        self,
+        build: Build,
+        *,
+        notes: list[str] | None = None,
+        listing: list[str] | None = None,
+        retry: Callable[[], None] | None = None,
+    ) -> None:
         """Validate (refusing bad input at once), then preview in a worker; ``retry`` asks again after a refusal."""
         try:
             request = build()
@@ -356,7 +309,7 @@ class JobActions(ProjectActions, Screen):
                 retry()
             return
         self._previewing = (request, retry)
-        self.jobs_spinner.start(f"previewing {request.describe()}")
+        self.post_message(BusyStarted(f"previewing {request.describe()}"))
         self._preview(self.env, request, list(notes or []), list(listing or []))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="jobs-preview", description="Previewing the change")
@@ -367,18 +320,9 @@ class JobActions(ProjectActions, Screen):
         Cancelling the worker (ctrl+c, Escape, a newer preview, quitting) stops uv within 50 ms.
         """
         worker = get_current_worker()
-
-        def given_up() -> float:
-            if worker.is_cancelled:
-                raise PreviewCancelled
-            return 0.05
-
-        def run(argv: Sequence[str]) -> process.ProcessResult:
-            return process.stream(argv, None, collect=True, tick=given_up)
-
-        result = preview(env, request, getattr(self, "uv", None), run=run)
+        result = preview(env, request, self.uv, run=_stopped_by(worker))
         notes = notes + breaking_notes(result, self.inventory, env)
-        hooks, config_note = planned_hooks(self.jobs_engine.config if self.jobs_engine else Config())
+        hooks, config_note = planned_hooks(self.engine.config)
         if config_note:
             notes.append(config_note)
         if not worker.is_cancelled:
@@ -390,9 +334,9 @@ class JobActions(ProjectActions, Screen):
 
         def answered(choice: str | None) -> None:
             if choice == RUN:
-                self.jobs_submit(message.request)
+                self.submit(message.request)
             elif choice == RUN_WITHOUT_HOOKS:
-                self.jobs_submit(message.request.without_hooks())
+                self.submit(message.request.without_hooks())
 
         self.app.push_screen(
             ConfirmChangeScreen(
@@ -401,126 +345,107 @@ class JobActions(ProjectActions, Screen):
             answered,
         )
 
-    def jobs_submit(self, request: ChangeRequest) -> Job | None:
-        """Queue a validated request on this screen's environment (no dialog); it runs in a worker."""
-        assert self.jobs_engine is not None
-        try:
-            job = self.jobs_engine.submit(self.env, request)
-        except EnvtuiError as exc:
-            self.notify(exc.message, severity="error")
-            return None
-        if request.kind in ("upgrade", "uninstall"):
-            self.table.clear_marks()  # the marked set went into this job
-        self._run_jobs(self.env)
-        return job
-
-    @work(thread=True, exit_on_error=False, group="jobs", description="Running change jobs")
-    def _run_jobs(self, env: Environment) -> None:
-        """Run the queued jobs one after another (a worker already running them takes this one too)."""
-        assert self.jobs_engine is not None
-        self.jobs_engine.run_queue(env)
-
-    # ------------------------------------------------------------------ engine events
-
-    def _jobs_title(self, job: Job) -> None:
-        queued = len(self.jobs_engine.queued(self.env)) if self.jobs_engine else 0
-        waiting = f" · {queued} queued" if queued else ""
-        self.job_pane.title = f"{job.describe()} · {job.status}{waiting}"
-
-    @on(JobQueued)
-    def _job_queued(self, message: JobQueued) -> None:
-        """Show the queue in the log title and the Jobs view."""
-        self._jobs_title(message.job)
-        self._jobs_view.refresh_jobs()
-
-    @on(JobStarted)
-    def _job_started(self, message: JobStarted) -> None:
-        """Open the log pane on the job."""
-        self.job_pane.collapsed = False
-        self.job_log.append("envtui", f"── {message.job.describe()} ──")
-        self._jobs_title(message.job)
-        self._jobs_view.refresh_jobs()
-
-    @on(JobOutput)
-    def _job_output(self, message: JobOutput) -> None:
-        """Queue a batch into the log pane (it paints on its own timer), grouped by stream."""
-        log = self.job_log
-        for stream, group in groupby(message.lines, key=lambda item: item[0]):
-            log.extend(stream, [line for _, line in group])
-
-    @on(JobFinished)
-    def _job_finished(self, message: JobFinished) -> None:
-        """Say how it went, mark a failure with uv's error lines, refresh the table in place."""
-        job = message.job
-        self._jobs_title(job)
-        self._jobs_view.refresh_jobs()
-        if job.status == SUCCEEDED:
-            self.notify(f"{job.describe()}: {job.changes.summary()}", title="Job done", timeout=4)
-        elif job.status == FAILED:
-            errors = "\n".join(line.strip() for line in job.error_lines[:4]) or job.message
-            self.notify(errors, title=f"Failed: {job.describe()}", severity="error", timeout=10)
-        elif job.status == CANCELLED:
-            self.notify(f"{job.describe()}: cancelled", severity="warning", timeout=4)
-        if job.status != CANCELLED or job.returncode is not None:
-            self.refresh_inventory()
-
-    # ------------------------------------------------------------------ outdated check: spinner, upgrade all
-
     @on(Worker.StateChanged)
-    def _jobs_worker_state(self, event: Worker.StateChanged) -> None:
-        """Turn the spinner while the outdated check or a preview runs."""
+    def _preview_state(self, event: Worker.StateChanged) -> None:
+        """A preview that ended stops the spinner; one uv refused is kept (the runner says why)."""
         worker = event.worker
-        if worker.group == "outdated":
-            if event.state == WorkerState.RUNNING:
-                self.jobs_spinner.start("checking for newer versions")
-            elif event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
-                self.jobs_spinner.stop()
-                if event.state != WorkerState.SUCCESS:
-                    self._upgrade_all_waiting = False
-        elif worker.group == "jobs-preview" and event.state in (
+        if worker.group == "jobs-preview" and event.state in (
             WorkerState.SUCCESS,
             WorkerState.ERROR,
             WorkerState.CANCELLED,
         ):
-            self.jobs_spinner.stop()
-            if event.state == WorkerState.ERROR:
+            self.post_message(BusyEnded())
+            if event.state == WorkerState.ERROR and worker.description == "Previewing the change":
                 self._preview_failed(worker.error)
 
     def _preview_failed(self, error: BaseException | None) -> None:
         """uv refused the change at the preview: its error goes to the log and the Jobs view, and the
         Install prompt comes back with what was typed (the notification alone is gone in seconds)."""
-        request, retry = getattr(self, "_previewing", (None, None))
+        request, retry = self._previewing
         if request is None:
             return
         self._previewing = (None, None)
-        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-        lines = list(getattr(error, "details", None) or []) or [message]
+        message = error.message if isinstance(error, EnvtuiError) else f"{type(error).__name__}: {error}"
+        lines = (list(error.details) if isinstance(error, EnvtuiError) else []) or [message]
         self.job_log.append("envtui", f"── {request.describe()}: refused at the preview, nothing changed ──")
         self.job_log.extend("stderr", lines)
-        self.job_pane.collapsed = False
-        uv = getattr(self, "uv", None) or self.jobs_engine.uv
+        self.collapsed = False
         try:
             history.record_refused(
                 env_key(self.env),
                 request.kind,
-                build_argv(uv, self.env, request, dry_run=True),
+                build_argv(self.uv, self.env, request, dry_run=True),
                 f"{request.describe()} (preview)",
                 message,
                 lines,
             )
         except OSError:
             pass  # the log pane and the notification still say it
-        self._jobs_view.refresh_jobs()
+        self.post_message(self.HistoryChanged())
         if retry is not None:
             retry()
 
-    @on(OutdatedChecked)
-    def _jobs_outdated_checked(self, message: OutdatedChecked) -> None:
-        """Carry on with "upgrade all" once the index answered."""
-        if self._upgrade_all_waiting and message.env.path == self.env.path:
-            self._upgrade_all_waiting = False
-            self.call_after_refresh(self._upgrade_all_now)
+    # ------------------------------------------------------------------ snapshots: undo, redo, restore
+
+    def restore(self, snapshot_id: str | None, mode: str | None) -> None:
+        """Restore a snapshot (None: the one ``mode`` undo or redo picks): check, confirm, run a rollback job."""
+        if not self.writable():
+            return
+        self.post_message(BusyStarted(busy_label(snapshot_id, mode)))
+        self._check_restore(self.env, snapshot_id, mode)
+
+    # The preview group: Escape and ctrl+c cancel it, and the spinner stops with it, as for a change.
+    @work(thread=True, exclusive=True, exit_on_error=False, group="jobs-preview", description="Checking the snapshot")
+    def _check_restore(self, env: Environment, snapshot_id: str | None, mode: str | None) -> None:
+        """Pick the snapshot and check it with uv; cancelling stops uv within 50 ms, as for a preview."""
+        worker = get_current_worker()
+        found = check_restore(env, snapshot_id, mode, self.uv, _stopped_by(worker))
+        if not worker.is_cancelled:
+            self.post_message(found)
+
+    @on(RestoreUnavailable)
+    def _restore_unavailable(self, message: RestoreUnavailable) -> None:
+        """Say there is nothing to undo or redo."""
+        self.notify(message.text, timeout=4)
+
+    @on(RestorePlanned)
+    def _restore_planned(self, message: RestorePlanned) -> None:
+        """Confirm with the difference, or say which lines cannot be had (and change nothing)."""
+        plan = message.plan
+        if not plan.restorable:
+            title = f"Cannot restore snapshot {plan.snapshot.id}"
+            self.notify(cannot_restore(plan), title=title, severity="error", timeout=15, markup=False)
+            return
+        if plan.unchanged:
+            self.notify(f"The environment already matches snapshot {plan.snapshot.id}.", timeout=4)
+            return
+
+        def answered(run: bool | None) -> None:
+            if not run:
+                return
+            try:
+                request = rollback_request(self.env, message)
+            except (OSError, EnvtuiError) as exc:
+                self.notify(str(exc), title="Cannot restore", severity="error", markup=False)
+                return
+            self.submit(request)
+
+        self.app.push_screen(ConfirmRestoreScreen(plan, message.mode), answered)
 
 
 class PreviewCancelled(Exception):
     """The preview's worker was cancelled: uv is stopped and nothing is shown."""
+
+
+def _stopped_by(worker: Worker[None]) -> Callable[[Sequence[str]], process.ProcessResult]:
+    """How a preview runs uv: collecting its output, stopped within 50 ms once ``worker`` is cancelled."""
+
+    def given_up() -> float:
+        if worker.is_cancelled:
+            raise PreviewCancelled
+        return 0.05
+
+    def run(argv: Sequence[str]) -> process.ProcessResult:
+        return process.stream(argv, None, collect=True, tick=given_up)
+
+    return run

@@ -1,4 +1,4 @@
-"""Connects the core job engine to a screen: every event, and every batch of output, as a message."""
+"""Connects the core job engine to the job pane: every event, and every batch of output, as a message."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from envtui.ui.jobs.messages import JobFinished, JobOutput, JobQueued, JobStarte
 
 
 class ScreenJobListener(JobListener):
-    """Posts the engine's events and output batches to the screen.
+    """Posts the engine's events and output batches to the job pane (they bubble on to the screen).
 
     The engine calls it from the worker thread that drives the jobs; ``post_message`` is safe
     from any thread, and the messages arrive in the order they were posted. The engine batches

@@ -1,7 +1,8 @@
 """The job keys in a uv project: changes go through pyproject.toml and uv.lock, the pip way only on purpose.
 
-``ProjectActions`` is mixed into the main screen with :class:`~envtui.ui.jobs.actions.JobActions`,
-whose ``_request`` (validate → preview → confirm → queue) it feeds. Install asks where the
+The job pane (:class:`~envtui.ui.jobs.actions.JobPane`) hands a key to :class:`ProjectChanges`
+when its environment belongs to a uv project; they feed the pane's ``request`` (validate →
+preview → confirm → queue). Install asks where the
 dependency goes (main, dev, a group, an extra, or pip only); upgrade, uninstall and sync go
 through the project when the lock or pyproject.toml name the package, else the pip way with a
 confirm that warns "uv sync will undo this" whenever it would.
@@ -9,62 +10,60 @@ confirm that warns "uv sync will undo this" whenever it would.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from textual.screen import Screen
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from envtui.core.errors import EnvtuiError
 from envtui.core.jobs.change import ChangeRequest
-from envtui.core.project.detect import Project, find_project
+from envtui.core.project.detect import Project
 from envtui.core.project.manifest import Section
 from envtui.ui.screens.prompt import PromptScreen
 from envtui.ui.screens.section import SectionScreen
+
+if TYPE_CHECKING:
+    from envtui.ui.jobs.actions import JobPane
 
 #: What a pip-way change in a project is confirmed with (a contract).
 UNDO = "uv sync will undo this"
 
 
-class ProjectActions(Screen):
-    """Mixin: the project side of the job keys. Expects ``env``, ``_request`` and ``notify``."""
+class ProjectChanges:
+    """The project side of the job keys, for one key press: asks where, then the pane previews."""
 
-    @property
-    def jobs_project(self) -> Project | None:
-        """The uv project whose environment is on screen (None for a plain venv or an unreadable pyproject.toml)."""
-        try:
-            return find_project(Path(self.env.path))
-        except EnvtuiError:
-            return None
-
-    def jobs_project_header(self) -> str:
-        """``project NAME · uv.lock`` for the header, or "" outside a project."""
-        project = self.jobs_project
-        return project.header if project is not None else ""
+    def __init__(self, pane: JobPane, project: Project) -> None:
+        self.pane = pane
+        """The job pane that previews, confirms and runs."""
+        self.project = project
+        """The uv project of the pane's environment."""
 
     # ------------------------------------------------------------------ install: where does it go?
 
-    def project_install(self, project: Project, specs: list[str] = (), editables: list[str] = ()) -> None:
+    def install(self, specs: Sequence[str] = (), editables: Sequence[str] = ()) -> None:
         """Ask main / dev / group / optional / pip only, then preview the install."""
+        project, pane = self.project, self.pane
+        specs, editables = list(specs), list(editables)
         what = " ".join(specs) or " ".join(editables)
 
         def chosen(answer: str | None) -> None:
             if answer in ("group", "optional"):
-                self.app.push_screen(
+                pane.app.push_screen(
                     PromptScreen(
                         f"Add {what} to which {'dependency group' if answer == 'group' else 'extra'}?",
                         placeholder="docs" if answer == "group" else "cli",
                         hint="Letters, digits, '.', '_' and '-'.",
                     ),
-                    lambda name: name and self._project_add(project, specs, editables, answer, name),
+                    lambda name: name and self._add(specs, editables, answer, name),
                 )
             elif answer is not None:
-                self._project_add(project, specs, editables, answer, "")
+                self._add(specs, editables, answer, "")
 
-        self.app.push_screen(SectionScreen(f"Add {what} to project {project.name} as…"), chosen)
+        pane.app.push_screen(SectionScreen(f"Add {what} to project {project.name} as…"), chosen)
 
-    def _project_add(self, project: Project, specs, editables, answer: str, name: str) -> None:
+    def _add(self, specs: list[str], editables: list[str], answer: str, name: str) -> None:
+        project = self.project
         if answer == "pip":
             note = f"{UNDO}: {' '.join(specs) or 'it'} goes into the environment only, not pyproject.toml or uv.lock"
-            self._request(lambda: ChangeRequest.install(specs, editables=editables), notes=[note])
+            self.pane.request(lambda: ChangeRequest.install(specs, editables=editables), notes=[note])
             return
 
         def build() -> ChangeRequest:
@@ -72,51 +71,54 @@ class ProjectActions(Screen):
             chosen = section() if section else Section.group(name) if answer == "group" else Section.optional(name)
             return ChangeRequest.install(specs, editables=editables, project=project, section=chosen)
 
-        self._request(build)
+        self.pane.request(build)
 
     # ------------------------------------------------------------------ upgrade, uninstall, sync
 
-    def project_upgrade(self, project: Project, name: str) -> None:
+    def upgrade(self, name: str) -> None:
         """``uv sync --upgrade-package NAME`` when the lock pins it; else the pip way, warned."""
+        project = self.project
         if self._locked(project, name):
-            self._request(lambda: ChangeRequest.upgrade([name], project=project))
+            self.pane.request(lambda: ChangeRequest.upgrade([name], project=project))
             return
         note = f"{UNDO}: {name} is not in uv.lock of project {project.name}"
-        self._request(lambda: ChangeRequest.upgrade([name]), notes=[note])
+        self.pane.request(lambda: ChangeRequest.upgrade([name]), notes=[note])
 
-    def project_upgrade_all(self, project: Project) -> None:
+    def upgrade_all(self) -> None:
         """``uv sync --upgrade``: every locked package, lock and environment together."""
+        project = self.project
         listing = [f"Every package in uv.lock of project {project.name} (uv sync --upgrade)"]
-        self._request(lambda: ChangeRequest.upgrade([], project=project, everything=True), listing=listing)
+        self.pane.request(lambda: ChangeRequest.upgrade([], project=project, everything=True), listing=listing)
 
-    def project_uninstall(self, project: Project, name: str, notes: list[str]) -> None:
+    def uninstall(self, name: str, notes: list[str]) -> None:
         """``uv remove`` from the section that declares it; the pip way (warned) for what it does not declare."""
         from envtui.core.project.lockfile import read_lock
         from envtui.core.project.manifest import read_manifest
 
+        project, pane = self.project, self.pane
         try:
             sections = read_manifest(project.pyproject).sections_of(name)
             lock = read_lock(project.lock, project.name) if project.lock.is_file() else None
         except EnvtuiError as exc:
-            self.notify(f"{exc.message}\n{exc.cause or ''}".strip(), title="Not run", severity="error")
+            pane.notify(f"{exc.message}\n{exc.cause or ''}".strip(), title="Not run", severity="error")
             return
         if len(sections) == 1:
-            self._request(lambda: ChangeRequest.uninstall([name], project=project, section=sections[0]))
+            pane.request(lambda: ChangeRequest.uninstall([name], project=project, section=sections[0]))
             return
         if len(sections) > 1:
             by_kind = {section.kind: section for section in sections}
             if len(by_kind) < len(sections):
                 where = " and ".join(s.describe() for s in sections)
-                self.notify(f"{name} is declared in {where}: use envtui uninstall --group", severity="warning")
+                pane.notify(f"{name} is declared in {where}: use envtui uninstall --group", severity="warning")
                 return
 
             def chosen(answer: str | None) -> None:
                 if answer in by_kind:
                     section = by_kind[answer]
-                    self._request(lambda: ChangeRequest.uninstall([name], project=project, section=section))
+                    pane.request(lambda: ChangeRequest.uninstall([name], project=project, section=section))
 
             where = " and ".join(s.describe() for s in sections)
-            self.app.push_screen(
+            pane.app.push_screen(
                 SectionScreen(f"{name} is declared in {where}: remove it from…", choices=tuple(by_kind)), chosen
             )
             return
@@ -126,12 +128,13 @@ class ProjectActions(Screen):
             notes = [*notes, f"{UNDO}: {name} is not a dependency of project {project.name}, but {why}"]
         else:
             notes = [*notes, f"{name} is not in uv.lock: a plain uv sync would remove it too"]
-        self._request(lambda: ChangeRequest.uninstall([name]), notes=notes)
+        pane.request(lambda: ChangeRequest.uninstall([name]), notes=notes)
 
-    def project_sync(self, project: Project) -> None:
+    def sync(self) -> None:
         """``uv sync``: the environment made to match uv.lock exactly."""
+        project = self.project
         note = "Installs what uv.lock pins and REMOVES everything else (uv sync)."
-        self._request(lambda: ChangeRequest.sync_project(project), notes=[note])
+        self.pane.request(lambda: ChangeRequest.sync_project(project), notes=[note])
 
     @staticmethod
     def _locked(project: Project, name: str) -> bool:

@@ -9,13 +9,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from envtui.core.display import argv_text
+from envtui.core.env.environment import Environment
 from envtui.core.jobs import history
-from envtui.core.jobs.engine import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job, JobEngine, env_key
+from envtui.core.jobs.engine import JobEngine
+from envtui.core.jobs.job import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job, env_key
 from envtui.ui.text import plain, sgr_line
+from envtui.ui.widgets.pane_view import PaneView
 from envtui.ui.widgets.view_table import ViewTable
 
 #: Most past jobs listed from disk.
@@ -40,14 +43,14 @@ class JobsTable(ViewTable):
     ]
 
 
-class JobsView(Vertical):
+class JobsView(PaneView):
     """A table of jobs, the selected job's errors and log tail, and a Cancel button for a live job."""
 
-    def __init__(self, engine: JobEngine, env_path: str, *, id: str | None = None) -> None:
+    def __init__(self, engine: JobEngine, env: Environment, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.engine = engine
         """The engine whose live jobs are listed first."""
-        self.env_path = env_path
+        self.env_path = env_key(env)
         """Only jobs on this environment are listed."""
         self._records: dict[str, history.JobRecord] = {}
         self._skipped: list[str] = []
@@ -66,11 +69,22 @@ class JobsView(Vertical):
         """The jobs table."""
         return self.query_one("#jobs-table", DataTable)
 
+    def shown(self) -> None:
+        """Chosen: list the jobs as they are now."""
+        self.refresh_jobs()
+
+    def jobs_changed(self, job: Job | None) -> None:
+        """A job was queued, started or ended, or a refused change recorded: list it."""
+        self.refresh_jobs()
+
+    def set_environment(self, env: Environment) -> None:
+        """List the jobs of ``env`` from now on."""
+        self.env_path = env_key(env)
+
     def refresh_jobs(self) -> None:
         """Re-read live jobs and the history; keep the cursor on the same job."""
-        env = getattr(self.screen, "env", None)
-        if env is not None:  # the screen may have switched to another environment
-            self.env_path = env_key(env)
+        if not self.is_mounted:  # deferred at start-up: it lists everything when first shown
+            return
         table = self.table
         current = self._current_id()
         live = {job.id: job for job in self.engine.jobs if env_key(job.env) == self.env_path}
@@ -99,13 +113,14 @@ class JobsView(Vertical):
 
     def _status(self, status: str) -> Text:
         variables = self.app.theme_variables
-        colour = {
+        colours: dict[str, str] = {
             SUCCEEDED: variables.get("success", "green"),
             FAILED: variables.get("error", "red"),
             CANCELLED: variables.get("warning", "yellow"),
             RUNNING: variables.get("accent", "cyan"),
             QUEUED: variables.get("text-muted", "grey50"),
-        }.get(status, "")
+        }
+        colour = colours.get(status, "")
         return plain(status, style=colour)
 
     def _current_id(self) -> str | None:

@@ -1,9 +1,10 @@
 """The Snapshots view: every snapshot of the environment, and what differs between it and now.
 
-A centre pane of the main screen. The list (newest first) and each snapshot's difference from
-what is installed now are read in a thread worker; highlighting a row shows its difference at
-once. Enter asks the screen to restore it (``RestoreRequested``): the screen checks it with uv
-and confirms with that same difference before a rollback job runs.
+A centre view of the main screen (registered in ``envtui.ui.views``). The list (newest first)
+and each snapshot's difference from what is installed now are read in a thread worker;
+highlighting a row shows its difference at once. Enter asks the screen to restore it
+(``RestoreRequested``): the job pane checks it with uv and confirms with that same difference
+before a rollback job runs.
 """
 
 from __future__ import annotations
@@ -15,19 +16,19 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
+from envtui.core.env.environment import Environment
 from envtui.core.jobs import history
+from envtui.core.jobs.job import Job
 from envtui.core.snapshots.diff import SetDiff, diff_lines
 from envtui.core.snapshots.freeze import freeze
 from envtui.core.snapshots.store import SnapshotStore
 from envtui.ui.snapshots.messages import RestoreRequested, SnapshotRow, SnapshotsLoaded
+from envtui.ui.widgets.pane_view import PaneView
 from envtui.ui.widgets.view_table import ViewTable
-
-#: The id of the Snapshots pane in the centre switcher.
-SNAPSHOTS_PANE = "snapshots-pane"
 
 _OUTCOME_COLOUR = {"succeeded": "success", "failed": "error", "cancelled": "warning", "interrupted": "warning"}
 
@@ -63,7 +64,7 @@ def diff_text(diff: SetDiff, variables: dict[str, str], *, limit: int | None = N
     return text
 
 
-class SnapshotsView(Vertical):
+class SnapshotsView(PaneView):
     """The snapshots of one environment, newest first; the highlighted one's difference from now."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,10 +77,12 @@ class SnapshotsView(Vertical):
         ),
     ]
 
-    def __init__(self, env_path: str, *, id: str | None = None) -> None:
+    def __init__(self, env: Environment, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.env_path = env_path
-        """The environment whose snapshots are listed (its resolved path)."""
+        self.env = env
+        """The environment whose snapshots are listed."""
+        self.env_path = str(env.path.resolve())
+        """Its resolved path (what the store calls it)."""
         self.rows: list[SnapshotRow] = []
         """What the table shows, newest first."""
 
@@ -93,19 +96,30 @@ class SnapshotsView(Vertical):
             yield Static("", id="snapshots-detail")
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> ViewTable:
         """The snapshots table."""
-        return self.query_one("#snapshots-table", DataTable)
+        return self.query_one("#snapshots-table", ViewTable)
+
+    def shown(self) -> None:
+        """Chosen: read the snapshots as they are now."""
+        self.refresh_snapshots()
+
+    def set_environment(self, env: Environment) -> None:
+        """List the snapshots of ``env`` from now on."""
+        self.env = env
+        self.env_path = str(env.path.resolve())
+
+    def jobs_changed(self, job: Job | None) -> None:
+        """A job that ended left a snapshot: list it when the view is on screen."""
+        if job is not None and job.finished and self.display:
+            self.refresh_snapshots()
 
     def refresh_snapshots(self) -> None:
         """Read the snapshots again (in a worker); the table keeps its cursor on the same one."""
-        env = getattr(self.screen, "env", None)
-        if env is not None:  # the screen may have switched to another environment
-            self.env_path = str(env.path.resolve())
-            self._load(env)
+        self._load(self.env)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="snapshots", description="Reading snapshots")
-    def _load(self, env) -> None:
+    def _load(self, env: Environment) -> None:
         """List the snapshots, freeze the environment once, and compare each snapshot with it."""
         store = SnapshotStore(env.path)
         listing = store.listing()

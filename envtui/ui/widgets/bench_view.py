@@ -16,21 +16,23 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import Reactive, reactive
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core.bench.results import PHASE_NOTES, BenchReport, format_seconds, table_rows
+from envtui.core.config import Config
+from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
+from envtui.core.uv import Uv
+from envtui.ui.widgets.pane_view import PaneView
 from envtui.ui.widgets.view_table import ViewTable
 
 if TYPE_CHECKING:
+    from envtui.core.bench.plan import BenchOptions
     from envtui.core.bench.runner import Progress
-    from envtui.ui.screens.main import MainScreen
 
-BENCH_PANE = "bench-pane"
 COLUMNS = ("Phase", "Packages", "pip", "uv", "Speedup")
 IDLE = "b runs uv against pip on {what} (it takes minutes: cold, warm, resolution, 3 runs each); c stops it"
 
@@ -50,7 +52,7 @@ class BenchFinished(Message):
     report: BenchReport
 
 
-class BenchView(Vertical):
+class BenchView(PaneView):
     """A summary line, the table (phase, packages, pip, uv, speedup) and its notes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,10 +63,16 @@ class BenchView(Vertical):
     running: Reactive[bool] = reactive(False, init=False)
     """Whether a benchmark is running."""
 
-    def __init__(self, *, config_path: str | Path | None = None, runs: int = 3, id: str | None = None) -> None:
+    def __init__(
+        self, env: Environment, *, uv: Uv, config: Config | None = None, runs: int = 3, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
-        self.config_path = config_path
-        """``--config`` from the command line (None: found from the working directory)."""
+        self.env = env
+        """The environment whose interpreter the benchmark uses."""
+        self.uv = uv
+        """The uv binary benchmarked."""
+        self.config = config or Config()
+        """The project configuration: its requirements and categories are benchmarked."""
         self.runs = runs
         """Runs of each measurement."""
         self.report: BenchReport | None = None
@@ -90,27 +98,22 @@ class BenchView(Vertical):
 
     def on_mount(self) -> None:
         """Say what ``b`` would benchmark."""
-        self._read_requirements()
+        self.requirements = tuple(self.config.requirements)
+        self.categories = dict(self.config.categories)
         what = ", ".join(p.name for p in self.requirements) or "a requirements file (asked for)"
         self._summary(IDLE.format(what=what))
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> ViewTable:
         """The results table."""
-        return self.query_one("#bench-table", DataTable)
+        return self.query_one("#bench-table", ViewTable)
+
+    def set_environment(self, env: Environment) -> None:
+        """Benchmark with the interpreter of ``env`` from now on."""
+        self.env = env
 
     def _summary(self, text: str) -> None:
         self.query_one("#bench-summary", Static).update(text)
-
-    def _read_requirements(self) -> None:
-        from envtui.core.config import load_config
-
-        try:
-            config = load_config(self.config_path)
-        except EnvtuiError:
-            return
-        self.requirements = tuple(config.requirements)
-        self.categories = dict(config.categories)
 
     # ------------------------------------------------------------------ running
 
@@ -141,12 +144,9 @@ class BenchView(Vertical):
         """Run the benchmark on ``files`` with the interpreter of the environment on screen."""
         from envtui.core.bench.plan import BenchOptions
 
-        env = getattr(self.screen, "env", None)
-        if env is None:
-            return
         options = BenchOptions(
             requirements=files,
-            python=env.python,
+            python=self.env.python,
             runs=self.runs,
             index_url=self.index_url,
             find_links=self.find_links,
@@ -161,12 +161,12 @@ class BenchView(Vertical):
         self._run(options)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bench", description="Benchmarking uv against pip")
-    def _run(self, options) -> None:
+    def _run(self, options: BenchOptions) -> None:
         """The core's benchmark in a thread; it stops when the worker is cancelled."""
         from envtui.core.bench.runner import run_bench
 
         worker = get_current_worker()
-        uv = getattr(self.screen, "uv", None)
+        uv = self.uv
 
         def progress(event: Progress) -> None:
             step = f"[{event.step}/{event.total}] " if event.step else ""
@@ -235,7 +235,7 @@ class BenchView(Vertical):
             self.running = False
             error = event.worker.error
             message = error.message if isinstance(error, EnvtuiError) else f"{type(error).__name__}: {error}"
-            cause = getattr(error, "cause", None)
+            cause = error.cause if isinstance(error, EnvtuiError) else None
             self._summary(f"cannot run the benchmark: {message}" + (f" ({cause})" if cause else ""))
 
     def _fill(self, rows: list[list[str]]) -> None:
@@ -253,12 +253,3 @@ class BenchView(Vertical):
         table.clear()
         for key, row in zip(keys, cells, strict=True):
             table.add_row(*row, key=key)
-
-
-def install_bench(screen: MainScreen) -> BenchView:
-    """Add the Bench pane to the main screen."""
-    config = getattr(screen.app, "config", None)
-    view = BenchView(config_path=config.path if config is not None else None)
-    view.display = False  # a pane mounted after the switcher started is shown only when chosen
-    screen.add_pane(BENCH_PANE, "Bench", view)
-    return view

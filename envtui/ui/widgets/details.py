@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -22,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Static
 
 from envtui.core.env.names import LEADING_NAME
@@ -152,6 +154,28 @@ def requirement_line(requirement: str, package: Package, packages: Mapping[str, 
 class DetailsPane(VerticalScroll):
     """Summary, version, dependents, requirements, foldable extras, then license, homepage, location."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._pending: Timer | None = None
+        self._shown_key: str | None = None
+
+    def show_after(
+        self,
+        delay: float,
+        package: Package | None,
+        packages: Mapping[str, Package],
+        latest: Mapping[str, str] | None = None,
+        broken: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        """:meth:`show` once ``delay`` seconds pass without another call (at once for 0)."""
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        if delay <= 0:
+            self.show(package, packages, latest, broken)
+        else:
+            self._pending = self.set_timer(delay, partial(self.show, package, packages, latest, broken))
+
     def compose(self) -> ComposeResult:
         """The main facts, the extras (one line each), the rest."""
         yield Static("Select a package and press Enter.", id="details-body", markup=False)
@@ -175,7 +199,7 @@ class DetailsPane(VerticalScroll):
             extras_list.show(None, {}, package=None, packages=packages)
             more.update("")
             return
-        previous = getattr(self, "_shown_key", None)
+        previous = self._shown_key
         self._shown_key = package.key
         self.border_title = plain(f"{package.name} {package.version}")
         direct, extras = split_requirements(package)

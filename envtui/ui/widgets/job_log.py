@@ -14,11 +14,13 @@ other control character shown as a visible escape. Nothing reaches the terminal 
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from dataclasses import dataclass
 
 from rich.highlighter import Highlighter
 from rich.text import Span, Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.timer import Timer
 from textual.widgets import Log, Static
@@ -151,6 +153,12 @@ class JobLog(Log):
 class JobLogPane(Vertical):
     """The bottom pane: a title line (job and state) over the :class:`JobLog`; ``l`` folds it."""
 
+    @dataclass
+    class Folded(Message):
+        """The pane was folded or unfolded (the screen lets the other panes give way while it is open)."""
+
+        collapsed: bool
+
     collapsed: Reactive[bool] = reactive(True)
     """Whether the pane is folded to its title line."""
     title: Reactive[str] = reactive("Job log")
@@ -167,10 +175,9 @@ class JobLogPane(Vertical):
         return self.query_one(JobLog)
 
     def watch_collapsed(self, collapsed: bool) -> None:
-        """Fold or unfold (CSS does the sizing; the screen's -log-open lets the others give way)."""
+        """Fold or unfold (CSS does the sizing) and say so."""
         self.set_class(collapsed, "-collapsed")
-        if self.is_attached:
-            self.screen.set_class(not collapsed, "-log-open")
+        self.post_message(self.Folded(collapsed))
         self._update_title()
 
     def watch_title(self) -> None:

@@ -10,25 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
+from envtui.core.config import Config
 from envtui.core.errors import EnvtuiError
 from envtui.core.migrate.scan import INSERT, MANUAL, REMOVE, Finding, MigrationReport
+from envtui.core.uv import Uv
+from envtui.ui.widgets.pane_view import PaneView
 from envtui.ui.widgets.view_table import ViewTable
 
-if TYPE_CHECKING:
-    from envtui.ui.screens.main import MainScreen
-
-MIGRATE_PANE = "migrate-pane"
 PATCH_NAME = "uv-migration.patch"
 
 
@@ -58,7 +56,7 @@ def uv_cell(finding: Finding) -> str:
     return f"add: {text}" if finding.action == INSERT else text
 
 
-class MigrateView(Vertical):
+class MigrateView(PaneView):
     """A summary line, the findings (where, what is written, with uv) and the highlighted one's why."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -68,10 +66,12 @@ class MigrateView(Vertical):
         ),
     ]
 
-    def __init__(self, *, config_path: str | Path | None = None, id: str | None = None) -> None:
+    def __init__(self, *, uv: Uv, config: Config | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.config_path = config_path
-        """``--config`` from the command line (None: found from the working directory)."""
+        self.uv = uv
+        """The uv binary whose version the findings name."""
+        self.config = config or Config()
+        """The project configuration: the project is its directory."""
         self.report: MigrationReport | None = None
         """The last scan."""
 
@@ -84,18 +84,13 @@ class MigrateView(Vertical):
         yield Static("", id="migrate-why", markup=False)
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> ViewTable:
         """The findings table."""
-        return self.query_one("#migrate-table", DataTable)
+        return self.query_one("#migrate-table", ViewTable)
 
     def project_dir(self) -> Path:
         """The configuration's directory, else the working directory."""
-        from envtui.core.config import load_config
-
-        try:
-            return load_config(self.config_path).directory
-        except EnvtuiError:
-            return Path.cwd()
+        return self.config.directory
 
     def shown(self) -> None:
         """The view was chosen: scan once (``c`` scans again)."""
@@ -111,10 +106,8 @@ class MigrateView(Vertical):
     def _scan(self, root: Path) -> None:
         """Scan in a thread; post the report."""
         from envtui.core.migrate.scan import scan
-        from envtui.core.uv import Uv
 
-        uv = getattr(self.screen, "uv", None) or Uv()
-        self.post_message(MigrationScanned(scan(root, uv_version=uv.version())))
+        self.post_message(MigrationScanned(scan(root, uv_version=self.uv.version())))
 
     @on(MigrationScanned)
     def _scanned(self, message: MigrationScanned) -> None:
@@ -146,7 +139,8 @@ class MigrateView(Vertical):
         report, table = self.report, self.table
         if report is None or not table.row_count or not 0 <= table.cursor_row < len(report.findings):
             return None
-        return report.findings[int(table.ordered_rows[table.cursor_row].key.value)]
+        key = table.ordered_rows[table.cursor_row].key.value  # the finding's index
+        return report.findings[int(key)] if key is not None else None
 
     @on(DataTable.RowHighlighted, "#migrate-table")
     def _show_why(self) -> None:
@@ -202,12 +196,3 @@ class MigrateView(Vertical):
         error = event.worker.error
         message = error.message if isinstance(error, EnvtuiError) else f"{type(error).__name__}: {error}"
         self.query_one("#migrate-summary", Static).update(f"cannot scan: {message}")
-
-
-def install_migrate(screen: MainScreen) -> MigrateView:
-    """Add the Migrate pane to the main screen; it scans when first shown."""
-    config = getattr(screen.app, "config", None)
-    view = MigrateView(config_path=config.path if config is not None else None)
-    view.display = False
-    screen.add_pane(MIGRATE_PANE, "Migrate", view, on_show=view.shown)
-    return view

@@ -269,6 +269,10 @@ class PackageTable(ScrollView, can_focus=True):
         else:
             self.refresh()
 
+    def marked_packages(self) -> list[Package]:
+        """The marked packages that are still listed, by name."""
+        return [p for p in (self._packages.get(k) for k in sorted(self.marked)) if p is not None]
+
     def clear_marks(self) -> bool:
         """Unmark every package; False when none was marked."""
         if not self.marked:

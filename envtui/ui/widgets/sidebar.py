@@ -7,13 +7,19 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+from textual.worker import Worker, get_current_worker
 
+from envtui.core.env.environment import Environment, discover_environments
 from envtui.core.env.filtering import OUTDATED, View
+from envtui.core.errors import EnvtuiError
 from envtui.ui import glyphs
+from envtui.ui.errors import notify_failed_worker
+from envtui.ui.messages import EnvironmentsFound
 from envtui.ui.text import plain
 
 _VIM_KEYS: list[BindingType] = [
@@ -55,6 +61,11 @@ class EnvironmentList(OptionList):
         self.current: Path | None = None
         """The environment shown now (marked in the list)."""
 
+    @property
+    def paths(self) -> Sequence[Path]:
+        """The environments listed, the current one first."""
+        return self._paths
+
     def set_environments(self, paths: Sequence[Path], current: Path) -> None:
         """List ``paths``, marking ``current``."""
         self.current = current
@@ -66,7 +77,33 @@ class EnvironmentList(OptionList):
             self.add_option(Option(plain(mark + display_path(path), no_wrap=True, overflow="ellipsis")))
         self.border_title = f"Environments ({len(self._paths)})"
 
-    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="discover", description="Looking for environments")
+    def discover(self, env: Environment) -> None:
+        """Find venvs beside ``env`` (its parent directory) and under the working directory."""
+        found: list[Path] = []
+        for root in dict.fromkeys([env.path.parent, Path.cwd()]):
+            try:
+                found += discover_environments(root, max_depth=2)
+            except EnvtuiError:
+                continue
+            if get_current_worker().is_cancelled:
+                return
+        self.post_message(EnvironmentsFound(sorted(set(found))))
+
+    @on(EnvironmentsFound)
+    def _environments_found(self, message: EnvironmentsFound) -> None:
+        """List the environments found."""
+        if self.current is not None:
+            self.set_environments(message.paths, self.current)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """A search that broke is a notification."""
+        notify_failed_worker(self, event)
+
+    @on(OptionList.OptionSelected)
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on another environment asks the screen to open it."""
         event.stop()
         path = self._paths[event.option_index]
         if path != self.current:
@@ -74,34 +111,28 @@ class EnvironmentList(OptionList):
 
 
 class ViewList(OptionList):
-    """All, Top-level, the categories (with counts), Outdated, Problems; plus views others add."""
+    """All, Top-level, the categories (with counts), Outdated, Problems; then the other views (Jobs, Health, …)."""
 
     BINDINGS: ClassVar[list[BindingType]] = _VIM_KEYS
 
     class Chosen(Message):
-        """The user picked a view (a package view, or the id of a pane added with ``add_pane``)."""
+        """The user picked a view (a package view, or the id of another view)."""
 
         def __init__(self, view: View | str) -> None:
             super().__init__()
             self.view = view
 
-    def __init__(self, views: Sequence[View], *, id: str | None = None) -> None:
+    def __init__(self, views: Sequence[View], panes: Mapping[str, str], *, id: str | None = None) -> None:
+        """``views``: the package views; ``panes``: the other views' ids and labels, listed after them."""
         super().__init__(id=id)
-        self._views: list[View | str] = list(views)
-        self._labels: dict[str, str] = {}
+        self._views: list[View | str] = [*views, *panes]
+        self._labels = dict(panes)
         self._counts: Mapping[View, int | None] = {}
         self.border_title = "Views"
 
     def on_mount(self) -> None:
         """Fill the list."""
         self._rebuild()
-
-    def add_entry(self, pane_id: str, label: str) -> None:
-        """Add a non-package view (e.g. Health) that shows the pane ``pane_id`` when chosen."""
-        if pane_id not in self._views:
-            self._views.append(pane_id)
-            self._labels[pane_id] = label
-            self._rebuild()
 
     def set_counts(self, counts: Mapping[View, int | None]) -> None:
         """Show how many packages each view holds (None: not known yet)."""
@@ -134,6 +165,8 @@ class ViewList(OptionList):
         except ValueError:
             return None
 
-    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected)
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a view asks the screen to show it."""
         event.stop()
         self.post_message(self.Chosen(self._views[event.option_index]))

@@ -1,13 +1,21 @@
-"""The header line: environment, Python, uv, package count and the health badge."""
+"""The header line: a spinner while something waits, environment, Python, uv, package count, the health badge."""
 
 from __future__ import annotations
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import Reactive, reactive
 from textual.widgets import Static
+from textual.worker import Worker
 
+from envtui.core.env.environment import OWN_ENVIRONMENT, Environment
+from envtui.core.uv import Uv
+from envtui.ui.errors import notify_failed_worker
+from envtui.ui.messages import UvVersionKnown
 from envtui.ui.text import plain
+from envtui.ui.widgets.sidebar import display_path
+from envtui.ui.widgets.spinner import Spinner
 
 #: Badge levels, each a CSS class on the badge (``-ok``, ``-warn``, ``-error``, ``-unknown``).
 LEVELS = ("ok", "warn", "error", "unknown")
@@ -43,15 +51,33 @@ class StatusBar(Horizontal):
     """In a uv project: ``project NAME · uv.lock``; empty for a plain venv."""
 
     def compose(self) -> ComposeResult:
-        """The facts on the left, the badge on the right."""
+        """The spinner (hidden while idle) and the facts on the left, the badge on the right."""
+        yield Spinner(id="jobs-spinner")
         yield Static(id="status-facts", markup=False)
-        badge = HealthBadge("checking…", id="health-badge", classes="-unknown", markup=False)
-        yield badge
+        yield HealthBadge("checking…", id="health-badge", classes="-unknown", markup=False)
 
-    @property
-    def badge(self) -> HealthBadge:
-        """The health badge slot."""
-        return self.query_one(HealthBadge)
+    def show_environment(self, env: Environment, packages: int | None, project: str = "") -> None:
+        """Name ``env`` (and its uv ``project`` header), its interpreter and how many packages it
+        holds (None: not listed yet)."""
+        self.env_text = display_path(env.path) + (f" ({OWN_ENVIRONMENT})" if env.own else "")
+        self.project_text = project
+        self.python_text = env.version + ("" if env.writable else " (read-only)")
+        self.count_text = "" if packages is None else f"{packages:,} package{'s' if packages != 1 else ''}"
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="uv-version", description="Asking uv its version")
+    def check_uv_version(self, uv: Uv) -> None:
+        """Learn uv's version for the status line."""
+        self.post_message(UvVersionKnown(uv.version()))
+
+    @on(UvVersionKnown)
+    def _uv_version_known(self, message: UvVersionKnown) -> None:
+        """Show uv's version."""
+        self.uv_text = message.version
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """uv that cannot say its version is a notification."""
+        notify_failed_worker(self, event)
 
     def _render_facts(self) -> None:
         parts = [
