@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 from concurrent.futures import Future
-from pathlib import Path
+from functools import partial
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual import on, work
@@ -42,7 +43,7 @@ class EnvtuiApp(App[int]):
     """
 
     TITLE = "envtui"
-    CSS_PATH: ClassVar[list[Path]] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
         styles_dir() / name
         for name in ("app.tcss", "jobs.tcss", "health.tcss", "bench.tcss", "snapshots.tcss", "console.tcss")
     ]
@@ -97,7 +98,7 @@ class EnvtuiApp(App[int]):
                 for icon in self.query(SearchIcon):
                     icon.icon = ">"
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(ConsolePalette(id="--command-palette", placeholder="Search for commands..."))
 
     def on_mount(self) -> None:
@@ -154,7 +155,7 @@ class EnvtuiApp(App[int]):
             return
         self.push_screen(HelpScreen(self.screen))
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         """Leave with exit code 0."""
         self.exit(0)
 
@@ -208,8 +209,12 @@ class EnvtuiApp(App[int]):
                 placeholder=EXPORT_DEFAULT,
                 hint=f"Every distribution in {env.path}, pinned (uv pip freeze). An existing file is never replaced.",
             ),
-            lambda answer: answer and self._export(env, answer),
+            partial(self._export_answered, env),
         )
+
+    def _export_answered(self, env: Environment, answer: str | None) -> None:
+        if answer:
+            self._export(env, answer)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="Exporting the environment")
     def _export(self, env: Environment, answer: str) -> None:

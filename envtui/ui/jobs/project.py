@@ -11,6 +11,7 @@ confirm that warns "uv sync will undo this" whenever it would.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from envtui.core.errors import EnvtuiError
@@ -52,12 +53,16 @@ class ProjectChanges:
                         placeholder="docs" if answer == "group" else "cli",
                         hint="Letters, digits, '.', '_' and '-'.",
                     ),
-                    lambda name: name and self._add(specs, editables, answer, name),
+                    partial(self._named, specs, editables, answer),
                 )
             elif answer is not None:
                 self._add(specs, editables, answer, "")
 
         pane.app.push_screen(SectionScreen(f"Add {what} to project {project.name} as…"), chosen)
+
+    def _named(self, specs: list[str], editables: list[str], answer: str, name: str | None) -> None:
+        if name:
+            self._add(specs, editables, answer, name)
 
     def _add(self, specs: list[str], editables: list[str], answer: str, name: str) -> None:
         project = self.project

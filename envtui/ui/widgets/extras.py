@@ -21,7 +21,11 @@ class ExtrasList(Static, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "enter,space", "toggle", "Unfold", tooltip="Show or hide this extra's requirements", id="extras.toggle"
+            "enter,space",
+            "toggle_extra",
+            "Unfold",
+            tooltip="Show or hide this extra's requirements",
+            id="extras.toggle",
         ),
         Binding("up,k", "move(-1)", "Up", show=False, id="extras.up"),
         Binding("down,j", "move(1)", "Down", show=False, id="extras.down"),
@@ -96,7 +100,7 @@ class ExtrasList(Static, can_focus=True):
                     self._rows.append(index)
         self.update(text)
 
-    def action_toggle(self) -> None:
+    def action_toggle_extra(self) -> None:
         """Unfold the extra under the cursor, or fold it again."""
         if not self._extras:
             return
@@ -110,13 +114,13 @@ class ExtrasList(Static, can_focus=True):
             self._cursor = max(0, min(len(self._extras) - 1, self._cursor + step))
             self._paint()
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         """A click on an extra's line unfolds or folds it."""
         offset = event.get_content_offset(self)
         if offset is None or not 0 <= offset.y < len(self._rows) or self._rows[offset.y] < 0:
             return
         self._cursor = self._rows[offset.y]
-        self.action_toggle()
+        self.action_toggle_extra()
 
     def _on_focus(self, event: events.Focus) -> None:
         self._paint()

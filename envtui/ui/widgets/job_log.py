@@ -76,7 +76,7 @@ class JobLog(Log):
         self.received = 0
         """Lines appended since the last :meth:`reset`."""
 
-    @property  # type: ignore[override]
+    @property
     def highlighter(self) -> Highlighter:
         """What colours a painted line: its own SGR codes first, then the highlighter set here."""
         return self._sgr_highlighter
@@ -85,7 +85,7 @@ class JobLog(Log):
     def highlighter(self, value: Highlighter) -> None:
         self._inner = value
 
-    @property  # type: ignore[override]
+    @property
     def highlight(self) -> bool:
         """Whether the highlighter set here runs (a line's own colours always show)."""
         return True

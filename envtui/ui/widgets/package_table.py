@@ -288,7 +288,7 @@ class PackageTable(ScrollView, can_focus=True):
         if package is not None:
             self.post_message(self.Selected(self, package))
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         """Clicking a row moves the cursor there; a second click on it opens details."""
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1:  # the border, or the column header
