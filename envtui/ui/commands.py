@@ -7,6 +7,7 @@ second list to keep in sync.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar, Protocol, runtime_checkable
@@ -49,6 +50,16 @@ def _key_display(node: DOMNode, key: str) -> str:
         return key
 
 
+def _live_bindings(node: DOMNode) -> Iterable[tuple[str, Binding]]:
+    """Every ``(key, binding)`` of ``node`` as the user's keymap left it.
+
+    Textual reads these through its private ``_bindings``, and offers nothing public for a node
+    that is not in the focus chain (the help lists the package table's keys while a view has
+    the focus). This is the one place envtui reads Textual's private state.
+    """
+    return node._bindings
+
+
 def _declared(owner: DOMNode) -> dict[str, Binding]:
     """Bindings declared by envtui's own classes (not Textual's built-in scrolling and copying)."""
     declared: dict[str, Binding] = {}
@@ -79,7 +90,7 @@ def screen_actions(screen: Screen) -> list[Action]:
     for group, owner in owners:
         declared = _declared(owner)
         keys: dict[str, list[str]] = {}
-        for key, binding in owner._bindings:
+        for key, binding in _live_bindings(owner):
             if binding.action in declared:
                 keys.setdefault(binding.action, []).append(_key_display(owner, key))
         for action, binding in declared.items():

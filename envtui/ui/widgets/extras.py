@@ -122,8 +122,10 @@ class ExtrasList(Static, can_focus=True):
         self._cursor = self._rows[offset.y]
         self.action_toggle_extra()
 
-    def _on_focus(self, event: events.Focus) -> None:
+    def on_focus(self, event: events.Focus) -> None:
+        """Show the cursor."""
         self._paint()
 
-    def _on_blur(self, event: events.Blur) -> None:
+    def on_blur(self, event: events.Blur) -> None:
+        """Hide the cursor."""
         self._paint()

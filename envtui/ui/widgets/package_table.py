@@ -34,14 +34,6 @@ MARK_EDITABLE = "e"
 #: In the first column of a row marked with space.
 MARK_SELECTED = "*"
 _MARKED = "package-table--marked"
-#: Control characters (C0, DEL, C1) in metadata text become "?": they must never reach the terminal.
-_CONTROL = {c: "?" for c in (*range(0x20), *range(0x7F, 0xA0))}
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters made visible (metadata is written by others)."""
-    return text.translate(_CONTROL)
-
 
 #: Rendered rows kept for reuse (a few screens' worth).
 ROW_CACHE_SIZE = 1024
@@ -299,7 +291,8 @@ class PackageTable(ScrollView, can_focus=True):
                 self.action_select()
             self.cursor = index
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        """Paint the new width; keep the cursor's row on screen."""
         self.virtual_size = Size(event.size.width, len(self._keys) + 1)
         self.call_after_refresh(self.scroll_to_cursor)  # a shorter table must still show the cursor
 
@@ -316,7 +309,11 @@ class PackageTable(ScrollView, can_focus=True):
             return
         if self.is_mounted and self.styles.overflow_y == "scroll" and self.size.width:
             self.set_reactive(PackageTable.virtual_size, size)
-            self._scroll_update(size)
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = height
+            bar.window_size = self.container_size.height - self.scrollbar_size_horizontal
+            bar.refresh()
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
             self.refresh()
         else:
             self.virtual_size = size
@@ -493,8 +490,10 @@ class PackageTable(ScrollView, can_focus=True):
             return Strip.blank(width, self._style(""))
         return self._row_strip(package, width, columns, index == self.cursor)
 
-    def _on_focus(self, event: events.Focus) -> None:
+    def on_focus(self, event: events.Focus) -> None:
+        """The cursor row takes its focused colour."""
         self.refresh()
 
-    def _on_blur(self, event: events.Blur) -> None:
+    def on_blur(self, event: events.Blur) -> None:
+        """The cursor row takes its blurred colour."""
         self.refresh()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import ClassVar
 
 from textual import events
@@ -27,33 +26,26 @@ class ViewTable(DataTable):
         Binding("G", "scroll_bottom", "Last", show=False, id="view_table.last"),
     ]
 
-    def _stretch_last(self) -> bool:
-        """Give the last column the remaining width; True when its width changed."""
+    def on_mount(self) -> None:
+        """Stretch the last column again whenever the table's content width changes (rows added)."""
+        self.watch(self, "virtual_size", self._stretch_last, init=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Stretch the last column to the new width."""
+        self._stretch_last()
+
+    def _stretch_last(self) -> None:
+        """Give the last column the width the others leave (at least ``MIN_LAST_WIDTH``)."""
         columns = self.ordered_columns
-        if not columns:
-            return False
-        last = columns[-1]
-        others = sum(column.get_render_width(self) for column in columns[:-1]) + self._row_label_column_width
         available = self.scrollable_content_region.width
-        if available <= 0:
-            return False
+        if not columns or available <= 0:
+            return
+        last = columns[-1]
+        others = self.virtual_size.width - last.get_render_width(self)  # every other column, the row labels
         width = max(MIN_LAST_WIDTH, available - others - 2 * self.cell_padding)
         if not last.auto_width and last.width == width:
-            return False
+            return
         last.auto_width = False
         last.width = width
-        return True
-
-    def _update_dimensions(self, new_rows: Iterable) -> None:
-        super()._update_dimensions(new_rows)
-        if self._stretch_last():
-            self._clear_caches()
-            super()._update_dimensions(())
-            self.refresh()
-
-    def _on_resize(self, event: events.Resize) -> None:
-        # DataTable's own _on_resize runs too (Textual calls the handler of each class in the MRO).
-        if self._stretch_last():
-            self._clear_caches()
-            super()._update_dimensions(())
-            self.refresh()
+        self.virtual_size = self.virtual_size.with_width(others + last.get_render_width(self))
+        self.notify_style_update()  # forget the rows painted at the old width, and repaint
