@@ -78,11 +78,6 @@ def safe_text(value: object, *, multiline: bool = False) -> str:
     return pattern.sub(_escape_match, text)
 
 
-def safe_lines(values: Iterable[object]) -> list[str]:
-    """:func:`safe_text` of each value, one line each."""
-    return [safe_text(value) for value in values]
-
-
 def output_line(line: str) -> str:
     """One line of a program's output (uv, a hook) for a terminal: colour codes dropped, the rest safe."""
     if "\x1b" in line or "\x9b" in line:

@@ -199,11 +199,6 @@ def default_choice(cwd: Path | None = None) -> tuple[Path, str]:
     return Path(sys.executable), ""
 
 
-def default_target(cwd: Path | None = None) -> Path:
-    """What envtui opens when the user names nothing."""
-    return default_choice(cwd)[0]
-
-
 def resolve_environment(
     target: str | os.PathLike[str] | None = None,
     *,

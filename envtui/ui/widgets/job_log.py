@@ -169,11 +169,6 @@ class JobLogPane(Vertical):
         yield Static(self._title_text(), id="job-log-title", markup=False)
         yield JobLog(id="job-log")
 
-    @property
-    def log_widget(self) -> JobLog:
-        """The log inside the pane."""
-        return self.query_one(JobLog)
-
     def watch_collapsed(self, collapsed: bool) -> None:
         """Fold or unfold (CSS does the sizing) and say so."""
         self.set_class(collapsed, "-collapsed")
