@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from rich.console import Console
+from textual.worker import WorkerCancelled
 
 from envtui.core.env.environment import resolve_environment
 from envtui.ui.app import EnvtuiApp
@@ -17,9 +18,18 @@ def make_app(path: Path) -> EnvtuiApp:
 
 
 async def settle(pilot) -> None:
-    """Wait until every worker finished and the screen caught up (no sleeping)."""
+    """Wait until every worker finished and the screen caught up (no sleeping).
+
+    A worker cancelled because a newer one of its exclusive group replaced it (a second listing
+    asked for while the first ran) has finished too: the wait goes on for the others.
+    """
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for _ in range(20):
+            try:
+                await pilot.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                await pilot.pause()
         await pilot.pause()
 
 
