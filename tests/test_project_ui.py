@@ -23,6 +23,15 @@ async def test_the_header_names_the_project_and_its_lock(project_factory, venv_f
         assert "project" not in screen_text(app).splitlines()[0]
 
 
+async def test_a_long_path_gives_way_to_the_project_in_the_header_at_80_columns(project_factory) -> None:
+    path = project_factory(["alpha==1.0"], dirname="a-directory-name-long-enough-to-fill-the-header-by-itself" * 2)
+    app = make_app(path / ".venv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = screen_text(app).splitlines()[0]
+        assert "…" in header and "/.venv · project proj · uv.lock" in header and "1 package" in header
+
+
 async def test_install_asks_where_and_goes_into_the_dev_group(project_factory, wheelhouse) -> None:
     path = project_factory(["alpha==1.0"])
     app = make_app(path / ".venv")

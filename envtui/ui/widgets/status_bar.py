@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -19,6 +20,17 @@ from envtui.ui.widgets.spinner import Spinner
 
 #: Badge levels, each a CSS class on the badge (``-ok``, ``-warn``, ``-error``, ``-unknown``).
 LEVELS = ("ok", "warn", "error", "unknown")
+
+
+def shorten_left(path: str, room: int) -> str:
+    """``…/project/.venv``: keep the end of a path that needs more than ``room`` cells (never under 16)."""
+    room = max(room, 16)
+    if cell_len(path) <= room:
+        return path
+    tail = path
+    while tail and cell_len(tail) > room - 1:
+        tail = tail[1:]
+    return "…" + tail
 
 
 class HealthBadge(Static):
@@ -80,10 +92,9 @@ class StatusBar(Horizontal):
         notify_failed_worker(self, event)
 
     def _render_facts(self) -> None:
-        parts = [
+        rest = [
             p
             for p in (
-                self.env_text,
                 self.project_text,
                 self.count_text,
                 f"Python {self.python_text}" if self.python_text else "",
@@ -91,8 +102,18 @@ class StatusBar(Horizontal):
             )
             if p
         ]
-        if self.is_mounted:
-            self.query_one("#status-facts", Static).update(plain(" · ".join(parts)))
+        if not self.is_mounted:
+            return
+        facts = self.query_one("#status-facts", Static)
+        path = self.env_text
+        width = facts.content_region.width
+        if path and width:  # a long path gives way first: the project, count and versions stay in view
+            path = shorten_left(path, width - sum(cell_len(p) + 3 for p in rest))
+        facts.update(plain(" · ".join(p for p in (path, *rest) if p)))
+
+    def on_resize(self) -> None:
+        """The room for the path changed."""
+        self.call_after_refresh(self._render_facts)
 
     def watch_env_text(self) -> None:
         """Repaint the facts."""
