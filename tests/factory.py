@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -152,10 +153,12 @@ def make_project(
     groups: Mapping[str, Sequence[str]] | None = None,
     optional: Mapping[str, Sequence[str]] | None = None,
     name: str = "proj",
+    package: bool = False,
 ) -> Path:
     """A real uv project at ``path`` (pyproject.toml, uv.lock, .venv) made by ``uv init`` and ``uv add``.
 
-    Offline, from the wheelhouse; a virtual project (no build system), so nothing is built.
+    Offline, from the wheelhouse; a virtual project (no build system), so nothing is built, unless
+    ``package``: then the project is itself installed (editable), built by a backend in its tree.
     """
     env = project_uv_env(wheelhouse)
 
@@ -166,6 +169,13 @@ def make_project(
 
     path.mkdir(parents=True, exist_ok=True)
     uv("init", "--bare", "--no-workspace", "--name", name, "--python", sys.executable, ".")
+    if package:
+        (path / "_build").mkdir()
+        shutil.copy(Path(__file__).parent / "fixtures" / "in_tree_backend.py", path / "_build" / "backend.py")
+        (path / "src" / name).mkdir(parents=True)
+        (path / "src" / name / "__init__.py").write_text("")
+        with (path / "pyproject.toml").open("a") as pyproject:
+            pyproject.write('\n[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["_build"]\n')
     uv("venv", "--quiet", "--python", sys.executable, ".venv")
     sections: list[tuple[list[str], Sequence[str]]] = [([], dependencies), (["--dev"], dev)]
     sections += [(["--group", group], specs) for group, specs in (groups or {}).items()]
@@ -175,6 +185,8 @@ def make_project(
             uv("add", *flags, "--", *specs)
     if not (path / "uv.lock").exists():
         uv("lock")
+    if package:
+        uv("sync")  # the project itself, installed editable
     return path
 
 

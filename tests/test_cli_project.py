@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from envtui.core.project.lockfile import read_lock
 from envtui.core.project.manifest import Section, read_manifest
 from tests.factory import install_into, run_envtui, run_uv
@@ -175,6 +177,20 @@ def test_dry_run_shows_pyproject_lock_and_environment_and_changes_nothing(projec
         "  + gamma 1.0",
     ]
     assert ((path / "pyproject.toml").read_bytes(), (path / "uv.lock").read_bytes(), freeze(path / ".venv")) == before
+
+
+@pytest.mark.parametrize("flags", [["--group", "lint"], ["--optional", "more"]], ids=["group", "extra"])
+def test_a_group_or_extra_install_previews_what_it_then_installs(project_factory, flags: list[str]) -> None:
+    path = project_factory(["boom"], groups={"lint": ["delta"]}, optional={"more": ["pytest-fixture-thing"]})
+    preview = run_envtui("install", "--venv", str(path), *flags, "--dry-run", "--json", "gamma")
+    assert preview.returncode == 0, preview.stderr
+    job = run_envtui("install", "--venv", str(path), *flags, "--json", "gamma")
+    assert job.returncode == 0, job.stderr
+    keys = ("added", "removed", "changed")
+    expected, done = json.loads(preview.stdout), json.loads(job.stdout)
+    assert {k: expected[k] for k in keys} == {k: done[k] for k in keys}
+    assert any(row["name"] == "gamma" for row in done["added"])
+    assert "a plain uv sync leaves out" in preview.stderr + preview.stdout
 
 
 def test_list_json_keeps_its_shape_and_tells_group_and_direct(project_factory, venv_factory, wheelhouse) -> None:

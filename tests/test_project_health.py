@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 from envtui.core.env.environment import resolve_environment
 from envtui.core.health import checks as health
@@ -67,3 +69,15 @@ def test_verify_json_warns_naming_a_package_the_lock_does_not_name(project_facto
     assert "would be removed by `uv sync`" in named[0]["detail"]
     lock = next(c for c in data["checks"] if c["name"] == "lock")
     assert lock["status"] == "ok" and lock["project"] == "proj"
+
+
+def test_a_packaged_project_rebuilt_by_uv_is_not_drift(project_factory) -> None:
+    """Touching pyproject.toml makes ``uv sync`` rebuild the project itself: that is no difference."""
+    path = project_factory(["gamma"], package=True)
+    assert "proj" in (path / ".venv").joinpath("lib").glob("*/site-packages/_proj.pth").__next__().name
+    os.utime(path / "pyproject.toml", (time.time() + 5, time.time() + 5))
+    assert [(f.name, f.status) for f in _report(path).findings] == [("lock", "ok"), ("environment vs lock", "ok")]
+    result = run_envtui("verify", "--venv", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    preview = json.loads(run_envtui("sync", "--venv", str(path), "--dry-run", "--json").stdout)
+    assert (preview["added"], preview["removed"], preview["changed"]) == ([], [], [])

@@ -36,7 +36,8 @@ from envtui.core.errors import EnvtuiError
 from envtui.core.project.commands import SyncOptions, add_argv, lock_argv, remove_argv, sync_argv
 from envtui.core.project.detect import LOCK, PYPROJECT, Project, project_environment
 from envtui.core.project.lockfile import Lock, read_lock
-from envtui.core.project.manifest import Manifest, Section, read_manifest
+from envtui.core.project.manifest import GROUP, OPTIONAL, Manifest, Section, read_manifest
+from envtui.core.project.status import without_rebuilds
 from envtui.core.uv import Uv
 
 #: Runs a command to its end and collects its output (the jobs' ``Runner``: a job's or the TUI's own).
@@ -194,10 +195,30 @@ def preview_project_change(
     options = request.sync_options or SyncOptions(inexact=request.kind == "upgrade")
     synced = run(sync_argv(uv, project, options, upgrade=upgrade, upgrade_all=everything, dry_run=True))
     preview = _as_project_preview(parse_dry_run(synced.stdout + "\n" + synced.stderr))
+    preview.changes = without_rebuilds(preview.changes, project)
     if not options.frozen:
         locked = run(lock_argv(uv, project, upgrade=upgrade, upgrade_all=everything, dry_run=True))
         preview.lock_changes = parse_lock_changes((locked.stdout + "\n" + locked.stderr).splitlines())
     return preview
+
+
+def _section_sync(section: Section | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The groups and extras to sync: ``uv add --group G`` and ``--optional X`` sync with that one too."""
+    if section is not None and section.kind == GROUP:
+        return (section.name,), ()
+    if section is not None and section.kind == OPTIONAL:
+        return (), (section.name,)
+    return (), ()
+
+
+def left_out_by_plain_sync(project: Project, section: Section | None) -> bool:
+    """Whether a plain ``uv sync`` leaves ``section`` out (an extra, or a group not among the defaults)."""
+    if section is None or section.kind == OPTIONAL:
+        return section is not None
+    if section.kind != GROUP:
+        return False
+    defaults = {canonicalize_name(g) for g in read_manifest(project.pyproject).default_groups}
+    return canonicalize_name(section.name) not in defaults
 
 
 def _as_project_preview(preview: Preview) -> ProjectPreview:
@@ -228,7 +249,8 @@ def _scratch_preview(env: Environment, project: Project, request: ChangeRequest,
         new_manifest = read_manifest(scratch / PYPROJECT)
         new_lock = read_lock(scratch / LOCK, project.name)
         # ``uv add`` installs what is missing; ``uv remove`` syncs exactly: preview each the same way.
-        options = SyncOptions(frozen=True, inexact=request.kind == "install")
+        groups, extras = _section_sync(request.section)
+        options = SyncOptions(frozen=True, inexact=request.kind == "install", groups=groups, extras=extras)
         link = project_environment(scratch)
         if link != Path(env.path) and not link.exists():  # where uv looks for the copy's environment
             link.parent.mkdir(parents=True, exist_ok=True)

@@ -8,12 +8,13 @@ lines packages it would install, a ``-``/``+`` pair a version it would change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from packaging.utils import canonicalize_name
 
 from envtui.core import process
-from envtui.core.env.changes import parse_dry_run
+from envtui.core.env.changes import Change, parse_dry_run
 from envtui.core.errors import EnvtuiError
 from envtui.core.project.commands import SyncOptions, lock_argv, sync_argv
 from envtui.core.project.detect import LOCK, PYPROJECT, Project
@@ -97,9 +98,10 @@ def environment_vs_lock(project: Project, uv: Uv | None = None, *, timeout: floa
     if not result.ok:
         raise EnvtuiError("uv cannot compare the environment with uv.lock", cause=_error_line(result))
     preview = parse_dry_run(result.stdout + "\n" + result.stderr)
-    groups = read_lock(project.lock, project.name).classify()
+    lock = read_lock(project.lock, project.name)
+    groups = lock.classify()
     found = []
-    for change in preview.changes:
+    for change in without_rebuilds(preview.changes, project, lock.members):
         group = groups.get(canonicalize_name(change.name), (None, False))[0]
         if change.kind == "removed":
             locked = canonicalize_name(change.name) in groups
@@ -109,6 +111,16 @@ def environment_vs_lock(project: Project, uv: Uv | None = None, *, timeout: floa
         elif change.kind == "changed":
             found.append(LockDifference(change.name, VERSION, change.old, change.new, group))
     return found
+
+
+def without_rebuilds(changes: list[Change], project: Project, members: Iterable[str] = ()) -> list[Change]:
+    """Leave out the project's own package (and its workspace members) where uv would only rebuild it.
+
+    ``uv sync`` reinstalls a packaged project whenever pyproject.toml is newer than its build: the
+    ``- proj==0.1.0`` / ``+ proj @ file://…`` pair is a rebuild, not a difference from the lock.
+    """
+    own = {canonicalize_name(name) for name in (project.name, *members)}
+    return [c for c in changes if not (c.kind == "changed" and canonicalize_name(c.name) in own)]
 
 
 def _error_line(result: process.ProcessResult) -> str:
