@@ -66,3 +66,48 @@ def test_console_glyphs_and_visible_unfocused_borders(env_path: Path, tmp_path: 
         assert "╭" in text  # rounded corners where the font has them
     term.keys("Escape")
     term.keys("q")
+
+
+#: What the console's VGA font draws: ASCII and the upper half of code page 437.
+VGA = {chr(c) for c in range(32, 127)} | set(bytes(range(128, 256)).decode("cp437"))
+
+
+def _outside_the_font(text: str) -> set[str]:
+    return {glyph for glyph in text if glyph not in VGA and glyph != "\n"}
+
+
+def test_every_screen_on_the_console_is_drawn_with_the_vga_font(
+    venv_factory,
+    wheelhouse: Path,
+    tmp_path: Path,
+    terminal,  # noqa: F811
+) -> None:
+    from tests.factory import build_wheel, install_into
+    from tests.test_ui_details import _many_extras
+
+    extra = tmp_path / "extra"
+    build_wheel(extra, _many_extras())  # enough details to scroll at 80x24
+    venv = venv_factory(["gamma"])
+    install_into(venv, wheelhouse, ["extra-heavy"], "--find-links", str(extra))
+    command = (
+        f"cd {shlex.quote(str(tmp_path))} && env TERM=linux UV_OFFLINE=1 {envtui_command()} "
+        f"{shlex.quote(str(venv))}; sleep 30"
+    )
+    term = terminal(command, width=80, height=24)
+    seen = {"the table": term.wait_for("─ 4 packages")}
+    term.keys("Down", "Down", "Enter")  # alpha, beta, extra-heavy
+    seen["the details, scrolled"] = term.wait_for("Extras (4)")
+    term.keys("Escape")
+    term.wait_for(lambda t: "Extras (4)" not in t)
+    term.keys("?")
+    seen["the help"] = term.wait_for("Keys · escape to close")
+    term.keys("Escape")  # apart from the next key: Escape then o would read as one key, Alt+o
+    term.wait_for(lambda t: "Keys · escape" not in t)
+    term.keys("o")
+    seen["a notice"] = term.wait_for("Asking the index for newer versions")
+    for key, name, marker in (("J", "Jobs", "No jobs yet"), ("H", "Health", "interpreter"), ("S", "Snapshots", "ID")):
+        term.keys(key)
+        seen[name] = term.wait_for(marker)
+    for name, text in seen.items():
+        assert not _outside_the_font(text), f"{name}: {_outside_the_font(text)}\n{text}"
+    term.keys("q")
