@@ -142,6 +142,9 @@ class PackagesView(Vertical):
 
     def chosen(self, verb: str) -> list[Package]:
         """The marked packages, else the one under the cursor; says why when there is none."""
+        if not self.display:  # Jobs, Health, … on screen instead: no package row to act on
+            self.notify(f"Nothing to {verb}: this view shows no packages. Escape goes back to them.", timeout=4)
+            return []
         marked = self.table.marked_packages()
         if marked:
             return marked
