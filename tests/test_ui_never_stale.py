@@ -111,3 +111,28 @@ async def test_the_hooks_check_follows_a_config_edit_without_a_key(env_path: Pat
             lambda: "changed since it was trusted" in next(f for f in view.report.findings if f.name == "hooks").detail,
             timeout=10,
         )
+
+
+async def test_an_outside_change_keeps_the_scroll_and_the_highlighted_row(tmp_path: Path, wheelhouse: Path) -> None:
+    from tests.factory import make_synthetic_venv
+
+    venv = make_synthetic_venv(tmp_path / "many", 300)
+    app = make_app(venv)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one(PackageTable)
+        await pilot.press("pagedown", "pagedown", "pagedown", "down")
+        await pilot.press("up", "up", "up")  # the cursor mid-screen, the table scrolled
+        key, scroll = table.current.key, table.scroll_offset.y
+        line = table.cursor - scroll  # the screen line the highlighted row is on
+        assert scroll > 0
+        await asyncio.to_thread(install_into, venv, wheelhouse, ["delta"])  # a row above the cursor's
+        await until(pilot, lambda: "delta" in screen.index.packages, timeout=10)
+        await settle(pilot)
+        assert table.current.key == key and table.cursor == scroll + line + 1  # one row more above it
+        assert table.scroll_offset.y == scroll  # the view did not jump (nor go back to the top)
+        assert key in screen_text(app)
+        await pilot.press("r")  # a refresh asked for keeps them too
+        await settle(pilot)
+        assert table.current.key == key and table.scroll_offset.y == scroll
