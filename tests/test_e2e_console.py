@@ -42,6 +42,26 @@ def _border_colours(term, row: int) -> tuple[str, str]:
     pytest.fail(f"no border on row {row}: {line!r}")
 
 
+def _rgb(sgr: str, *, background: bool) -> tuple[int, int, int]:
+    """The colour an SGR colour parameter names, in the standard palettes (the defaults: white on black)."""
+    from rich.color import Color
+
+    codes = [int(c) for c in sgr.split(";")]
+    if codes[0] in (38, 48):
+        color = Color.from_rgb(*codes[2:5]) if codes[1] == 2 else Color.from_ansi(codes[2])
+    elif codes[0] in (39, 49):
+        return (0, 0, 0) if background else (229, 229, 229)
+    else:
+        base = codes[0] % 10 + (8 if codes[0] >= 90 else 0)
+        color = Color.from_ansi(base)
+    triplet = color.get_truecolor()
+    return triplet.red, triplet.green, triplet.blue
+
+
+def _apart(one: tuple[int, int, int], other: tuple[int, int, int]) -> int:
+    return max(abs(a - b) for a, b in zip(one, other, strict=True))
+
+
 @pytest.mark.parametrize("term_env", ["TERM=linux", "TERM=xterm-256color"])
 def test_console_glyphs_and_visible_unfocused_borders(env_path: Path, tmp_path: Path, terminal, term_env) -> None:  # noqa: F811
     command = (
@@ -52,6 +72,8 @@ def test_console_glyphs_and_visible_unfocused_borders(env_path: Path, tmp_path: 
     # The Environments pane (row 1) has no focus: its border must not vanish into the background.
     fg, bg = _border_colours(term, 1)
     assert fg not in (bg, "30" if bg in ("40", "49") else ""), (fg, bg)
+    # Apart enough to see, not one grey step (233 on 234) from the background.
+    assert _apart(_rgb(fg, background=False), _rgb(bg, background=True)) >= 40, (fg, bg)
     if term_env == "TERM=linux":
         term.keys("C-p")
         text = term.wait_for("Search for commands")

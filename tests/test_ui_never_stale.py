@@ -136,3 +136,21 @@ async def test_an_outside_change_keeps_the_scroll_and_the_highlighted_row(tmp_pa
         await pilot.press("r")  # a refresh asked for keeps them too
         await settle(pilot)
         assert table.current.key == key and table.scroll_offset.y == scroll
+
+
+async def test_a_change_by_another_envtui_shows_within_two_seconds(venv_factory, offline_uv) -> None:
+    from tests.factory import run_envtui
+
+    venv = venv_factory(["alpha==1.0"])
+    app = make_app(venv)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        result = await asyncio.to_thread(run_envtui, "install", "delta", "--venv", str(venv))
+        assert result.returncode == 0, result.stderr
+        done = time.monotonic()
+        await until(pilot, lambda: "delta" in screen.index.packages, timeout=10)
+        took = time.monotonic() - done
+        assert took < 2.0, f"relisted {took:.2f} s after the other envtui finished"
+        assert any("changed on disk" in n.message for n in app._notifications)
+        assert "delta" in screen_text(app)
