@@ -154,3 +154,24 @@ async def test_a_change_by_another_envtui_shows_within_two_seconds(venv_factory,
         assert took < 2.0, f"relisted {took:.2f} s after the other envtui finished"
         assert any("changed on disk" in n.message for n in app._notifications)
         assert "delta" in screen_text(app)
+
+
+async def test_what_is_derived_follows_an_upgrade_made_outside(venv_factory, offline_uv, wheelhouse: Path) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.1"])
+    app = make_app(venv)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("o")
+        await settle(pilot)
+        assert screen.latest == {"alpha": "2.0"} and "Outdated 1" in screen_text(app)
+        await asyncio.to_thread(install_into, venv, wheelhouse, ["alpha==2.0"])
+        await until(pilot, lambda: screen.index.packages["alpha"].version == "2.0", timeout=10)
+        await settle(pilot)
+        assert screen.latest == {}
+        text = screen_text(app)
+        assert "Outdated 0" in text and "^" not in text.split("!^e", 1)[1]
+        assert screen.table.move_to("alpha")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "2.0  (latest)" in screen_text(app)
