@@ -128,7 +128,7 @@ async def test_an_outside_change_keeps_the_scroll_and_the_highlighted_row(tmp_pa
         line = table.cursor - scroll  # the screen line the highlighted row is on
         assert scroll > 0
         await asyncio.to_thread(install_into, venv, wheelhouse, ["delta"])  # a row above the cursor's
-        await until(pilot, lambda: "delta" in screen.index.packages, timeout=10)
+        await until(pilot, lambda: "delta" in screen.packages.index.packages, timeout=10)
         await settle(pilot)
         assert table.current.key == key and table.cursor == scroll + line + 1  # one row more above it
         assert table.scroll_offset.y == scroll  # the view did not jump (nor go back to the top)
@@ -149,7 +149,7 @@ async def test_a_change_by_another_envtui_shows_within_two_seconds(venv_factory,
         result = await asyncio.to_thread(run_envtui, "install", "delta", "--venv", str(venv))
         assert result.returncode == 0, result.stderr
         done = time.monotonic()
-        await until(pilot, lambda: "delta" in screen.index.packages, timeout=10)
+        await until(pilot, lambda: "delta" in screen.packages.index.packages, timeout=10)
         took = time.monotonic() - done
         assert took < 2.0, f"relisted {took:.2f} s after the other envtui finished"
         assert any("changed on disk" in n.message for n in app._notifications)
@@ -166,7 +166,7 @@ async def test_what_is_derived_follows_an_upgrade_made_outside(venv_factory, off
         await settle(pilot)
         assert screen.latest == {"alpha": "2.0"} and "Outdated 1" in screen_text(app)
         await asyncio.to_thread(install_into, venv, wheelhouse, ["alpha==2.0"])
-        await until(pilot, lambda: screen.index.packages["alpha"].version == "2.0", timeout=10)
+        await until(pilot, lambda: screen.packages.index.packages["alpha"].version == "2.0", timeout=10)
         await settle(pilot)
         assert screen.latest == {}
         text = screen_text(app)
