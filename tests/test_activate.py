@@ -10,7 +10,7 @@ from envtui.core.env.environment import resolve_environment
 from envtui.ui.commands import screen_actions
 from envtui.ui.screens.prompt import PromptScreen
 from tests.test_jobs_ui import until
-from tests.ui_support import make_app, settle
+from tests.ui_support import make_app, screen_text, settle
 
 
 def test_activated_puts_the_venv_first_and_drops_another_active_one(env_path: Path, tmp_path: Path) -> None:
@@ -49,7 +49,9 @@ async def test_export_from_the_tui_writes_a_file_and_never_replaces_one(env_path
     app = make_app(env_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await app.run_action("export")
+        await pilot.press("ctrl+p", *"export as")  # from the palette, as a user finds it
+        await until(pilot, lambda: "Export as a pinned requirements file" in screen_text(app))
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, PromptScreen))
         await pilot.press("enter")  # the name offered: requirements-pinned.txt, here
         await settle(pilot)

@@ -270,7 +270,15 @@ def test_tree_marks_a_subtree_already_shown_as_uv_does(tmp_path: Path, venv_fact
 
 @pytest.mark.parametrize(
     ("command", "code"),
-    [(["info", "gama"], 1), (["tree", "gama"], 1), (["upgrade", "gama"], 2), (["uninstall", "gama"], 0)],
+    [
+        (["info", "gama"], 1),
+        (["tree", "gama"], 1),
+        (["tree", "gama", "--reverse"], 1),
+        (["upgrade", "gama"], 2),
+        (["upgrade", "--dry-run", "alpha", "gama"], 2),
+        (["uninstall", "gama"], 0),
+        (["uninstall", "--dry-run", "gama"], 0),
+    ],
 )
 def test_a_name_not_installed_gets_did_you_mean(env_path: Path, command: list[str], code: int) -> None:
     result = run_envtui(*command, "--venv", str(env_path))

@@ -42,6 +42,26 @@ def _border_colours(term, row: int) -> tuple[str, str]:
     pytest.fail(f"no border on row {row}: {line!r}")
 
 
+def _rgb(sgr: str, *, background: bool) -> tuple[int, int, int]:
+    """The colour an SGR colour parameter names, in the standard palettes (the defaults: white on black)."""
+    from rich.color import Color
+
+    codes = [int(c) for c in sgr.split(";")]
+    if codes[0] in (38, 48):
+        color = Color.from_rgb(*codes[2:5]) if codes[1] == 2 else Color.from_ansi(codes[2])
+    elif codes[0] in (39, 49):
+        return (0, 0, 0) if background else (229, 229, 229)
+    else:
+        base = codes[0] % 10 + (8 if codes[0] >= 90 else 0)
+        color = Color.from_ansi(base)
+    triplet = color.get_truecolor()
+    return triplet.red, triplet.green, triplet.blue
+
+
+def _apart(one: tuple[int, int, int], other: tuple[int, int, int]) -> int:
+    return max(abs(a - b) for a, b in zip(one, other, strict=True))
+
+
 @pytest.mark.parametrize("term_env", ["TERM=linux", "TERM=xterm-256color"])
 def test_console_glyphs_and_visible_unfocused_borders(env_path: Path, tmp_path: Path, terminal, term_env) -> None:  # noqa: F811
     command = (
@@ -52,6 +72,8 @@ def test_console_glyphs_and_visible_unfocused_borders(env_path: Path, tmp_path: 
     # The Environments pane (row 1) has no focus: its border must not vanish into the background.
     fg, bg = _border_colours(term, 1)
     assert fg not in (bg, "30" if bg in ("40", "49") else ""), (fg, bg)
+    # Apart enough to see, not one grey step (233 on 234) from the background.
+    assert _apart(_rgb(fg, background=False), _rgb(bg, background=True)) >= 40, (fg, bg)
     if term_env == "TERM=linux":
         term.keys("C-p")
         text = term.wait_for("Search for commands")
@@ -65,4 +87,49 @@ def test_console_glyphs_and_visible_unfocused_borders(env_path: Path, tmp_path: 
     else:
         assert "╭" in text  # rounded corners where the font has them
     term.keys("Escape")
+    term.keys("q")
+
+
+#: What the console's VGA font draws: ASCII and the upper half of code page 437.
+VGA = {chr(c) for c in range(32, 127)} | set(bytes(range(128, 256)).decode("cp437"))
+
+
+def _outside_the_font(text: str) -> set[str]:
+    return {glyph for glyph in text if glyph not in VGA and glyph != "\n"}
+
+
+def test_every_screen_on_the_console_is_drawn_with_the_vga_font(
+    venv_factory,
+    wheelhouse: Path,
+    tmp_path: Path,
+    terminal,  # noqa: F811
+) -> None:
+    from tests.factory import build_wheel, install_into
+    from tests.test_ui_details import _many_extras
+
+    extra = tmp_path / "extra"
+    build_wheel(extra, _many_extras())  # enough details to scroll at 80x24
+    venv = venv_factory(["gamma"])
+    install_into(venv, wheelhouse, ["extra-heavy"], "--find-links", str(extra))
+    command = (
+        f"cd {shlex.quote(str(tmp_path))} && env TERM=linux UV_OFFLINE=1 {envtui_command()} "
+        f"{shlex.quote(str(venv))}; sleep 30"
+    )
+    term = terminal(command, width=80, height=24)
+    seen = {"the table": term.wait_for("─ 4 packages")}
+    term.keys("Down", "Down", "Enter")  # alpha, beta, extra-heavy
+    seen["the details, scrolled"] = term.wait_for("Extras (4)")
+    term.keys("Escape")
+    term.wait_for(lambda t: "Extras (4)" not in t)
+    term.keys("?")
+    seen["the help"] = term.wait_for("Keys · escape to close")
+    term.keys("Escape")  # apart from the next key: Escape then o would read as one key, Alt+o
+    term.wait_for(lambda t: "Keys · escape" not in t)
+    term.keys("o")
+    seen["a notice"] = term.wait_for("Asking the index for newer versions")
+    for key, name, marker in (("J", "Jobs", "No jobs yet"), ("H", "Health", "interpreter"), ("S", "Snapshots", "ID")):
+        term.keys(key)
+        seen[name] = term.wait_for(marker)
+    for name, text in seen.items():
+        assert not _outside_the_font(text), f"{name}: {_outside_the_font(text)}\n{text}"
     term.keys("q")

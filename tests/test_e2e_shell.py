@@ -1,4 +1,5 @@
-"""End to end in tmux: ``!`` opens the user's shell inside the environment; back in envtui, it relists."""
+"""End to end in tmux: ``!`` (or the palette's "Run a command in this environment") opens the user's
+shell inside the environment; back in envtui, it relists."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from tests.test_e2e_tmux import envtui_command, pytestmark, terminal  # noqa: F4
 pytestmark = pytestmark  # tmux tests, skipped without tmux
 
 
-@pytest.mark.parametrize("shell", ["/bin/bash", "/bin/sh"])
+@pytest.mark.parametrize(("shell", "opener"), [("/bin/bash", "!"), ("/bin/sh", "palette")])
 def test_bang_opens_a_shell_in_the_environment_and_comes_back(
     venv_factory,
     wheelhouse: Path,
     tmp_path: Path,
     terminal,  # noqa: F811  (the fixture imported above)
     shell: str,
+    opener: str,
 ) -> None:
     venv = venv_factory(["alpha==1.0", "beta==1.0"], name="proj/.venv")
     home = tmp_path / "home"
@@ -31,7 +33,14 @@ def test_bang_opens_a_shell_in_the_environment_and_comes_back(
     )
     term = terminal(command, width=100, height=30)
     term.wait_for("─ 2 packages")
-    term.keys("!")
+    if opener == "palette":
+        term.keys("C-p")
+        term.wait_for("Search for commands")
+        term.keys("-l", "Run a command")
+        term.wait_for(lambda t: "Run a command in this environment" in t and "Search for commands" not in t)
+        term.keys("Enter")
+    else:
+        term.keys("!")
     term.wait_for(f"envtui: a shell in {venv}")
     prompt = "(envtui: .venv) " + ("user-prompt$" if shell.endswith("bash") else "$")
     term.wait_for(prompt)

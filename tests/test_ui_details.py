@@ -46,6 +46,11 @@ async def test_required_by_shows_first_and_extras_fold(tmp_path: Path, venv_fact
         # At 80x24 the details stack under the table in a short pane: the first lines must count.
         for wanted in ("Summary", "Version", "Required by", "user", "Requires", "beta>=1.0"):
             assert wanted in text, wanted
+        # In the order a user looks for them, each on a line of its own, the extras after them.
+        lines = [line.split("│")[-2].strip() if line.count("│") >= 2 else "" for line in text.splitlines()]
+        heads = ("Summary ", "Version ", "Required by ", "Requires ", "Extras (4)")
+        at = [next(i for i, line in enumerate(lines) if line.startswith(head)) for head in heads]
+        assert at == sorted(at) and len(set(at)) == len(at), at
         assert "dep-docs-0>=1" not in text  # thirty-two extra requirements are not in the way
         extras = details.query_one(ExtrasList)
         assert extras.extras == ["docs", "socks", "test", "yaml"] and extras.opened == set()

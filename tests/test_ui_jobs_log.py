@@ -3,6 +3,10 @@ and a change uv refused at the preview is in the log pane and the Jobs view, the
 
 from __future__ import annotations
 
+import re
+
+from textual.events import MouseScrollDown, MouseScrollUp
+
 from envtui.core.jobs.change import ChangeRequest
 from envtui.ui.jobs.view import JobsView
 from envtui.ui.screens.log_viewer import LogViewerScreen
@@ -57,6 +61,21 @@ async def test_a_long_log_scrolls_in_the_viewer(venv_factory) -> None:
         await pilot.press("G")
         await pilot.pause()
         assert "line 499" in screen_text(app)
+        await pilot.press("g")
+        await pilot.pause()
+        # The mouse wheel, as the terminal reports it: over the log, three lines a notch.
+        log = viewer.query_one("#log-viewer")
+        x, y = log.region.x + 5, log.region.y + 5
+        for _ in range(4):
+            app.post_message(MouseScrollDown(None, x, y, 0, 1, 0, False, False, False, screen_x=x, screen_y=y))
+            await pilot.pause()
+        assert log.scroll_offset.y > 0
+        text = screen_text(app)
+        assert not re.search(r"\bline 0\b", text) and re.search(r"\bline 20\b", text)
+        for _ in range(4):
+            app.post_message(MouseScrollUp(None, x, y, 0, -1, 0, False, False, False, screen_x=x, screen_y=y))
+            await pilot.pause()
+        assert log.scroll_offset.y == 0
 
 
 async def test_a_refused_preview_goes_to_the_log_and_the_jobs_view_and_the_prompt_keeps_the_text(
@@ -81,3 +100,36 @@ async def test_a_refused_preview_goes_to_the_log_and_the_jobs_view_and_the_promp
         assert "install clash alpha==2.0 (preview)" in screen_text(app)
         assert "No solution found" in screen_text(app)
         assert screen.jobs_engine.jobs == []
+
+
+async def test_the_viewer_shows_the_hooks_around_uv_with_nothing_skipped(venv_factory, offline_uv, tmp_path) -> None:
+    import sys
+
+    from envtui.core.config import load_config
+    from envtui.core.env.environment import resolve_environment
+    from envtui.core.health import trust
+    from envtui.ui.app import EnvtuiApp
+    from tests.test_hooks_trust import write_config
+
+    def say(*lines: str) -> list[str]:
+        return [sys.executable, "-c", "; ".join(f"print({line!r})" for line in lines)]
+
+    venv = venv_factory(["alpha==1.0"])
+    config = load_config(write_config(tmp_path, say("stopping", "stopped"), say("starting", "started")))
+    trust.trust(config)
+    app = EnvtuiApp(resolve_environment(venv), config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        job = screen.jobs_submit(ChangeRequest.install(["delta"]))
+        await finished(pilot, job)
+        await settle(pilot)
+        await pilot.press("J")
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        lines = app.screen.lines
+        assert job.log_path is not None and lines == job.log_path.read_text().splitlines()
+        order = ["stopping", "stopped", " + delta==1.0", "starting", "started"]
+        at = [lines.index(line) for line in order]
+        assert at == sorted(at), lines  # the hooks around uv's lines, in the order they ran

@@ -397,3 +397,18 @@ async def test_help_lists_each_mark_on_a_line_of_its_own(env_path: Path) -> None
         lines = [line.strip(" │") for line in screen_text(app).splitlines()]
         for mark in ("broken dependency or metadata", "newer version available", "editable install"):
             assert any(line.endswith(mark) for line in lines), mark
+
+
+async def test_enter_typed_ahead_after_the_filter_lands_on_the_table(env_path: Path) -> None:
+    """Over SSH the keys typed fast arrive together: the second Enter must open the details."""
+    from textual.events import Key
+
+    app = make_app(env_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"gam")
+        for _ in range(2):  # as a terminal's driver posts them: one after the other, no pause between
+            app.post_message(Key("enter", "\r"))
+        await settle(pilot)
+        assert app.focused is table_of(app)
+        assert app.screen.query_one(DetailsPane).display and "gamma 1.0" in screen_text(app)

@@ -111,3 +111,67 @@ async def test_the_hooks_check_follows_a_config_edit_without_a_key(env_path: Pat
             lambda: "changed since it was trusted" in next(f for f in view.report.findings if f.name == "hooks").detail,
             timeout=10,
         )
+
+
+async def test_an_outside_change_keeps_the_scroll_and_the_highlighted_row(tmp_path: Path, wheelhouse: Path) -> None:
+    from tests.factory import make_synthetic_venv
+
+    venv = make_synthetic_venv(tmp_path / "many", 300)
+    app = make_app(venv)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one(PackageTable)
+        await pilot.press("pagedown", "pagedown", "pagedown", "down")
+        await pilot.press("up", "up", "up")  # the cursor mid-screen, the table scrolled
+        key, scroll = table.current.key, table.scroll_offset.y
+        line = table.cursor - scroll  # the screen line the highlighted row is on
+        assert scroll > 0
+        await asyncio.to_thread(install_into, venv, wheelhouse, ["delta"])  # a row above the cursor's
+        await until(pilot, lambda: "delta" in screen.packages.index.packages, timeout=10)
+        await settle(pilot)
+        assert table.current.key == key and table.cursor == scroll + line + 1  # one row more above it
+        assert table.scroll_offset.y == scroll  # the view did not jump (nor go back to the top)
+        assert key in screen_text(app)
+        await pilot.press("r")  # a refresh asked for keeps them too
+        await settle(pilot)
+        assert table.current.key == key and table.scroll_offset.y == scroll
+
+
+async def test_a_change_by_another_envtui_shows_within_two_seconds(venv_factory, offline_uv) -> None:
+    from tests.factory import run_envtui
+
+    venv = venv_factory(["alpha==1.0"])
+    app = make_app(venv)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        result = await asyncio.to_thread(run_envtui, "install", "delta", "--venv", str(venv))
+        assert result.returncode == 0, result.stderr
+        done = time.monotonic()
+        await until(pilot, lambda: "delta" in screen.packages.index.packages, timeout=10)
+        took = time.monotonic() - done
+        assert took < 2.0, f"relisted {took:.2f} s after the other envtui finished"
+        assert any("changed on disk" in n.message for n in app._notifications)
+        assert "delta" in screen_text(app)
+
+
+async def test_what_is_derived_follows_an_upgrade_made_outside(venv_factory, offline_uv, wheelhouse: Path) -> None:
+    venv = venv_factory(["alpha==1.0", "beta==1.1"])
+    app = make_app(venv)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("o")
+        await settle(pilot)
+        assert screen.latest == {"alpha": "2.0"} and "Outdated 1" in screen_text(app)
+        await asyncio.to_thread(install_into, venv, wheelhouse, ["alpha==2.0"])
+        await until(pilot, lambda: screen.packages.index.packages["alpha"].version == "2.0", timeout=10)
+        await settle(pilot)
+        assert screen.latest == {}
+        text = screen_text(app)
+        assert "Outdated 0" in text and "^" not in text.split("!^e", 1)[1]
+        assert screen.table.move_to("alpha")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "2.0  (latest)" in screen_text(app)

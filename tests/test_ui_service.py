@@ -54,3 +54,36 @@ async def test_trust_then_restart_from_the_health_view(env_path: Path, tmp_path:
         await pilot.press("c")
         await until(pilot, lambda: hooks_finding(view).status == "warn")
         assert "changed since it was trusted" in hooks_finding(view).detail
+
+
+async def test_hook_commands_show_as_argument_lists_as_envtui_trust_prints_them(
+    venv_factory, tmp_path: Path, offline_uv
+) -> None:
+    from tests.factory import run_envtui
+    from tests.test_jobs_ui import _confirm_dialog
+
+    venv = venv_factory(["alpha==1.0"])
+    config = write_config(tmp_path, ["supervisorctl", "stop", "my backend"], ["sh", "-c", "echo 'started' && exit 0"])
+    app = EnvtuiApp(resolve_environment(venv), config=load_config(config))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("H", "T")
+        await until(pilot, lambda: isinstance(app.screen, TrustScreen))
+        in_the_tui = screen_text(app)
+        await pilot.press("escape")  # Cancel: the CLI trusts it below
+    printed = run_envtui("trust", str(config))
+    assert printed.returncode == 0, printed.stderr
+    commands = [line.strip() for line in printed.stdout.splitlines() if line.strip().startswith(("before-", "after-"))]
+    assert commands == [
+        'before-change: ["supervisorctl", "stop", "my backend"]',
+        """after-change: ["sh", "-c", "echo 'started' && exit 0"]""",
+    ]
+    assert all(command in in_the_tui for command in commands), in_the_tui
+    # Trusted now: the confirm dialog names the same commands the same way.
+    app = EnvtuiApp(resolve_environment(venv), config=load_config(config))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i", *"delta", "enter")
+        await _confirm_dialog(pilot)
+        in_the_dialog = screen_text(app)
+        assert all(command in in_the_dialog for command in commands), in_the_dialog

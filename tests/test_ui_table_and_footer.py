@@ -64,7 +64,10 @@ async def test_columns_hold_whole_versions_and_category_only_when_wide(
             await settle(pilot)
             text = screen_text(app)
             assert "2026.10.19.1" in text and "2026.10.19.…" not in text
-            assert "Category" not in text.splitlines()[3]  # the table's header line
+            header = text.splitlines()[3]  # the table's header line
+            assert "Category" not in header
+            # No wide blank name column: the longest name (tzdata-like) and a gap of two or three.
+            assert header.index("Version") - header.index("Package") <= len("tzdata-like") + 3, header
             assert "A calendar version" in text  # the spare width shows the summary
     async with make_app(venv).run_test(size=(120, 40)) as pilot:
         app = pilot.app

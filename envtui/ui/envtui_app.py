@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
@@ -79,6 +80,15 @@ class EnvtuiApp(App[int]):
         """The first listing, already under way when the app was built (see ``preload``)."""
         self.config = config or Config()
         """The project configuration, read once: health checks, hooks, categories."""
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on the Linux console one that writes only VGA-safe glyphs."""
+        driver = super().get_driver_class()
+        if not glyphs.console():
+            return driver
+        from envtui.ui.console_output import vga_driver
+
+        return vga_driver(driver)
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as Textual shows them, spelt out on the Linux console (no ⏎ there)."""

@@ -5,12 +5,14 @@ Twice a second the screen asks :meth:`Freshness.poll` whether anything (another 
 :class:`~envtui.core.env.watch.EnvWatcher`; once the change is over, the screen lists the
 environment again in place (cursor, filter and scroll kept) and says so. The configuration file
 is watched the same way: after an edit the screen hands the configuration read again to the jobs
-and the checks. Changes made by the screen's own jobs are not announced: it relists after them.
+and the checks. Changes made by the screen's own jobs are not announced: it relists after them
+(and a change found after one of its jobs ended but before that relist is taken for the job's).
 """
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from envtui.core.config import Config
@@ -32,6 +34,8 @@ class Freshness:
     def __init__(self) -> None:
         self.watcher: EnvWatcher | None = None
         """The watcher of the environment on screen (a new one after a switch)."""
+        self.listed_at = 0.0
+        """When the environment was last listed (``time.time()``): a job that ended later is not shown yet."""
         self._config: Path | None = None
         self._config_stamp: int | None = None
 
@@ -44,6 +48,7 @@ class Freshness:
 
     def listing(self, env: Environment) -> None:
         """``env`` is being listed now (from a worker): what is on disk will be shown."""
+        self.listed_at = time.time()
         watcher = self.watcher
         if watcher is None or watcher.env.path != env.path:
             self.watcher = _watcher(env)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from envtui.core import process
 from envtui.core.config import Config
+from envtui.core.display import argv_text
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health.trust import trust_state
@@ -138,11 +139,10 @@ class HookPlan:
         return not self.skipped
 
     def lines(self) -> list[str]:
-        """``before-change: supervisorctl stop backend``, one line per command, as ``envtui trust`` shows them."""
-        import shlex
-
-        return [f"before-change: {shlex.join(c)}" for c in self.before] + [
-            f"after-change: {shlex.join(c)}" for c in self.after
+        """``before-change: ["supervisorctl", "stop", "backend"]``, one line per command, as ``envtui trust``
+        shows them: an argument list, every argument quoted and made safe, is what runs."""
+        return [f"before-change: {argv_text(c)}" for c in self.before] + [
+            f"after-change: {argv_text(c)}" for c in self.after
         ]
 
 

@@ -152,7 +152,8 @@ class MainScreen(Screen[None]):
         engine = self.jobs_engine
         changed, config = self.freshness.poll(self.env, busy=bool(engine.running() or engine.queued()))
         if changed:
-            self.notify("The environment changed on disk: listed again", timeout=3)
+            if not any((job.finished_at or 0) > self.freshness.listed_at for job in list(engine.jobs)):
+                self.notify("The environment changed on disk: listed again", timeout=3)  # not a job of ours
             self.refresh_inventory()
         if config is not None:
             self.config = config

@@ -14,13 +14,14 @@ import gc
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
+from typing import ClassVar
 
 from packaging.utils import canonicalize_name
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.reactive import Reactive, reactive
-from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from envtui.core.env.environment import Environment, resolve_environment
@@ -43,6 +44,12 @@ LatestKnown = Callable[[Inventory, dict[str, str]], None]
 
 class PackagesView(Vertical):
     """The filter box and the package table, over the listing of one environment."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # A priority binding, as ``/`` on the screen: the focus moves before the next key is routed,
+        # so an Enter typed right after (keys arrive together over SSH) reaches the table.
+        Binding("enter", "filter_done", "To the table", show=False, priority=True, id="filter.done"),
+    ]
 
     sort_by: Reactive[str] = reactive("name", init=False)
     """The table's sort order: name, version or category."""
@@ -142,6 +149,9 @@ class PackagesView(Vertical):
 
     def chosen(self, verb: str) -> list[Package]:
         """The marked packages, else the one under the cursor; says why when there is none."""
+        if not self.display:  # Jobs, Health, … on screen instead: no package row to act on
+            self.notify(f"Nothing to {verb}: this view shows no packages. Escape goes back to them.", timeout=4)
+            return []
         marked = self.table.marked_packages()
         if marked:
             return marked
@@ -340,7 +350,12 @@ class PackagesView(Vertical):
         """Say in the table's subtitle how many packages are marked."""
         self._refilter()
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        """Enter in the filter box goes to the table."""
-        self.table.focus()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter is the filter box's only while it has the focus; elsewhere it goes on (to the table's details)."""
+        if action == "filter_done" and not isinstance(self.screen.focused, FilterInput):
+            return False
+        return super().check_action(action, parameters)
+
+    def action_filter_done(self) -> None:
+        """Enter in the filter box goes to the table, at once."""
+        self.screen.set_focus(self.table)
