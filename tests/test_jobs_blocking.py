@@ -44,6 +44,9 @@ class SyncStep:
         self.seen = seen
         self.fail = fail
 
+    def wanted(self, job) -> bool:
+        return True
+
     def run(self, ctx: StepContext) -> None:
         self.seen.append((self.name, ctx.phase, ctx.outcome, threading.current_thread().name))
         ctx.emit("envtui", f"{self.name} ran")

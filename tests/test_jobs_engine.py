@@ -176,6 +176,9 @@ class NoteStep:
         self.seen = seen
         self.fail = fail
 
+    def wanted(self, job) -> bool:
+        return True
+
     def run(self, ctx: StepContext) -> None:
         self.seen.append((self.name, ctx.phase, ctx.outcome, threading.current_thread().name))
         ctx.emit("envtui", f"{self.name} ran")
@@ -237,6 +240,9 @@ def test_output_is_batched_and_fully_logged(venv_factory, offline_uv) -> None:
 
     class Flood:
         name = "flood"
+
+        def wanted(self, job) -> bool:
+            return True
 
         def run(self, ctx: StepContext) -> None:
             for i in range(count):

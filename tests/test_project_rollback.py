@@ -22,6 +22,7 @@ def test_rollback_restores_lock_pyproject_and_environment_together(project_facto
     before = _state(path)
     result = run_envtui("install", "--venv", str(path), "gamma")
     assert result.returncode == 0, result.stderr
+    assert "restore pyproject.toml" not in result.stderr, "only a rollback restores the files, or says so"
     changed = _state(path)
     assert all(a != b for a, b in zip(before, changed, strict=True)), "install changed all three"
     snapshot = SnapshotStore(path / ".venv").newest()
@@ -34,6 +35,7 @@ def test_rollback_restores_lock_pyproject_and_environment_together(project_facto
 
     result = run_envtui("rollback", "--venv", str(path))
     assert result.returncode == 0, result.stderr
+    assert "after: restore pyproject.toml and uv.lock" in result.stderr
     assert "restored pyproject.toml and uv.lock" in result.stderr
     assert "matches snapshot" in result.stderr and "(and pyproject.toml and uv.lock)" in result.stderr
     assert _state(path) == before, "lock, pyproject and environment are back, byte for byte"

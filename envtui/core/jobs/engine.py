@@ -335,6 +335,7 @@ class JobEngine:
         """Before-steps, uv, after-steps, once the job holds the lock; returns how the job went."""
         before, after = self.steps(job.env)
         outcome: Status | None = None
+        before, after = [s for s in before if s.wanted(job)], [s for s in after if s.wanted(job)]
         for step in before:
             if job.cancel_requested:
                 outcome = CANCELLED

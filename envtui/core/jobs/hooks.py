@@ -24,6 +24,7 @@ from envtui.core.display import argv_text
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health.trust import trust_state
+from envtui.core.jobs.job import Job
 from envtui.core.jobs.preview import preview
 from envtui.core.jobs.steps import Phase, Step, StepContext, StepFailed
 from envtui.core.process import TimedOut
@@ -51,6 +52,10 @@ class HookStep:
         """The argument lists this step runs."""
         hooks = self.config.hooks
         return hooks.before_change if self.phase == Phase.BEFORE else hooks.after_change
+
+    def wanted(self, job: Job) -> bool:
+        """Every change job."""
+        return True
 
     def run(self, ctx: StepContext) -> None:
         """Run the commands if the file is trusted and the job will change something; say so either way."""
@@ -204,6 +209,10 @@ class _Unreadable:
 
     error: EnvtuiError
     name: str = "hooks"
+
+    def wanted(self, job: Job) -> bool:
+        """Every change job."""
+        return True
 
     def run(self, ctx: StepContext) -> None:
         """Refuse the change, saying why."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.jobs.job import SUCCEEDED
+from envtui.core.jobs.job import SUCCEEDED, Job
 from envtui.core.jobs.steps import Step, StepContext, StepFailed
 from envtui.core.snapshots.project import restore_project_files
 from envtui.core.snapshots.store import SnapshotStore
@@ -25,6 +25,10 @@ class RestoreProjectFiles:
     """Write a project's pyproject.toml and uv.lock back from the snapshot a rollback restored."""
 
     name: str = "restore pyproject.toml and uv.lock"
+
+    def wanted(self, job: Job) -> bool:
+        """A rollback only: other jobs leave the project's files to uv."""
+        return job.request.kind == "rollback" and bool(job.request.snapshot)
 
     def run(self, ctx: StepContext) -> None:
         """After a successful rollback whose snapshot kept a project's files: restore them."""

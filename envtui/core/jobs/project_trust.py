@@ -19,6 +19,7 @@ from envtui.core.config import PYPROJECT_NAME, Config, load_config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health.trust import trust, trust_state
+from envtui.core.jobs.job import Job
 from envtui.core.jobs.steps import Step, StepContext
 
 _KEY = "project_config_trusted"
@@ -31,6 +32,10 @@ class KeepTrust:
     config: Config
     phase: str
     name: str = "keep hooks trusted"
+
+    def wanted(self, job: Job) -> bool:
+        """Every change job."""
+        return True
 
     def run(self, ctx: StepContext) -> None:
         """Before: note that the configuration is trusted. After: trust uv's rewrite if only that changed it."""

@@ -24,7 +24,7 @@ from envtui.core import process
 from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.jobs.job import SUCCEEDED
+from envtui.core.jobs.job import SUCCEEDED, Job
 from envtui.core.jobs.steps import Phase, Step, StepContext, StepFailed
 from envtui.core.secrets import mask_credentials
 from envtui.core.snapshots.freeze import Freeze, FreezeLine, freeze
@@ -58,6 +58,10 @@ class SnapshotStep:
     keep: int = DEFAULT_KEEP
     """How many snapshots the environment keeps (``[snapshots] keep``)."""
     name: str = "snapshot"
+
+    def wanted(self, job: Job) -> bool:
+        """Every change job."""
+        return True
 
     def run(self, ctx: StepContext) -> None:
         """Take the snapshot (before), or check a rollback (after)."""

@@ -109,6 +109,10 @@ class Step(Protocol):
         """How the step is named in the job's log."""
         ...
 
+    def wanted(self, job: Job) -> bool:
+        """Whether the step has anything to do for ``job``: one that has not is neither run nor named in its log."""
+        ...
+
     def run(self, ctx: StepContext) -> None:
         """Do the work; raise StepFailed to stop (before) or fail (after) the job."""
         ...
