@@ -115,3 +115,32 @@ async def test_job_log_buffers_and_writes_a_flood_in_batches(monkeypatch) -> Non
         assert len(batches) < 100  # batched per timer tick, not per line
         log.reset()
         assert log.line_count == 0 and log.received == 0
+
+
+async def test_job_log_keeps_repainting_once_full() -> None:
+    """Once the pane holds ``max_lines``, new lines still reach the terminal (they used not to:
+    the pane froze on old output until something else repainted it)."""
+    from textual._compositor import CompositorUpdate
+
+    app = LogApp()
+    sent: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        original = app._display
+
+        def display(screen, renderable) -> None:
+            if isinstance(renderable, CompositorUpdate):
+                sent.append(renderable.render_segments(app.console))
+            original(screen, renderable)
+
+        app._display = display  # type: ignore[method-assign]
+        log = app.query_one(JobLog)
+        for start in range(0, 3000, 500):
+            log.extend("stdout", [f"line {i}" for i in range(start, start + 500)])
+            log.flush()
+            await pilot.pause()
+        assert log.line_count == 1000
+        sent.clear()
+        log.extend("stdout", ["newest"])  # no wider than the rest: the width does not change
+        log.flush()
+        await pilot.pause()
+        assert "newest" in "".join(sent)

@@ -135,7 +135,13 @@ class JobLog(Log):
         if limit is not None and len(batch) > limit:
             self.dropped += len(batch) - limit
             batch = batch[-limit:]
+        full = limit is not None and self.line_count + len(batch) > limit
         self.write_lines(batch)
+        if full:
+            # Once the log is full, Log.write_lines refreshes the rows the new lines had before
+            # the oldest were pruned (below the end), and the scroll position does not move:
+            # nothing would repaint and the pane would freeze on old output.
+            self.refresh()
 
     @property
     def pending(self) -> int:
