@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from envtui.core.env.environment import resolve_environment
-from envtui.core.env.packages import check_dependencies, list_packages, parse_metadata, walk
+from envtui.core.env.metadata import parse_metadata
+from envtui.core.env.packages import check_dependencies, list_packages, walk
 from tests.factory import install_into, make_synthetic_venv, site_packages
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from envtui.core import process
 from envtui.core.env.categories import categorize
 from envtui.core.env.environment import Environment
+from envtui.core.env.metadata import first, homepage, license_of, parse_metadata, read_text
 from envtui.core.env.names import LEADING_NAME, canonical_name, leading_name
 from envtui.core.errors import EnvtuiError
 from envtui.core.uv import Uv
@@ -69,7 +70,7 @@ class Package:
         """Top-level import names from ``top_level.txt`` (read on demand: most views never need it)."""
         if not self.dist_info:
             return []
-        text = _read_text(Path(self.dist_info) / "top_level.txt") or ""
+        text = read_text(Path(self.dist_info) / "top_level.txt") or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def to_json(self) -> dict:
@@ -145,99 +146,6 @@ class DependencyIssue:
         return f"{self.package} requires {self.requirement}, but {self.installed} is installed"
 
 
-def _header_end(text: str) -> int:
-    """Where the header of a metadata file ends (the first blank line), or -1."""
-    end = text.find("\n\n")
-    crlf = text.find("\r\n\r\n")
-    return crlf if crlf >= 0 and (end < 0 or crlf < end) else end
-
-
-def parse_metadata(text: str) -> dict[str, list[str]]:
-    """Header fields of a METADATA / PKG-INFO file, lower-cased keys, repeated fields kept."""
-    end = _header_end(text)
-    head = text if end < 0 else text[:end]
-    if "\r" in head:
-        head = head.replace("\r\n", "\n")
-    fields: dict[str, list[str]] = {}
-    last: list[str] | None = None
-    for line in head.split("\n"):
-        first = line[:1]
-        if first == " " or first == "\t":
-            if last:
-                last[-1] += "\n" + line.strip()
-            continue
-        key, sep, value = line.partition(":")
-        if not sep:
-            continue
-        key = key.lower()
-        if key[-1:].isspace():
-            key = key.rstrip()
-        last = fields.get(key)
-        if last is None:
-            last = fields[key] = []
-        last.append(value.strip())
-    return fields
-
-
-def _first(fields: Mapping[str, list[str]], key: str) -> str:
-    values = fields.get(key)
-    return values[0] if values else ""
-
-
-def _license(fields: Mapping[str, list[str]]) -> str:
-    expression = _first(fields, "license-expression")
-    if expression:
-        return expression
-    text = _first(fields, "license")
-    if text and "\n" not in text and len(text) <= 60 and text.upper() != "UNKNOWN":
-        return text
-    for classifier in fields.get("classifier", ()):
-        if classifier.startswith("License ::"):
-            return classifier.rsplit(" :: ", 1)[-1]
-    return text.split("\n", 1)[0][:60] if text and text.upper() != "UNKNOWN" else ""
-
-
-def _homepage(fields: Mapping[str, list[str]]) -> str:
-    home = _first(fields, "home-page")
-    if home and home.upper() != "UNKNOWN":
-        return home
-    urls = fields.get("project-url", [])
-    for preferred in ("homepage", "home", "source", "repository", "documentation"):
-        for entry in urls:
-            label, _, url = entry.partition(",")
-            if label.strip().lower() == preferred:
-                return url.strip()
-    return urls[0].partition(",")[2].strip() if urls else ""
-
-
-#: How much of a metadata file is read at first: its header is almost always within it.
-_CHUNK = 65536
-
-
-def _read_text(path: str | os.PathLike[str], *, header_only: bool = False) -> str | None:
-    """A small file's text (None when it cannot be read); with ``header_only``, reading stops
-    once the metadata header is complete, so a long description is not read at all.
-
-    Plain ``os.open``/``os.read``: at 10,000 packages a buffered file object per read shows.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        data = os.read(fd, _CHUNK)
-        if len(data) == _CHUNK:
-            chunks = [data]
-            while chunks[-1] and not (header_only and (b"\n\n" in chunks[-1] or b"\r\n\r\n" in chunks[-1])):
-                chunks.append(os.read(fd, _CHUNK * 16))
-            data = b"".join(chunks)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return data.decode("utf-8", "replace")
-
-
 def read_dist_info(directory: str | Path, location: str) -> Package:
     """A Package from one ``.dist-info`` (or ``.egg-info``) directory; damage becomes problems.
 
@@ -249,27 +157,27 @@ def read_dist_info(directory: str | Path, location: str) -> Package:
     guess_name, _, guess_version = stem.partition("-")
     meta_name = "PKG-INFO" if base.endswith(".egg-info") else "METADATA"
     problems: list[str] = []
-    text = _read_text(f"{directory}/{meta_name}", header_only=True)
+    text = read_text(f"{directory}/{meta_name}", header_only=True)
     fields: dict[str, list[str]] = {}
     if text is None:
         problems.append(f"{base} has no readable {meta_name}")
     else:
         fields = parse_metadata(text)
-    name, version = _first(fields, "name"), _first(fields, "version")
+    name, version = first(fields, "name"), first(fields, "version")
     if text is not None:
         for value, field_name in ((name, "Name"), (version, "Version")):
             if not value:
                 problems.append(f"{base}/{meta_name} lacks a {field_name} field")
-    installer = (_read_text(f"{directory}/INSTALLER") or "").strip()
+    installer = (read_text(f"{directory}/INSTALLER") or "").strip()
     return Package(
         name=name or guess_name,
         version=version or guess_version or "?",
-        summary=_first(fields, "summary"),
+        summary=first(fields, "summary"),
         requires=fields.get("requires-dist") or [],  # parse_metadata's own lists: no copies
         dependencies=[],
         required_by=[],
-        license=_license(fields),
-        homepage=_homepage(fields),
+        license=license_of(fields),
+        homepage=homepage(fields),
         installer=installer,
         location=location,
         classifiers=fields.get("classifier") or [],
@@ -280,7 +188,7 @@ def read_dist_info(directory: str | Path, location: str) -> Package:
 
 def _read_direct_url(package: Package) -> None:
     """Mark an editable install from its ``direct_url.json`` (PEP 610), when uv could not say."""
-    text = _read_text(Path(package.dist_info) / "direct_url.json") if package.dist_info else None
+    text = read_text(Path(package.dist_info) / "direct_url.json") if package.dist_info else None
     if not text:
         return
     try:
