@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import threading
 
+from textual import on
 from textual.app import App, ComposeResult
 
+from envtui.core.env.environment import resolve_environment
 from envtui.core.env.packages import Package
+from envtui.core.jobs.change import ChangeRequest
+from envtui.core.jobs.job import Job, Line
+from envtui.ui.jobs.listener import ScreenJobListener
+from envtui.ui.jobs.messages import JobOutput
 from envtui.ui.widgets.job_log import JobLog
 from envtui.ui.widgets.package_table import PackageTable
 
@@ -144,3 +150,27 @@ async def test_job_log_keeps_repainting_once_full() -> None:
         log.flush()
         await pilot.pause()
         assert "newest" in "".join(sent)
+
+
+async def test_job_output_batches_join_the_message_still_waiting(venv_factory) -> None:
+    """A flood is one message in the queue, not hundreds: batches handed over before the screen
+    takes the waiting message join it, in order; later ones make a new message."""
+    job = Job(id="j1", request=ChangeRequest.install(["alpha"]), env=resolve_environment(venv_factory()), argv=[])
+    taken: list[list[Line]] = []
+
+    class OutputApp(App[None]):
+        """Takes job output as the screen does."""
+
+        @on(JobOutput)
+        def _output(self, message: JobOutput) -> None:
+            taken.append(message.take())
+
+    app = OutputApp()
+    async with app.run_test() as pilot:
+        listener = ScreenJobListener(app)
+        for i in range(5):  # the app's loop does not turn in between
+            listener.on_lines(job, [("stdout", f"line {i}")])
+        await pilot.pause()
+        listener.on_lines(job, [("stdout", "line 5"), ("stderr", "line 6")])
+        await pilot.pause()
+    assert taken == [[("stdout", f"line {i}") for i in range(5)], [("stdout", "line 5"), ("stderr", "line 6")]]

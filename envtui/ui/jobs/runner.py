@@ -152,7 +152,7 @@ class JobRunner(JobLogPane):
     @on(JobOutput)
     def _job_output(self, message: JobOutput) -> None:
         """Queue a batch into the log (it paints on its own timer)."""
-        self.job_log.extend_output(message.lines)
+        self.job_log.extend_output(message.take())
 
     @on(JobFinished)
     def _job_finished(self, message: JobFinished) -> None:
