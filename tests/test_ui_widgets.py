@@ -79,6 +79,33 @@ async def test_table_keeps_cursor_key_and_scroll_when_rows_change() -> None:
         assert table.current is None and table.row_count == 0
 
 
+async def test_table_repaints_only_the_two_rows_the_cursor_moves_between(monkeypatch) -> None:
+    painted: list[int] = []
+    original = PackageTable.render_line
+
+    def counting(self, y: int):
+        painted.append(self.scroll_offset.y + y - 1)  # the row index line y shows
+        return original(self, y)
+
+    monkeypatch.setattr(PackageTable, "render_line", counting)
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PackageTable)
+        rows = packages(1000)
+        table.set_rows(list(rows), rows)
+        table.focus()
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await pilot.pause(0.2)  # the scrolled screen is painted
+        assert table.scroll_offset.y > 0
+        for key in ("up", "down"):
+            before = table.cursor
+            painted.clear()
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            assert table.cursor != before
+            assert sorted(set(painted)) == sorted({before, table.cursor}), (key, painted)
+
+
 async def test_table_marks_broken_outdated_and_editable() -> None:
     app = TableApp()
     async with app.run_test(size=(100, 10)) as pilot:
