@@ -135,9 +135,9 @@ class Terminal:
         )
         return session
 
-    def screen(self, session: str) -> str:
-        """The visible text of the session's pane."""
-        return "\n".join(self.command("capture-pane", "-p", "-t", session))
+    def screen(self, session: str, *, escapes: bool = False) -> str:
+        """The visible text of the session's pane (with ``escapes``: its colours as SGR codes too)."""
+        return "\n".join(self.command("capture-pane", "-p", *(["-e"] if escapes else []), "-t", session))
 
     def wait(
         self, session: str, condition: Callable[[str], bool] | str, timeout: float = 60.0, poll: float = 0.002
