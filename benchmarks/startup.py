@@ -6,6 +6,12 @@ environment's name first appears: its first useful paint); for the bare Textual 
 line; for ``python -m pip --python VENV list`` its last package. The clock runs from asking tmux
 for the session until then. One warm-up each, then the commands take turns, so load from other
 work hits all of them alike; medians are reported.
+
+Where the time goes is measured in the same rounds, outside the terminal: the interpreter
+starting, importing ``textual.app`` (what the bare app imports), importing envtui's app module
+(Textual included), and ``envtui list --json`` on the same venv (the listing the app runs in a
+child process while it imports). What is left of the start-up is building the app, its CSS and
+layout, and painting.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import shlex
 import time
 from pathlib import Path
 
-from benchmarks._common import Terminal, median
+from benchmarks._common import Terminal, median, timed
 from benchmarks.workloads import MEDIUM, SMALL, Workloads
 
 
@@ -58,12 +64,21 @@ def measure(loads: Workloads, term: Terminal, runs: int) -> dict:
         ),
         "envtui_60": (f"{q(str(loads.envtui))} {q(str(small))}", {"table": f"─ {SMALL} packages"}),
     }
+    parts: dict[str, list[str]] = {
+        "python": [str(loads.python), "-c", "pass"],
+        "import_textual": [str(loads.python), "-c", "import textual.app"],
+        "import_envtui_app": [str(loads.python), "-c", "import envtui.ui.envtui_app"],
+        "list_json": [str(loads.envtui), "list", "--json", "--venv", str(venv)],
+    }
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
+    part_samples: dict[str, list[float]] = {name: [] for name in parts}
     for command, marks in commands.values():  # warm-up: the page cache, uv's and Python's first runs
         _run(term, command, loads.project, marks)
     for _ in range(runs):
         for name, (command, marks) in commands.items():
             samples[name].append(_run(term, command, loads.project, marks))
+        for name, argv in parts.items():
+            part_samples[name].append(timed(argv, loads.env, cwd=loads.project))
 
     def med(name: str, mark: str) -> float:
         return round(median([s[mark] for s in samples[name]]), 3)
@@ -85,6 +100,7 @@ def measure(loads: Workloads, term: Terminal, runs: int) -> dict:
             "envtui_60": every("envtui_60", "table"),
         },
     }
+    result["startup_breakdown_s"] = {name: round(median(values), 3) for name, values in part_samples.items()}
     result["startup_vs_floor"] = round(result["startup_s"] / result["startup_textual_floor_s"], 3)
     result["startup_vs_pip"] = round(result["startup_s"] / result["startup_pip_list_s"], 3)
     result["startup_60_vs_floor"] = round(result["startup_60_s"] / result["startup_textual_floor_s"], 3)

@@ -49,5 +49,8 @@ def test_quick_run_reports_every_figure_as_a_number() -> None:
         value = result[key]
         assert isinstance(value, (int, float)) and not isinstance(value, bool), (key, value)
         assert value > 0, (key, value)
+    parts = result["startup_breakdown_s"]
+    assert set(parts) == {"python", "import_textual", "import_envtui_app", "list_json"}
+    assert all(isinstance(v, float) and v > 0 for v in parts.values()), parts
     assert result["quick"] is True
     assert result["targets"] and all({"what", "figure", "target", "met"} <= set(row) for row in result["targets"])
