@@ -164,22 +164,36 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
     return rows
 
 
-def print_table(result: dict) -> None:
-    """The results as a table a person reads."""
-    rows = targets(result)
-    width = max(len(row[0]) for row in rows)
-    fig = max(len(row[1]) for row in rows)
-    for what, figure, target, met in rows:
-        verdict = "" if met is None else ("met" if met else "NOT met")
-        print(f"{what:<{width}}  {figure:<{fig}}  {target:<16}  {verdict}")
+def print_table(result: dict, *, markdown: bool = False) -> None:
+    """The results as a table a person reads (with ``markdown``, as a Markdown table)."""
+    rows = [
+        (what, figure, target, "" if met is None else ("met" if met else "NOT met"))
+        for what, figure, target, met in targets(result)
+    ]
+    if markdown:
+        print("| what | figure | target | |\n|---|---|---|---|")
+        for what, figure, target, verdict in rows:
+            what = what.replace("  ", "&nbsp;&nbsp;", 1) if what.startswith("  ") else what
+            print(f"| {what} | {figure} | {target} | {verdict} |")
+    else:
+        width = max(len(row[0]) for row in rows)
+        fig = max(len(row[1]) for row in rows)
+        for what, figure, target, verdict in rows:
+            print(f"{what:<{width}}  {figure:<{fig}}  {target:<28}  {verdict}")
     if parts := result.get("startup_breakdown_s"):
         print(
-            f"\nwhere start-up goes (medians, outside the terminal): interpreter {parts['python']:.3f} s; "
-            f"import textual.app {parts['import_textual']:.3f} s; "
-            f"import envtui's app {parts['import_envtui_app']:.3f} s "
-            f"(envtui's own: {parts['import_envtui_app'] - parts['import_textual']:.3f} s); listing 2,000 packages "
-            f"(envtui list --json, run alongside in a child) {parts['list_json']:.3f} s; the rest of "
-            f"{result['startup_s']:.3f} s is building the app, CSS, layout and painting"
+            f"\nWhere start-up goes (medians of runs outside the terminal, in the same rounds): the interpreter "
+            f"starting {parts['python']:.3f} s; importing textual.app {parts['import_textual']:.3f} s; importing "
+            f"envtui's app module {parts['import_envtui_app']:.3f} s (so envtui's own imports "
+            f"{parts['import_envtui_app'] - parts['import_textual']:.3f} s); listing the 2,000 packages (envtui list "
+            f"--json; the app runs this in a child while it imports) {parts['list_json']:.3f} s. The rest of "
+            f"start-up is building the app, its CSS and layout, and painting."
+        )
+    if imports := result.get("startup_import_ms"):
+        print(
+            "Importing envtui's app module, by who is imported (-X importtime, lowest self times): "
+            + ", ".join(f"{group} {ms:.0f} ms" for group, ms in imports.items())
+            + "."
         )
     machine = result["machine"]
     print(
@@ -221,7 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offline", action="store_true", help="never ask a package index (uv's cache, else shared)")
     parser.add_argument("--workdir", type=Path, help="build and keep the workloads here (reused when complete)")
     parser.add_argument("--only", help=f"comma-separated sections: {','.join(SECTIONS)}")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--show", type=Path, metavar="JSON", help="print a saved run's table (measures nothing)")
     args = parser.parse_args(argv)
+    if args.show:
+        print_table(json.loads(args.show.read_text()), markdown=args.markdown)
+        return 0
     sections = args.only.split(",") if args.only else list(SECTIONS)
     if unknown := set(sections) - set(SECTIONS):
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
@@ -271,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print_table(result)
+        print_table(result, markdown=args.markdown)
     return 0
 
 

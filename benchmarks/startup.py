@@ -11,12 +11,14 @@ Where the time goes is measured in the same rounds, outside the terminal: the in
 starting, importing ``textual.app`` (what the bare app imports), importing envtui's app module
 (Textual included), and ``envtui list --json`` on the same venv (the listing the app runs in a
 child process while it imports). What is left of the start-up is building the app, its CSS and
-layout, and painting.
+layout, and painting. ``-X importtime`` splits the import by who is imported (envtui's UI,
+envtui's core, Textual, Rich, packaging, the rest).
 """
 
 from __future__ import annotations
 
 import shlex
+import subprocess
 import time
 from pathlib import Path
 
@@ -47,6 +49,45 @@ def _run(term: Terminal, command: str, cwd: Path, marks: dict[str, str]) -> dict
     return seen
 
 
+#: How ``-X importtime`` lines are grouped: the first prefix a module's name starts with.
+IMPORT_GROUPS = (
+    ("envtui.ui", "envtui.ui"),
+    ("envtui.core", "envtui.core"),
+    ("envtui", "envtui.core"),
+    ("textual", "textual"),
+    ("rich", "rich"),
+    ("packaging", "packaging"),
+)
+
+
+def import_times(loads: Workloads, runs: int) -> dict[str, float]:
+    """Milliseconds of importing envtui's app module, by group (``-X importtime`` self times; the
+    lowest of ``runs`` runs for each module, so other work on the machine weighs less). The
+    collector is paused, as the app pauses it: its pauses would land on whichever module was
+    being imported."""
+    lowest: dict[str, int] = {}
+    for _ in range(runs):
+        done = subprocess.run(
+            [str(loads.python), "-X", "importtime", "-c", "import gc; gc.disable(); import envtui.ui.envtui_app"],
+            capture_output=True,
+            text=True,
+            env=loads.env,
+            cwd=loads.project,  # not a checkout: ``-c`` puts the working directory first on sys.path
+            check=True,
+        )
+        for line in done.stderr.splitlines():
+            fields = line.removeprefix("import time:").split("|")
+            if len(fields) != 3 or not fields[0].strip().isdigit():
+                continue
+            name = fields[2].strip()
+            lowest[name] = min(lowest.get(name, 1 << 60), int(fields[0]))
+    groups: dict[str, float] = {}
+    for name, micros in lowest.items():
+        group = next((g for prefix, g in IMPORT_GROUPS if name == prefix or name.startswith(prefix + ".")), "other")
+        groups[group] = groups.get(group, 0) + micros / 1000
+    return {group: round(ms, 1) for group, ms in sorted(groups.items(), key=lambda kv: -kv[1])}
+
+
 def measure(loads: Workloads, term: Terminal, runs: int) -> dict:
     """Medians of ``runs`` alternating cold starts of each command."""
     q = shlex.quote
@@ -67,7 +108,8 @@ def measure(loads: Workloads, term: Terminal, runs: int) -> dict:
     parts: dict[str, list[str]] = {
         "python": [str(loads.python), "-c", "pass"],
         "import_textual": [str(loads.python), "-c", "import textual.app"],
-        "import_envtui_app": [str(loads.python), "-c", "import envtui.ui.envtui_app"],
+        # As the app does it: with the cyclic collector paused (``envtui.ui.app.run_app``).
+        "import_envtui_app": [str(loads.python), "-c", "import gc; gc.disable(); import envtui.ui.envtui_app"],
         "list_json": [str(loads.envtui), "list", "--json", "--venv", str(venv)],
     }
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
@@ -101,6 +143,7 @@ def measure(loads: Workloads, term: Terminal, runs: int) -> dict:
         },
     }
     result["startup_breakdown_s"] = {name: round(median(values), 3) for name, values in part_samples.items()}
+    result["startup_import_ms"] = import_times(loads, runs)
     result["startup_vs_floor"] = round(result["startup_s"] / result["startup_textual_floor_s"], 3)
     result["startup_vs_pip"] = round(result["startup_s"] / result["startup_pip_list_s"], 3)
     result["startup_60_vs_floor"] = round(result["startup_60_s"] / result["startup_textual_floor_s"], 3)
