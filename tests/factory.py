@@ -202,11 +202,15 @@ def site_packages(venv: Path) -> Path:
     return next((venv / "lib").glob("python*/site-packages"))
 
 
-def make_synthetic_venv(path: Path, count: int, *, seed_requires: int = 3) -> Path:
+def make_synthetic_venv(
+    path: Path, count: int, *, seed_requires: int = 3, modules: bool = False, unmet: int = 0
+) -> Path:
     """A real (uv-made) venv holding ``count`` synthetic distributions written directly.
 
     Each package ``synthNNNNN`` requires up to ``seed_requires`` lower-numbered ones, so the
-    graph has depth, dependents and top-level packages like a real environment.
+    graph has depth, dependents and top-level packages like a real environment. With
+    ``modules`` each also installs an importable module of its name (listed in its RECORD and
+    ``top_level.txt``); ``unmet`` packages, spread evenly, require one that is not installed.
     """
     make_venv(path)
     site = site_packages(path)
@@ -217,14 +221,18 @@ def make_synthetic_venv(path: Path, count: int, *, seed_requires: int = 3) -> Pa
         "Topic :: Scientific/Engineering :: Artificial Intelligence",
         "Topic :: Utilities",
     )
+    broken = {round((k + 0.5) * count / unmet) for k in range(unmet)} if unmet else set()
     for i in range(count):
         name = f"synth{i:05d}"
-        info = site / f"{name}-1.{i % 7}.0.dist-info"
+        version = f"1.{i % 7}.0"
+        info = site / f"{name}-{version}.dist-info"
         info.mkdir()
         requires = [f"synth{(i * 7 + k * 13) % i:05d}>=1.0" for k in range(seed_requires)] if i > 10 else []
+        if i in broken:
+            requires.append(f"missing{i:05d}>=1.0")
         spec = WheelSpec(
             name,
-            f"1.{i % 7}.0",
+            version,
             requires=sorted(set(requires)),
             summary=f"Synthetic package number {i} for speed tests",
             classifiers=[categories[i % len(categories)], "License :: OSI Approved :: MIT License"],
@@ -232,7 +240,12 @@ def make_synthetic_venv(path: Path, count: int, *, seed_requires: int = 3) -> Pa
         )
         (info / "METADATA").write_text(metadata_text(spec))
         (info / "INSTALLER").write_text("uv\n")
-        (info / "RECORD").write_text(f"{info.name}/METADATA,,\n")
+        record = f"{info.name}/METADATA,,\n"
+        if modules:
+            (site / f"{name}.py").write_text(f'__version__ = "{version}"\n')
+            (info / "top_level.txt").write_text(f"{name}\n")
+            record += f"{name}.py,,\n{info.name}/top_level.txt,,\n"
+        (info / "RECORD").write_text(record)
         (info / "WHEEL").write_text("Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
     return path
 

@@ -70,3 +70,17 @@ def test_bench_and_migrate_commands_do_not_import_textual_or_rich() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_opening_the_tui_leaves_what_only_other_views_need() -> None:
+    """Start-up imports what the first paint needs: the HTTP client of service checks, the migration
+    scanner and the statistics of bench load when those are used, not when the app is built."""
+    code = (
+        "import sys\n"
+        "import envtui.ui.envtui_app\n"
+        "late = ('urllib.request', 'http.client', 'email.parser', 'statistics', 'envtui.core.migrate.scan')\n"
+        "print(','.join(m for m in late if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

@@ -304,3 +304,80 @@ def test_network_down_fails_and_leaves_the_environment(venv_factory, monkeypatch
     assert job.status == FAILED and job.returncode != 0
     assert job.error_lines[0].startswith("error: Failed to fetch")
     assert freeze(venv) == before
+
+
+def test_a_chunk_of_lines_is_taken_as_line_by_line(tmp_path: Path) -> None:
+    """``emit_many`` (a pipe's chunk at once) notes errors, changes, batches and the log exactly
+    as ``emit`` does line by line, however the lines fall into chunks."""
+    from envtui.core.jobs.job import Job
+    from envtui.core.jobs.output import JobOutput
+
+    lines = [
+        ("stdout", "Downloading package-1"),
+        ("stderr", "Resolved 3 packages in 2ms"),
+        ("stderr", " + alpha==2.0"),
+        ("stderr", " - beta==1.0"),
+        ("stdout", " ~ not a change line"),
+        ("stderr", "error: No solution found when resolving dependencies:"),
+        ("stderr", "  ╰─▶ Because clash==1.0 depends on beta<1.1"),
+        ("stderr", ""),
+        ("stderr", "  hint: try something else"),
+        ("stderr", "Fatal: another block"),
+        ("stderr", "plain line after"),
+        ("stdout", "https://user:secret@example.org/simple"),
+    ] * 3
+
+    def run(chunked: bool) -> tuple[Job, Recorder, str]:
+        job = Job(id=f"j{int(chunked)}", request=ChangeRequest.install(["alpha"]), env=None, argv=[])  # type: ignore[arg-type]
+        recorder = Recorder()
+        output = JobOutput(job, recorder, log_path=tmp_path / f"log{int(chunked)}", max_batch=5)
+        if chunked:
+            i = 0
+            for size in (1, 3, 2, 7, 4, 100):
+                group = lines[i : i + size]
+                i += size
+                start = 0  # a chunk holds one pipe's lines: split where the stream changes
+                while start < len(group):
+                    stream = group[start][0]
+                    end = start
+                    while end < len(group) and group[end][0] == stream:
+                        end += 1
+                    output.emit_many(stream, [line for _, line in group[start:end]])
+                    start = end
+        else:
+            for stream, line in lines:
+                output.emit(stream, line)
+        output.close("done")
+        return job, recorder, (tmp_path / f"log{int(chunked)}").read_text()
+
+    one, one_rec, one_log = run(False)
+    many, many_rec, many_log = run(True)
+    assert many.error_lines == one.error_lines and len(one.error_lines) == 12
+    assert many.change_lines == one.change_lines == [" + alpha==2.0", " - beta==1.0"] * 3
+    assert many_rec.lines == one_rec.lines == lines
+    assert many_log == one_log and "secret" not in many_log
+
+
+def test_pipe_chunks_become_the_same_lines_however_they_split() -> None:
+    from envtui.core import process
+
+    data = "first\r\nsecond é\n\nthird\xff\nlast without newline".encode("utf-8", "surrogateescape")
+    data = data.replace(b"\xc3\xbf", b"\xff")  # an invalid byte, as a program may print
+    expected: list[tuple[str, str]] = []
+    reader = process._Reader("stdout", lambda stream, line: expected.append((stream, line)), False)
+    for byte in range(len(data)):
+        reader.feed(data[byte : byte + 1])
+    reader.close()
+    for cut in range(1, len(data)):
+        got: list[tuple[str, str]] = []
+
+        def take(stream: str, lines: list[str], got: list[tuple[str, str]] = got) -> None:
+            got.extend((stream, line) for line in lines)
+
+        batched = process._Reader("stdout", None, True, take)
+        batched.feed(data[:cut])
+        batched.feed(data[cut:])
+        batched.close()
+        assert got == expected, cut
+        assert batched.text() == "\n".join(line for _, line in expected)
+    assert [line for _, line in expected] == ["first", "second é", "", "third\ufffd", "last without newline"]

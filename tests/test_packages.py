@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from envtui.core.env.environment import resolve_environment
-from envtui.core.env.packages import check_dependencies, list_packages, parse_metadata, walk
+from envtui.core.env.metadata import parse_metadata
+from envtui.core.env.packages import check_dependencies, list_packages, walk
 from tests.factory import install_into, make_synthetic_venv, site_packages
 
 
@@ -130,3 +131,72 @@ def test_a_requested_extra_makes_its_dependencies_required(venv_factory, wheelho
     assert gamma.dependencies == ["alpha", "delta"]
     assert [p.name for p in inventory.sorted() if p.top_level] == ["epsilon"]
     assert all(p.problems == [] for p in inventory.packages.values())
+
+
+def test_canonical_name_is_packagings() -> None:
+    from packaging.utils import canonicalize_name
+
+    from envtui.core.env.names import canonical_name
+
+    for name in ("Django", "zope.interface", "Foo__Bar", "a-_.b", "markdown_it_py", "X", "ruamel.yaml.clib"):
+        assert canonical_name(name) == canonicalize_name(name)
+
+
+def test_markers_the_layout_knows_need_no_interpreter(env_path: Path, monkeypatch) -> None:
+    """python_version and the OS's markers come from pyvenv.cfg and the host; the interpreter is
+    asked only for a marker that names something else (platform_machine here)."""
+    from envtui.core.env.packages import Package, link_dependencies
+
+    fast, probed = resolve_environment(env_path, probe=False), resolve_environment(env_path)
+    known = fast.known_markers
+    assert {"python_version", "python_full_version", "sys_platform", "os_name"} <= known.keys()
+    assert "platform_machine" not in known
+    assert all(probed.markers[key] == value for key, value in known.items())
+
+    def packages(marker: str) -> dict[str, Package]:
+        app = Package("app", "1", requires=[f"lib; {marker}", 'extra-only; extra == "test"'])
+        return {"app": app, "lib": Package("lib", "1"), "extra-only": Package("extra-only", "1")}
+
+    asked: list[bool] = []
+
+    def everything() -> dict[str, str]:
+        asked.append(True)
+        return probed.markers
+
+    found = packages(f'python_version >= "{known["python_version"]}" and sys_platform != "nonesuch"')
+    link_dependencies(found, known, all_markers=everything)
+    assert found["app"].dependencies == ["lib"] and asked == []
+    found = packages(f'platform_machine == "{probed.markers["platform_machine"]}"')
+    link_dependencies(found, known, all_markers=everything)
+    assert found["app"].dependencies == ["lib"] and asked == [True]
+
+
+def test_list_imports_no_packaging_when_no_marker_needs_it(venv_factory) -> None:
+    """``packaging.utils`` drags in ``packaging.tags`` (sysconfig, logging, platform probing): a
+    listing whose requirements carry no marker, or only extras, does without it."""
+    import subprocess
+    import sys
+
+    venv = venv_factory(["alpha"])
+    code = (
+        "import sys\nfrom envtui.cli import main\n"
+        f"assert main(['list', '--json', '--venv', {str(venv)!r}]) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('packaging')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+
+
+def test_a_long_metadata_header_is_read_whole(tmp_path: Path, venv_factory) -> None:
+    """Only the header of METADATA is read, however long the header itself is."""
+    venv = venv_factory([])
+    info = site_packages(venv) / "wide-1.0.dist-info"
+    info.mkdir()
+    classifiers = "".join(f"Classifier: Topic :: Thing {i} :: " + "x" * 60 + "\n" for i in range(2000))
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: wide\nVersion: 1.0\n{classifiers}Requires-Dist: beta\n"
+        "Summary: last in the header\n\n" + "A long description.\n" * 50_000
+    )
+    package = list_packages(resolve_environment(venv)).get("wide")
+    assert package is not None and package.summary == "last in the header"
+    assert package.requires == ["beta"] and len(package.classifiers) == 2000

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import threading
 
+from textual import on
 from textual.app import App, ComposeResult
 
+from envtui.core.env.environment import resolve_environment
 from envtui.core.env.packages import Package
+from envtui.core.jobs.change import ChangeRequest
+from envtui.core.jobs.job import Job, Line
+from envtui.ui.jobs.listener import ScreenJobListener
+from envtui.ui.jobs.messages import JobOutput
 from envtui.ui.widgets.job_log import JobLog
 from envtui.ui.widgets.package_table import PackageTable
 
@@ -73,6 +79,33 @@ async def test_table_keeps_cursor_key_and_scroll_when_rows_change() -> None:
         assert table.current is None and table.row_count == 0
 
 
+async def test_table_repaints_only_the_two_rows_the_cursor_moves_between(monkeypatch) -> None:
+    painted: list[int] = []
+    original = PackageTable.render_line
+
+    def counting(self, y: int):
+        painted.append(self.scroll_offset.y + y - 1)  # the row index line y shows
+        return original(self, y)
+
+    monkeypatch.setattr(PackageTable, "render_line", counting)
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PackageTable)
+        rows = packages(1000)
+        table.set_rows(list(rows), rows)
+        table.focus()
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await pilot.pause(0.2)  # the scrolled screen is painted
+        assert table.scroll_offset.y > 0
+        for key in ("up", "down"):
+            before = table.cursor
+            painted.clear()
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            assert table.cursor != before
+            assert sorted(set(painted)) == sorted({before, table.cursor}), (key, painted)
+
+
 async def test_table_marks_broken_outdated_and_editable() -> None:
     app = TableApp()
     async with app.run_test(size=(100, 10)) as pilot:
@@ -115,3 +148,56 @@ async def test_job_log_buffers_and_writes_a_flood_in_batches(monkeypatch) -> Non
         assert len(batches) < 100  # batched per timer tick, not per line
         log.reset()
         assert log.line_count == 0 and log.received == 0
+
+
+async def test_job_log_keeps_repainting_once_full() -> None:
+    """Once the pane holds ``max_lines``, new lines still reach the terminal (they used not to:
+    the pane froze on old output until something else repainted it)."""
+    from textual._compositor import CompositorUpdate
+
+    app = LogApp()
+    sent: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        original = app._display
+
+        def display(screen, renderable) -> None:
+            if isinstance(renderable, CompositorUpdate):
+                sent.append(renderable.render_segments(app.console))
+            original(screen, renderable)
+
+        app._display = display  # type: ignore[method-assign]
+        log = app.query_one(JobLog)
+        for start in range(0, 3000, 500):
+            log.extend("stdout", [f"line {i}" for i in range(start, start + 500)])
+            log.flush()
+            await pilot.pause()
+        assert log.line_count == 1000
+        sent.clear()
+        log.extend("stdout", ["newest"])  # no wider than the rest: the width does not change
+        log.flush()
+        await pilot.pause()
+        assert "newest" in "".join(sent)
+
+
+async def test_job_output_batches_join_the_message_still_waiting(venv_factory) -> None:
+    """A flood is one message in the queue, not hundreds: batches handed over before the screen
+    takes the waiting message join it, in order; later ones make a new message."""
+    job = Job(id="j1", request=ChangeRequest.install(["alpha"]), env=resolve_environment(venv_factory()), argv=[])
+    taken: list[list[Line]] = []
+
+    class OutputApp(App[None]):
+        """Takes job output as the screen does."""
+
+        @on(JobOutput)
+        def _output(self, message: JobOutput) -> None:
+            taken.append(message.take())
+
+    app = OutputApp()
+    async with app.run_test() as pilot:
+        listener = ScreenJobListener(app)
+        for i in range(5):  # the app's loop does not turn in between
+            listener.on_lines(job, [("stdout", f"line {i}")])
+        await pilot.pause()
+        listener.on_lines(job, [("stdout", "line 5"), ("stderr", "line 6")])
+        await pilot.pause()
+    assert taken == [[("stdout", f"line {i}") for i in range(5)], [("stdout", "line 5"), ("stderr", "line 6")]]

@@ -58,7 +58,10 @@ def _inventory(args: argparse.Namespace):
     from envtui.core.env.packages import list_packages
 
     config = config_from(args)
-    inventory = list_packages(environment_for(args, config), category_overrides=config.categories)
+    # A venv is read from its layout: its interpreter is run only if a requirement's marker
+    # needs a value the layout does not give (uv checks the interpreter anyway).
+    env = environment_for(args, config, probe=False)
+    inventory = list_packages(env, category_overrides=config.categories)
     for problem in inventory.problems:
         warn(problem)
     return inventory

@@ -15,10 +15,13 @@ def open_tui(args: argparse.Namespace) -> int:
     venv to open when PATH is not given and overrides package categories. A broken ``--config``
     is bad usage (exit 2); a broken configuration that was only found is not fatal: the TUI
     opens with defaults and its Health view says what is wrong.
+
+    A venv is read from its layout (``probe=False``): running its interpreter first would delay
+    the first paint by a process start, and the Health view checks that the interpreter runs.
     """
     config = load_config(args.config, strict=False)
     target = args.path if args.path is not None else config.venv
-    env = resolve_environment(target, allow_system=args.system)
+    env = resolve_environment(target, allow_system=args.system, probe=False)
     from envtui.ui.app import run_app
 
     return run_app(env, config=config)

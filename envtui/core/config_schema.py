@@ -18,8 +18,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from envtui.core.errors import UsageError
 
 _MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -276,6 +274,9 @@ class Checker:
                 line_key=key.name,
             )
             return _BAD
+        # Imported here: packaging.utils brings packaging.tags, a cost every command would pay.
+        from packaging.utils import canonicalize_name
+
         result: dict[str, str] = {}
         for name, category in value.items():
             if not isinstance(category, str) or not category.strip():

@@ -28,6 +28,9 @@ from envtui.core.errors import EnvtuiError
 
 #: Called with ("stdout" | "stderr", line without its newline) for each line as it arrives.
 LineCallback = Callable[[str, str], None]
+#: Called with ("stdout" | "stderr", lines) for the whole lines of each chunk read: for a
+#: receiver that can take a flood without doing something per line (a job's output).
+LinesCallback = Callable[[str, list[str]], None]
 #: Called whenever a wait wakes; returns how long the next wait may last (None: until output).
 #: Raising from it abandons the child: its process group is stopped and the exception goes on.
 Tick = Callable[[], "float | None"]
@@ -35,7 +38,7 @@ Tick = Callable[[], "float | None"]
 #: Longest line read in one piece; longer lines are split rather than failing the read.
 _LINE_LIMIT = 1 << 20
 #: Bytes read from a pipe at a time.
-_CHUNK = 1 << 14
+_CHUNK = 1 << 16
 #: How long the pipes are still read after a child was stopped (a grandchild that left the
 #: process group may hold them open for ever).
 _DRAIN_SECONDS = 2.0
@@ -182,6 +185,7 @@ def stream(
     argv: Sequence[str],
     on_line: LineCallback | None,
     *,
+    on_lines: LinesCallback | None = None,
     on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
     tick: Tick | None = None,
     wake_fd: int | None = None,
@@ -193,6 +197,7 @@ def stream(
 ) -> ProcessResult:
     """Run a program, calling ``on_line`` in this thread for every stdout and stderr line as it is printed.
 
+    ``on_lines``, when given, takes each chunk's whole lines at once instead of ``on_line``.
     ``on_start`` receives the child (to signal it). Output is kept in the result only when
     ``collect`` is true, so a job printing 100,000 lines does not hold them twice; with no
     ``on_line`` it is collected as it came, not split into lines. ``tick`` is called whenever
@@ -208,7 +213,9 @@ def stream(
     proc = spawn(argv, env=env, cwd=cwd)
     if on_start is not None:
         on_start(proc)
-    return follow(proc, on_line, tick=tick, wake_fd=wake_fd, collect=collect, timeout=timeout, grace=grace)
+    return follow(
+        proc, on_line, on_lines=on_lines, tick=tick, wake_fd=wake_fd, collect=collect, timeout=timeout, grace=grace
+    )
 
 
 def run(
@@ -226,6 +233,7 @@ def follow(
     proc: subprocess.Popen[bytes],
     on_line: LineCallback | None,
     *,
+    on_lines: LinesCallback | None = None,
     tick: Tick | None = None,
     wake_fd: int | None = None,
     collect: bool = False,
@@ -237,7 +245,7 @@ def follow(
     started = time.perf_counter()
     deadline = None if timeout is None else time.monotonic() + timeout
     assert proc.stdout is not None and proc.stderr is not None
-    out, err = _Reader("stdout", on_line, collect), _Reader("stderr", on_line, collect)
+    out, err = _Reader("stdout", on_line, collect, on_lines), _Reader("stderr", on_line, collect, on_lines)
     readers = {proc.stdout.fileno(): out, proc.stderr.fileno(): err}
     selector = selectors.DefaultSelector()
     timed_out = False
@@ -319,44 +327,64 @@ def _drain(selector: selectors.BaseSelector, readers: dict[int, _Reader]) -> Non
 class _Reader:
     """Bytes read from one pipe in chunks, handed on as lines (decoded, without line endings)."""
 
-    __slots__ = ("chunks", "kept", "name", "on_line", "pending")
+    __slots__ = ("chunks", "kept", "name", "on_line", "on_lines", "pending")
 
-    def __init__(self, name: str, on_line: LineCallback | None, collect: bool) -> None:
+    def __init__(
+        self, name: str, on_line: LineCallback | None, collect: bool, on_lines: LinesCallback | None = None
+    ) -> None:
         self.name = name
         self.on_line = on_line
-        self.kept: list[str] | None = [] if collect and on_line is not None else None
+        self.on_lines = on_lines
+        wanted = on_line is not None or on_lines is not None
+        self.kept: list[str] | None = [] if collect and wanted else None
         """Lines kept for the result (when lines are handed on too)."""
-        self.chunks: list[bytes] | None = [] if collect and on_line is None else None
+        self.chunks: list[bytes] | None = [] if collect and not wanted else None
         """Raw output kept for the result (when nobody wants lines)."""
         self.pending = b""
 
     def feed(self, chunk: bytes) -> None:
-        """Hand on every whole line in ``chunk``; keep the unfinished rest for the next one."""
-        if self.on_line is None:
+        """Hand on every whole line in ``chunk``; keep the unfinished rest for the next one.
+
+        The whole lines are decoded and split in one go (a newline byte is never inside a
+        UTF-8 sequence, so this reads exactly as line by line would).
+        """
+        if self.on_line is None and self.on_lines is None:
             if self.chunks is not None:
                 self.chunks.append(chunk)
             return
-        pieces = (self.pending + chunk).split(b"\n")
-        pending = pieces.pop()
-        if len(pending) > _LINE_LIMIT:  # an endless line: hand it over in pieces
-            pieces.append(pending)
-            pending = b""
-        self.pending = pending
-        keep, on_line, name = self.kept, self.on_line, self.name
-        for raw in pieces:
-            line = raw.decode("utf-8", "replace").rstrip("\r")
-            if keep is not None:
-                keep.append(line)
+        data = self.pending + chunk
+        cut = data.rfind(b"\n")
+        rest = data[cut + 1 :]
+        if len(rest) > _LINE_LIMIT:  # an endless line: hand it over in pieces
+            cut, rest = len(data), b""
+        self.pending = rest
+        if cut < 0:
+            return
+        text = data[:cut].decode("utf-8", "replace")
+        lines = text.split("\n")
+        if "\r" in text:
+            lines = [line.rstrip("\r") for line in lines]
+        if self.kept is not None:
+            self.kept.extend(lines)
+        if self.on_lines is not None:
+            self.on_lines(self.name, lines)
+            return
+        on_line, name = self.on_line, self.name
+        assert on_line is not None
+        for line in lines:
             on_line(name, line)
 
     def close(self) -> None:
         """The pipe ended: hand on an unfinished last line."""
-        if self.pending and self.on_line is not None:
+        if self.pending and (self.on_line is not None or self.on_lines is not None):
             line = self.pending.decode("utf-8", "replace").rstrip("\r")
             self.pending = b""
             if self.kept is not None:
                 self.kept.append(line)
-            self.on_line(self.name, line)
+            if self.on_lines is not None:
+                self.on_lines(self.name, [line])
+            elif self.on_line is not None:
+                self.on_line(self.name, line)
 
     def text(self) -> str:
         """What was collected."""

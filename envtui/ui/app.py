@@ -9,6 +9,7 @@ still works; it imports the app module on first use.
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, Any
 
 from envtui.core.config import Config
@@ -26,10 +27,18 @@ def run_app(env: Environment, *, config: Config | None = None) -> int:
     """Run the TUI on ``env`` with the project configuration until the user quits; returns the exit code."""
     uv = Uv()
     config = config or Config()
-    listing = preload.start(env, uv, config.categories)
-    from envtui.ui.envtui_app import EnvtuiApp
+    # Importing the app creates a few hundred thousand objects that live as long as the process;
+    # the cyclic collector would walk them again and again while they are made (about a tenth
+    # of the import). Collect nothing until they are made, then put them out of its sight.
+    gc.disable()
+    try:
+        listing = preload.start(env, uv, config.categories)
+        from envtui.ui.envtui_app import EnvtuiApp
 
-    app = EnvtuiApp(env, config=config, uv=uv, preloaded=listing)
+        app = EnvtuiApp(env, config=config, uv=uv, preloaded=listing)
+    finally:
+        gc.freeze()
+        gc.enable()
     result = app.run()
     if app.return_code not in (None, 0):
         return app.return_code

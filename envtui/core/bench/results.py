@@ -6,7 +6,6 @@ two medians, so ``speedup == pip / uv`` holds for every row of the JSON.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 
 PIP, UV = "pip", "uv"
@@ -36,6 +35,8 @@ class Samples:
     @property
     def median(self) -> float | None:
         """The median run (the mean of the middle two for an even count); None before any run."""
+        import statistics  # here: it brings fractions and decimal, which opening the TUI does not need
+
         return statistics.median(self.seconds) if self.seconds else None
 
     @property

@@ -234,6 +234,9 @@ _CLASSIFIERS: tuple[tuple[str, str], ...] = (
 )
 
 _BY_NAME: dict[str, str] = {name: category for category, names in _NAMES.items() for name in names}
+#: All the prefixes at once: one ``startswith`` call rules most names and classifiers out.
+_ANY_PREFIX = tuple(prefix for prefix, _ in _PREFIXES)
+_ANY_CLASSIFIER = tuple(prefix for prefix, _ in _CLASSIFIERS)
 
 
 def categorize(
@@ -247,11 +250,13 @@ def categorize(
     found = _BY_NAME.get(key)
     if found is not None:
         return found
-    for prefix, category in _PREFIXES:
-        if key.startswith(prefix):
-            return category
-    for classifier in classifiers:
-        for prefix, category in _CLASSIFIERS:
-            if classifier.startswith(prefix):
+    if key.startswith(_ANY_PREFIX):
+        for prefix, category in _PREFIXES:
+            if key.startswith(prefix):
                 return category
+    for classifier in classifiers:
+        if classifier.startswith(_ANY_CLASSIFIER):
+            for prefix, category in _CLASSIFIERS:
+                if classifier.startswith(prefix):
+                    return category
     return UTILITIES

@@ -112,6 +112,35 @@ class Environment:
         return self.probed_markers  # type: ignore[return-value]
 
     @property
+    def known_markers(self) -> dict[str, str]:
+        """The marker values known without running the interpreter (all of them once probed).
+
+        A venv resolved from its layout knows its Python version (``pyvenv.cfg``) and runs on
+        this host, so the operating system's values are this process's; the implementation is
+        known only when ``pyvenv.cfg`` names it. ``platform_machine`` is never assumed: an
+        emulated interpreter (Rosetta) differs from the host there.
+        """
+        if self.probed_markers is not None:
+            return self.probed_markers
+        uname = os.uname()
+        known = {
+            "os_name": os.name,
+            "sys_platform": sys.platform,
+            "platform_system": uname.sysname,
+            "platform_release": uname.release,
+            "platform_version": uname.version,
+            "python_full_version": self.version,
+            "python_version": ".".join(self.version.split(".")[:2]),
+        }
+        if self.pyvenv.get("implementation", "").lower() == "cpython":
+            known.update(
+                implementation_name="cpython",
+                platform_python_implementation="CPython",
+                implementation_version=self.version,
+            )
+        return known
+
+    @property
     def writable(self) -> bool:
         """Whether change jobs may run against it."""
         return self.is_venv or self.system_allowed

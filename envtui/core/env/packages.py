@@ -11,17 +11,15 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from packaging.markers import InvalidMarker, Marker
-from packaging.utils import canonicalize_name
 
 from envtui.core import process
 from envtui.core.env.categories import categorize
 from envtui.core.env.environment import Environment
-from envtui.core.env.names import LEADING_NAME, leading_name
+from envtui.core.env.metadata import first, homepage, license_of, parse_metadata, read_text
+from envtui.core.env.names import LEADING_NAME, canonical_name, leading_name
 from envtui.core.errors import EnvtuiError
 from envtui.core.uv import Uv
 
@@ -30,9 +28,12 @@ _CHECK_LINE = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Package:
-    """One installed distribution, as the table, details pane and CLI show it."""
+    """One installed distribution, as the table, details pane and CLI show it.
+
+    Slotted: 10,000 of them are built on every listing and kept for the session.
+    """
 
     name: str
     """The name as uv shows it: normalised (``pydantic-core``, ``jinja2``), whatever the metadata spells."""
@@ -61,7 +62,7 @@ class Package:
     """The canonical (PEP 503) name, used as the row key everywhere."""
 
     def __post_init__(self) -> None:
-        self.key = canonicalize_name(self.name)
+        self.key = canonical_name(self.name)
         self.name = self.key  # one spelling everywhere: table, details, CLI, JSON, as in uv's own output
 
     @property
@@ -69,7 +70,7 @@ class Package:
         """Top-level import names from ``top_level.txt`` (read on demand: most views never need it)."""
         if not self.dist_info:
             return []
-        text = _read_text(Path(self.dist_info) / "top_level.txt") or ""
+        text = read_text(Path(self.dist_info) / "top_level.txt") or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def to_json(self) -> dict:
@@ -104,7 +105,7 @@ class Inventory:
 
     def get(self, name: str) -> Package | None:
         """A package by any spelling of its name."""
-        return self.packages.get(canonicalize_name(name))
+        return self.packages.get(canonical_name(name))
 
     def __len__(self) -> int:
         return len(self.packages)
@@ -113,7 +114,7 @@ class Inventory:
         """The installed name closest to one that is not installed (``reqests`` -> ``requests``), or None."""
         import difflib
 
-        key = canonicalize_name(name)
+        key = canonical_name(name)
         if key in self.packages:
             return None
         close = difflib.get_close_matches(key, list(self.packages), n=1, cutoff=0.7)
@@ -145,63 +146,6 @@ class DependencyIssue:
         return f"{self.package} requires {self.requirement}, but {self.installed} is installed"
 
 
-def parse_metadata(text: str) -> dict[str, list[str]]:
-    """Header fields of a METADATA / PKG-INFO file, lower-cased keys, repeated fields kept."""
-    head = text.replace("\r\n", "\n").split("\n\n", 1)[0]
-    fields: dict[str, list[str]] = {}
-    last: list[str] | None = None
-    for line in head.split("\n"):
-        if line[:1] in (" ", "\t"):
-            if last:
-                last[-1] += "\n" + line.strip()
-            continue
-        key, sep, value = line.partition(":")
-        if not sep:
-            continue
-        last = fields.setdefault(key.strip().lower(), [])
-        last.append(value.strip())
-    return fields
-
-
-def _first(fields: Mapping[str, list[str]], key: str) -> str:
-    values = fields.get(key)
-    return values[0] if values else ""
-
-
-def _license(fields: Mapping[str, list[str]]) -> str:
-    expression = _first(fields, "license-expression")
-    if expression:
-        return expression
-    text = _first(fields, "license")
-    if text and "\n" not in text and len(text) <= 60 and text.upper() != "UNKNOWN":
-        return text
-    for classifier in fields.get("classifier", ()):
-        if classifier.startswith("License ::"):
-            return classifier.rsplit(" :: ", 1)[-1]
-    return text.split("\n", 1)[0][:60] if text and text.upper() != "UNKNOWN" else ""
-
-
-def _homepage(fields: Mapping[str, list[str]]) -> str:
-    home = _first(fields, "home-page")
-    if home and home.upper() != "UNKNOWN":
-        return home
-    urls = fields.get("project-url", [])
-    for preferred in ("homepage", "home", "source", "repository", "documentation"):
-        for entry in urls:
-            label, _, url = entry.partition(",")
-            if label.strip().lower() == preferred:
-                return url.strip()
-    return urls[0].partition(",")[2].strip() if urls else ""
-
-
-def _read_text(path: str | Path) -> str | None:
-    try:
-        with open(path, "rb") as handle:  # binary + decode: cheaper than a text wrapper
-            return handle.read().decode("utf-8", "replace")
-    except OSError:
-        return None
-
-
 def read_dist_info(directory: str | Path, location: str) -> Package:
     """A Package from one ``.dist-info`` (or ``.egg-info``) directory; damage becomes problems.
 
@@ -213,26 +157,30 @@ def read_dist_info(directory: str | Path, location: str) -> Package:
     guess_name, _, guess_version = stem.partition("-")
     meta_name = "PKG-INFO" if base.endswith(".egg-info") else "METADATA"
     problems: list[str] = []
-    text = _read_text(f"{directory}/{meta_name}")
+    text = read_text(f"{directory}/{meta_name}", header_only=True)
     fields: dict[str, list[str]] = {}
     if text is None:
         problems.append(f"{base} has no readable {meta_name}")
     else:
         fields = parse_metadata(text)
-        for required in ("name", "version"):
-            if not _first(fields, required):
-                problems.append(f"{base}/{meta_name} lacks a {required.capitalize()} field")
-    installer = (_read_text(f"{directory}/INSTALLER") or "").strip()
+    name, version = first(fields, "name"), first(fields, "version")
+    if text is not None:
+        for value, field_name in ((name, "Name"), (version, "Version")):
+            if not value:
+                problems.append(f"{base}/{meta_name} lacks a {field_name} field")
+    installer = (read_text(f"{directory}/INSTALLER") or "").strip()
     return Package(
-        name=_first(fields, "name") or guess_name,
-        version=_first(fields, "version") or guess_version or "?",
-        summary=_first(fields, "summary"),
-        requires=list(fields.get("requires-dist", ())),
-        license=_license(fields),
-        homepage=_homepage(fields),
+        name=name or guess_name,
+        version=version or guess_version or "?",
+        summary=first(fields, "summary"),
+        requires=fields.get("requires-dist") or [],  # parse_metadata's own lists: no copies
+        dependencies=[],
+        required_by=[],
+        license=license_of(fields),
+        homepage=homepage(fields),
         installer=installer,
         location=location,
-        classifiers=list(fields.get("classifier", ())),
+        classifiers=fields.get("classifier") or [],
         dist_info=directory,
         problems=problems,
     )
@@ -240,7 +188,7 @@ def read_dist_info(directory: str | Path, location: str) -> Package:
 
 def _read_direct_url(package: Package) -> None:
     """Mark an editable install from its ``direct_url.json`` (PEP 610), when uv could not say."""
-    text = _read_text(Path(package.dist_info) / "direct_url.json") if package.dist_info else None
+    text = read_text(Path(package.dist_info) / "direct_url.json") if package.dist_info else None
     if not text:
         return
     try:
@@ -274,46 +222,98 @@ def scan_site_packages(env: Environment) -> dict[str, Package]:
     return found
 
 
-class _MarkerCache:
-    """Evaluate each distinct (marker, extra) once against one interpreter's values."""
+#: ``extra == "name"`` alone, the commonest marker by far: decided without packaging.
+_ONLY_EXTRA = re.compile(r"""extra\s*==\s*(?:"([^"]*)"|'([^']*)')""")
+#: A marker's quoted strings, and the variable names left outside them.
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z_.]*")
+_OPERATORS = frozenset({"and", "or", "in", "not", "extra"})
 
-    def __init__(self, markers: Mapping[str, str]) -> None:
-        self._markers = dict(markers)
+
+class _MarkerCache:
+    """Evaluate each distinct (marker, extra) once against one interpreter's values.
+
+    ``known`` are the values at hand; ``full`` gives them all (it may run the interpreter) and
+    is called only when a marker names a variable ``known`` lacks. A marker that only names an
+    extra is decided by comparing names, without importing ``packaging.markers``.
+    """
+
+    def __init__(self, known: Mapping[str, str], full: Callable[[], Mapping[str, str]] | None = None) -> None:
+        self._known = dict(known)
+        self._full = full
         self._seen: dict[tuple[str, str], bool | None] = {}
 
     def applies(self, marker: str, extra: str = "") -> bool | None:
         """True / False, or None when the marker is invalid; ``extra`` is the extra being asked for."""
         key = (marker, extra)
         if key not in self._seen:
-            try:
-                self._seen[key] = Marker(marker).evaluate({**self._markers, "extra": extra})
-            except (InvalidMarker, Exception):  # packaging raises several types here
-                self._seen[key] = None
+            only_extra = _ONLY_EXTRA.fullmatch(marker)
+            if only_extra:
+                name = only_extra.group(1) if only_extra.group(1) is not None else only_extra.group(2)
+                self._seen[key] = bool(extra) and canonical_name(name) == extra
+            else:
+                self._seen[key] = self._evaluate(marker, extra)
         return self._seen[key]
+
+    def _evaluate(self, marker: str, extra: str) -> bool | None:
+        from packaging.markers import Marker
+
+        if self._full is not None:
+            named = set(_VARIABLE.findall(_QUOTED.sub(" ", marker))) - _OPERATORS
+            if not named <= self._known.keys():
+                self._known = dict(self._full())
+                self._full = None
+        try:
+            return Marker(marker).evaluate({**self._known, "extra": extra})
+        except Exception:  # packaging raises several types here (InvalidMarker and others)
+            return None
 
 
 _EXTRAS = re.compile(r"\s*\[([^\]]*)\]")
 
 
-def link_dependencies(packages: Mapping[str, Package], markers: Mapping[str, str]) -> None:
+def link_dependencies(
+    packages: Mapping[str, Package],
+    markers: Mapping[str, str],
+    *,
+    all_markers: Callable[[], Mapping[str, str]] | None = None,
+) -> None:
     """Fill ``dependencies``, ``required_by`` and ``top_level`` across the installed set.
+
+    ``markers`` are the interpreter's marker values; when some are unknown, ``all_markers``
+    gives every one of them, and is called only if a requirement's marker names a missing one.
 
     A requirement's extras count: when an installed package asks for ``markdown-it-py[linkify]``,
     what markdown-it-py's ``linkify`` extra needs is a dependency of markdown-it-py here, so it
     is neither top-level nor removed without a warning.
     """
-    cache = _MarkerCache(markers)
+    cache = _MarkerCache(markers, all_markers)
     dependents: dict[str, list[str]] = {}
     wanted_extras: dict[str, set[str]] = {}
 
-    def follow(package: Package, requirement: str, extra: str) -> None:
+    # The same requirement strings recur across packages: each is taken apart once.
+    parsed: dict[str, tuple[str, str, frozenset[str]] | None] = {}
+
+    def parse(requirement: str) -> tuple[str, str, frozenset[str]] | None:
+        """(canonical name, marker, extras asked for), or None when it names nothing."""
         spec, _, marker = requirement.partition(";")
         match = LEADING_NAME.match(spec)
         if match is None:
+            return None
+        asked = _EXTRAS.match(spec, match.end())
+        extras = frozenset(canonical_name(e.strip()) for e in asked.group(1).split(",") if e.strip()) if asked else None
+        return canonical_name(match.group(1)), marker.strip(), extras or frozenset()
+
+    def follow(package: Package, requirement: str, extra: str) -> None:
+        if requirement in parsed:
+            found = parsed[requirement]
+        else:
+            found = parsed[requirement] = parse(requirement)
+        if found is None:
             if not extra:
                 package.problems.append(f"unparseable requirement in metadata: {requirement}")
             return
-        marker = marker.strip()
+        dep, marker, extras = found
         if extra and "extra" not in marker:
             return  # already counted with extras off
         if marker:
@@ -324,15 +324,11 @@ def link_dependencies(packages: Mapping[str, Package], markers: Mapping[str, str
                 return
             if not applies:
                 return
-        dep = canonicalize_name(match.group(1))
         if dep == package.key:
             return
-        asked = _EXTRAS.match(spec, match.end())
-        if asked and dep in packages:
-            new = {canonicalize_name(e.strip()) for e in asked.group(1).split(",") if e.strip()}
-            if new - wanted_extras.get(dep, set()):
-                wanted_extras.setdefault(dep, set()).update(new)
-                pending.append(dep)
+        if extras and dep in packages and extras - wanted_extras.get(dep, set()):
+            wanted_extras.setdefault(dep, set()).update(extras)
+            pending.append(dep)
         if dep not in package.dependencies:
             package.dependencies.append(dep)
             if dep in packages:
@@ -402,7 +398,7 @@ def list_packages(
             _read_direct_url(package)
     else:
         for entry in listed:
-            name: str = canonicalize_name(entry.get("name", ""))
+            name: str = canonical_name(entry.get("name", ""))
             read = scanned.pop(name, None)
             if read is None:
                 read = Package(name=entry.get("name", name), version=entry.get("version", "?"))
@@ -417,7 +413,8 @@ def list_packages(
         for key, package in scanned.items():  # metadata dirs uv would not list
             package.problems.append("uv does not list it: its metadata may be incomplete")
             packages[key] = package
-    link_dependencies(packages, env.markers)
+    # Markers the venv's layout answers need no run of its interpreter (python_version, the OS).
+    link_dependencies(packages, env.known_markers, all_markers=lambda: env.markers)
     for key, package in packages.items():
         package.category = categorize(key, package.classifiers, category_overrides)
     return Inventory(env=env, packages=packages, problems=inventory_problems)
@@ -433,7 +430,7 @@ def fetch_outdated(env: Environment, uv: Uv | None = None) -> dict[str, str]:
         rows = json.loads(result.stdout or "[]")
     except ValueError as exc:
         raise EnvtuiError("uv pip list --outdated printed invalid JSON") from exc
-    return {canonicalize_name(row["name"]): row.get("latest_version", "") for row in rows}
+    return {canonical_name(row["name"]): row.get("latest_version", "") for row in rows}
 
 
 def check_dependencies(env: Environment, uv: Uv | None = None) -> list[DependencyIssue]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -63,7 +63,6 @@ from envtui.core.health.report import (
     ordered,
     tail,
 )
-from envtui.core.health.services import check_service
 
 if TYPE_CHECKING:
     from envtui.core.env.packages import DependencyIssue, Inventory
@@ -363,7 +362,7 @@ def run_checks(
             latest = pool.submit(_latest, env, uv)
         project_futures = _submit_project_checks(pool, env, chosen, uv)
         import_futures = [pool.submit(check_import, env, module, config.import_timeout) for module in imports]
-        service_futures = [pool.submit(check_service, service, settle=settle) for service in services]
+        service_futures = [pool.submit(_check_service(), service, settle=settle) for service in services]
 
         if interpreter is not None:
             findings.append(interpreter.result())
@@ -438,3 +437,18 @@ def _latest(env: Environment, uv: Uv | None) -> tuple[dict[str, str], str | None
         return fetch_outdated(env, uv), None
     except EnvtuiError as exc:
         return {}, f"newer versions are not known: {exc.cause or exc.message}"
+
+
+def _check_service() -> Callable[..., Finding]:
+    """``services.check_service``, imported when a service is checked: it brings urllib, http.client
+    and email, which opening the TUI does not need."""
+    from envtui.core.health.services import check_service
+
+    return check_service
+
+
+def __getattr__(name: str) -> object:
+    """``check_service`` is still read from here (the faces and tests do), imported on first use."""
+    if name == "check_service":
+        return _check_service()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

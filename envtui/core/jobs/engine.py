@@ -399,7 +399,7 @@ class JobEngine:
         step.run(ctx)
 
     def _context(self, job: Job, phase: Phase, outcome: Status | None, tick: _Tick, wakeup: Wakeup) -> StepContext:
-        emit = self._outputs[job.id].emit
+        emit, emit_many = self._outputs[job.id].emit, self._outputs[job.id].emit_many
 
         def track(proc: subprocess.Popen[bytes]) -> None:
             job._proc = proc
@@ -410,6 +410,7 @@ class JobEngine:
             return process.stream(
                 argv,
                 emit if echo else None,
+                on_lines=emit_many if echo else None,
                 on_start=track,
                 tick=tick,
                 wake_fd=wakeup.fd,
@@ -427,8 +428,15 @@ class JobEngine:
         def track(proc: subprocess.Popen[bytes]) -> None:
             job._proc = proc
 
+        output = self._outputs[job.id]
         result = process.stream(
-            job.argv, self._outputs[job.id].emit, on_start=track, tick=tick, wake_fd=wakeup.fd, grace=self.grace
+            job.argv,
+            output.emit,
+            on_lines=output.emit_many,
+            on_start=track,
+            tick=tick,
+            wake_fd=wakeup.fd,
+            grace=self.grace,
         )
         return result.returncode
 

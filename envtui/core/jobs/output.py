@@ -8,7 +8,9 @@ them all. ``emit`` is the hot path of every job, so it binds what it touches onc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from itertools import repeat
 from pathlib import Path
 from typing import IO
 
@@ -19,6 +21,9 @@ from envtui.core.jobs.uv_errors import MAX_ERROR_LINES, error_step
 
 #: Most change lines kept on a job (a sync of a huge environment prints one per package).
 MAX_CHANGE_LINES = 100_000
+#: In a chunk of lines: one that may start an error block, and one that may be a change line.
+_MAYBE_ERROR = re.compile(r"^[eEfF]", re.MULTILINE)
+_MAYBE_CHANGE = re.compile(r"^ [-+~].*$", re.MULTILINE)
 
 
 class JobOutput:
@@ -35,10 +40,11 @@ class JobOutput:
             except OSError:
                 job.log_path = None
         self._buffer: list[Line] = []
-        self.emit = self._emitter(max_batch)
-        """Take one line: ``emit(stream, line)`` (safe only from the thread driving the job)."""
+        self.emit, self.emit_many = self._emitters(max_batch)
+        """Take one line: ``emit(stream, line)``; or a chunk of them: ``emit_many(stream, lines)``
+        (both safe only from the thread driving the job)."""
 
-    def _emitter(self, max_batch: int) -> Callable[[str, str], None]:
+    def _emitters(self, max_batch: int) -> tuple[Callable[[str, str], None], Callable[[str, list[str]], None]]:
         job = self.job
         write = self._log.write if self._log is not None else None
         buffer = self._buffer
@@ -66,7 +72,27 @@ class JobOutput:
             if len(buffer) >= max_batch:
                 hand_over()
 
-        return emit
+        def emit_many(stream: str, lines: list[str]) -> None:
+            """What ``emit`` does for each line, with the work per line only where a line may matter."""
+            nonlocal in_error
+            text = "\n".join(lines)
+            if write is not None:
+                write(text + "\n")
+            if stream == "stderr" and (in_error or _MAYBE_ERROR.search(text)):
+                for line in lines:
+                    if in_error or line[:1] in "eEfF":
+                        in_error, keep = error_step(in_error, line)
+                        if keep and len(errors) < MAX_ERROR_LINES:
+                            errors.append(line)
+            for found in _MAYBE_CHANGE.finditer(text):
+                line = found.group()
+                if len(changes) < MAX_CHANGE_LINES and parse_change_line(line) is not None:
+                    changes.append(line)
+            buffer.extend(zip(repeat(stream), lines))
+            if len(buffer) >= max_batch:
+                hand_over()
+
+        return emit, emit_many
 
     @property
     def pending(self) -> bool:

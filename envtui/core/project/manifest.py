@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
+from envtui.core.env.names import canonical_name
 from envtui.core.errors import UsageError
 from envtui.core.project.detect import read_toml
 
@@ -46,7 +45,7 @@ class Section:
     def group(cls, name: str) -> Section:
         """A dependency group (``uv add --group NAME``); ``dev`` is the dev group."""
         checked = check_section_name(name, "group")
-        return cls.dev() if canonicalize_name(checked) == "dev" else cls(GROUP, checked)
+        return cls.dev() if canonical_name(checked) == "dev" else cls(GROUP, checked)
 
     @classmethod
     def optional(cls, name: str) -> Section:
@@ -95,7 +94,7 @@ class Manifest:
 
     def sections_of(self, name: str) -> list[Section]:
         """Every section that declares ``name`` directly (compared by canonical name)."""
-        key = canonicalize_name(name)
+        key = canonical_name(name)
         return [section for section, reqs in self.declared.items() if key in {_req_name(r) for r in reqs}]
 
     def direct_names(self) -> set[str]:
@@ -111,7 +110,7 @@ def _req_name(text: str) -> str:
     from packaging.requirements import InvalidRequirement, Requirement  # costs start-up time: only when read
 
     try:
-        return canonicalize_name(Requirement(text).name)
+        return canonical_name(Requirement(text).name)
     except InvalidRequirement:
         return ""
 
@@ -139,7 +138,7 @@ def read_manifest(path: Path) -> Manifest:
     groups = data.get("dependency-groups")
     if isinstance(groups, dict):
         for group, reqs in groups.items():
-            section = Section.dev() if canonicalize_name(str(group)) == "dev" else Section(GROUP, str(group))
+            section = Section.dev() if canonical_name(str(group)) == "dev" else Section(GROUP, str(group))
             declared.setdefault(section, []).extend(_strings(reqs))  # include-group tables are skipped
     uv = table(table(data.get("tool")).get("uv"))
     legacy_dev = _strings(uv.get("dev-dependencies"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual.message_pump import MessagePump
 
 from envtui.core.jobs.job import Job, JobListener, Line
@@ -12,12 +14,16 @@ class ScreenJobListener(JobListener):
     """Posts the engine's events and output batches to the job pane (they bubble on to the screen).
 
     The engine calls it from the worker thread that drives the jobs; ``post_message`` is safe
-    from any thread, and the messages arrive in the order they were posted. The engine batches
-    output already (at most every 50 ms or 500 lines), so a flood is a few messages a second.
+    from any thread, and the messages arrive in the order they were posted. Output batches join
+    the :class:`JobOutput` still waiting in the screen's queue, if there is one: a flood is then
+    one message per turn of the screen's loop, and keys and repaints never queue behind
+    hundreds of them.
     """
 
     def __init__(self, screen: MessagePump) -> None:
         self.screen = screen
+        self._lock = threading.Lock()
+        self._waiting: JobOutput | None = None
 
     def on_queued(self, job: Job) -> None:
         """Post :class:`JobQueued`."""
@@ -28,8 +34,13 @@ class ScreenJobListener(JobListener):
         self.screen.post_message(JobStarted(job))
 
     def on_lines(self, job: Job, lines: list[Line]) -> None:
-        """Post :class:`JobOutput`."""
-        self.screen.post_message(JobOutput(job, lines))
+        """Add to the waiting :class:`JobOutput` of this job, else post a new one."""
+        with self._lock:
+            waiting = self._waiting
+            if waiting is not None and waiting.job is job and waiting.add(lines):
+                return
+            self._waiting = JobOutput(job, list(lines))
+            self.screen.post_message(self._waiting)
 
     def on_finished(self, job: Job) -> None:
         """Post :class:`JobFinished`."""

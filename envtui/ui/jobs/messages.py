@@ -5,6 +5,7 @@ The engine runs in a worker thread; these are how what it does reaches the scree
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from textual.message import Message
@@ -31,10 +32,27 @@ class JobStarted(Message):
 
 @dataclass
 class JobOutput(Message):
-    """A batch of a job's output lines, in order (at most the engine's ``max_batch``)."""
+    """A job's output lines, in order: every batch the engine handed over since the last one the
+    screen took (a flood is one message waiting in the queue, not hundreds)."""
 
     job: Job
     lines: list[Line]
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _taken: bool = field(default=False, repr=False, compare=False)
+
+    def add(self, lines: list[Line]) -> bool:
+        """Append a later batch while the screen has not taken this one yet (from any thread)."""
+        with self._lock:
+            if self._taken:
+                return False
+            self.lines.extend(lines)
+            return True
+
+    def take(self) -> list[Line]:
+        """The lines, once: later batches then go into a new message."""
+        with self._lock:
+            self._taken = True
+            return self.lines
 
 
 @dataclass

@@ -11,7 +11,6 @@ a job ends. The engine's events come as messages (``JobQueued``, ``JobStarted``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import groupby
 
 from textual import on, work
 from textual.message import Message
@@ -152,10 +151,8 @@ class JobRunner(JobLogPane):
 
     @on(JobOutput)
     def _job_output(self, message: JobOutput) -> None:
-        """Queue a batch into the log (it paints on its own timer), grouped by stream."""
-        log = self.job_log
-        for stream, group in groupby(message.lines, key=lambda item: item[0]):
-            log.extend(stream, [line for _, line in group])
+        """Queue a batch into the log (it paints on its own timer)."""
+        self.job_log.extend_output(message.take())
 
     @on(JobFinished)
     def _job_finished(self, message: JobFinished) -> None:

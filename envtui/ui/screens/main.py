@@ -98,6 +98,9 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Status line; sidebar; the package table (with filter) or another view, and details; job pane; footer."""
+        # The breakpoint classes first (Textual would set them on the first resize, one frame late):
+        # set now, before there are children, they cost nothing; once mounted, every widget restyles.
+        self.update_classes(layout.breakpoint_classes(self.app.size), animate=False)
         job_pane = JobPane(self.env, uv=self.uv, config=self.config, id="job-pane")
         context = ViewContext(self.env, self.uv, self.config, job_pane.engine)
         self._panes = {pane.id: pane.build(context) for pane in PANES}
@@ -126,8 +129,6 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Fill the static facts and start loading."""
-        # Before the first paint (Textual would set them on the first resize, one frame late).
-        self.update_classes(layout.breakpoint_classes(self.app.size), animate=False)
         self._show_env_facts()
         self.query_one(EnvironmentList).set_environments([], self.env.path)
         self.query_one(DetailsPane).display = False

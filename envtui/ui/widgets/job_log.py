@@ -1,9 +1,11 @@
 """The job log pane: live output of the running job, batched so a flood never freezes the UI.
 
-Producers call :meth:`JobLog.append` (from the event loop or any thread); it only buffers. A
-timer flushes the buffer every ``FLUSH_SECONDS`` with one ``write_lines`` call. ``Log.write_line``
-per line costs ~28 s for 100k lines; one batched write per tick with ``max_lines`` set stays well
-under a frame. Lines that would be pruned anyway are dropped before they are written. The
+Producers call :meth:`JobLog.append` / :meth:`JobLog.extend_output`; they only buffer (a deque
+capped at what the pane keeps, so a flood costs no per-line work on the way in). A timer flushes
+the buffer every ``FLUSH_SECONDS`` with one :meth:`JobLog.write_lines`, which does no per-line
+work either: the lines are split in one call, the width is measured on the longest only, and
+the pane repaints its own rows, never the screen (its line count is not a layout matter: CSS
+sizes the pane). A job printing 200,000 lines costs the UI a few milliseconds a tick. The
 widget keeps only the last ``max_lines``; the full log belongs on disk (the job engine's job).
 
 Output is untrusted text: each line is shown through the display boundary when it is painted
@@ -14,12 +16,16 @@ other control character shown as a visible escape. Nothing reaches the terminal 
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
+from rich.cells import cell_len
 from rich.highlighter import Highlighter
 from rich.text import Span, Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.timer import Timer
@@ -69,7 +75,7 @@ class JobLog(Log):
         self._sgr_spans: OrderedDict[str, list[Span]] = OrderedDict()
         self._sgr_highlighter = _SgrHighlighter(self)
         super().__init__(max_lines=max_lines, auto_scroll=True, name=name, id=id, classes=classes)
-        self._pending: deque[str] = deque()
+        self._pending: deque[str] = deque(maxlen=max_lines)
         self._timer: Timer | None = None
         self.dropped = 0
         """Lines dropped unseen because more arrived in one tick than the pane keeps."""
@@ -108,34 +114,83 @@ class JobLog(Log):
                 self._sgr_spans.popitem(last=False)
         return shown
 
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """How far the lines reach. Not a layout reactive (a widget's is): the pane's size comes from
+    CSS, so more lines must repaint the pane, not re-lay out (and repaint) the whole screen."""
+
     def on_mount(self) -> None:
         """Start the flush timer."""
         self._timer = self.set_interval(FLUSH_SECONDS, self.flush, name="job-log-flush")
 
+    def _take(self, count: int) -> None:
+        """Count ``count`` lines in; those the capped buffer pushes out unseen are dropped."""
+        self.received += count
+        if self._pending.maxlen is not None:
+            self.dropped += max(0, len(self._pending) + count - self._pending.maxlen)
+
     def append(self, stream: str, line: str) -> None:
         """Queue one line of output (``stream``: stdout, stderr or envtui). Safe from any thread."""
+        self._take(1)
         self._pending.append(STREAM_PREFIX.get(stream, "") + line)
-        self.received += 1
 
-    def extend(self, stream: str, lines: list[str]) -> None:
-        """Queue several lines at once."""
+    def extend(self, stream: str, lines: Sequence[str]) -> None:
+        """Queue several lines of one stream at once."""
+        self._take(len(lines))
         prefix = STREAM_PREFIX.get(stream, "")
-        self._pending.extend(prefix + line for line in lines)
-        self.received += len(lines)
+        self._pending.extend([prefix + line for line in lines] if prefix else lines)
+
+    def extend_output(self, lines: Sequence[tuple[str, str]]) -> None:
+        """Queue a job's ``(stream, line)`` pairs as the engine batches them (no work per line
+        unless one of them is envtui's own, which is marked)."""
+        self._take(len(lines))
+        if any(marked in map(itemgetter(0), lines) for marked in STREAM_PREFIX):
+            self._pending.extend([STREAM_PREFIX.get(stream, "") + line for stream, line in lines])
+        else:
+            self._pending.extend(map(itemgetter(1), lines))
 
     def flush(self) -> None:
         """Write everything buffered in one batch (called by the timer; callable directly)."""
         if not self._pending:
             return
-        batch: list[str] = []
-        pending = self._pending
-        while pending:
-            batch.append(pending.popleft())
-        limit = self.max_lines
-        if limit is not None and len(batch) > limit:
-            self.dropped += len(batch) - limit
-            batch = batch[-limit:]
+        batch = list(self._pending)
+        self._pending.clear()
         self.write_lines(batch)
+
+    def write_lines(self, lines: Iterable[str], scroll_end: bool | None = None) -> JobLog:
+        """Add lines at the end and repaint the pane (``Log.write_lines`` without its work per line).
+
+        The lines are split in one call; the width grows to the longest new line's (measured
+        alone, here, not in a thread of its own per call); then the pane repaints its rows.
+        """
+        new_lines = "\n".join(lines).splitlines()
+        if not new_lines:
+            return self
+        at_end = self.is_vertical_scroll_end
+        self._lines.extend(new_lines)
+        if self.max_lines is not None and len(self._lines) > self.max_lines:
+            self._prune_max_lines()
+        self._width = max(self._width, cell_len(self._process_line(max(new_lines, key=len))))
+        self._resized()
+        auto_scroll = self.auto_scroll if scroll_end is None else scroll_end
+        if auto_scroll and at_end and not self.is_vertical_scrollbar_grabbed:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        # Once full, the rows shift under a scroll position that does not move: repaint them.
+        self.refresh()
+        return self
+
+    def clear(self) -> JobLog:
+        """Remove every line."""
+        super().clear()
+        self._resized()
+        self.refresh()
+        return self
+
+    def _resized(self) -> None:
+        """Take the new extent, and update the scrollbars (a layout would have done it)."""
+        size = Size(self._width, len(self._lines))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
 
     @property
     def pending(self) -> int:

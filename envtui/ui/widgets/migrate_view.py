@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -22,10 +22,13 @@ from textual.worker import Worker, WorkerState
 
 from envtui.core.config import Config
 from envtui.core.errors import EnvtuiError
-from envtui.core.migrate.scan import INSERT, MANUAL, REMOVE, Finding, MigrationReport
 from envtui.core.uv import Uv
 from envtui.ui.widgets.pane_view import PaneView
 from envtui.ui.widgets.view_table import ViewTable
+
+if TYPE_CHECKING:
+    # The scanner (its sources, rules and shell parser) loads with the first scan, not at start-up.
+    from envtui.core.migrate.scan import Finding, MigrationReport
 
 PATCH_NAME = "uv-migration.patch"
 
@@ -48,6 +51,8 @@ def _cut(text: str, width: int) -> str:
 
 def uv_cell(finding: Finding) -> str:
     """What the finding becomes, as the table shows it."""
+    from envtui.core.migrate.scan import INSERT, MANUAL, REMOVE
+
     if finding.action == REMOVE:
         return "(remove)"
     if finding.action == MANUAL:

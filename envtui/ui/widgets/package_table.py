@@ -35,6 +35,8 @@ MARK_EDITABLE = "e"
 MARK_SELECTED = "*"
 _MARKED = "package-table--marked"
 
+#: The column header's titles.
+_TITLES = dict(name="Package", version="Version", latest="Latest", category="Category", marks="!^e", summary="Summary")
 #: Rendered rows kept for reuse (a few screens' worth).
 ROW_CACHE_SIZE = 1024
 
@@ -79,7 +81,7 @@ class PackageTable(ScrollView, can_focus=True):
         "package-table--marked",
     }
 
-    cursor: Reactive[int] = reactive(0, init=False, always_update=True)
+    cursor: Reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
     """Index of the highlighted row within the shown rows."""
 
     class _PackageMessage(Message):
@@ -213,10 +215,16 @@ class PackageTable(ScrollView, can_focus=True):
         elif cursor >= top + visible:
             self.scroll_to(y=cursor - visible + 1, animate=False, immediate=True)
 
-    def watch_cursor(self, cursor: int) -> None:
-        """Keep the cursor row in view and tell the screen what is highlighted."""
+    def watch_cursor(self, old: int, cursor: int) -> None:
+        """Keep the cursor row in view, repaint the two rows that changed (all if it scrolled), and
+        tell the screen what is highlighted."""
+        top = self.scroll_offset.y
         self.scroll_to_cursor()
-        self.refresh()
+        if self.scroll_offset.y != top or old == cursor:
+            self.refresh()
+        else:  # row i is virtual line i + 1, under the header
+            self.refresh_lines(old + 1)
+            self.refresh_lines(cursor + 1)
         package = self.current
         key = package.key if package else None
         if key != self._last_highlighted:
@@ -474,15 +482,7 @@ class PackageTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         columns = self._columns(width)
         if y == 0:
-            titles = {
-                "name": "Package",
-                "version": "Version",
-                "latest": "Latest",
-                "category": "Category",
-                "marks": "!^e",
-                "summary": "Summary",
-            }
-            text = " " + " ".join(_fit(titles[c], w) for c, w in columns)
+            text = " " + " ".join(_fit(_TITLES[c], w) for c, w in columns)
             return Strip([Segment(_fit(text, width), self._style("package-table--header"))], width)
         index = self.scroll_offset.y + y - 1
         package = self._packages.get(self._keys[index]) if index < len(self._keys) else None
