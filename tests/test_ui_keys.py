@@ -93,6 +93,10 @@ async def test_enter_in_the_filter_goes_to_the_table(env_path: Path) -> None:
         await pilot.press("slash", "b", "enter")
         table = table_of(app)
         assert app.focused is table and list(table.keys) == ["beta", "boom"]
+        await pilot.press("escape")  # from the table too, as in lazygit: the filter goes
+        assert app.screen.query_one(FilterInput).value == "" and len(list(table.keys)) == 4
+        await pilot.press("slash", "g")  # a new filter starts empty, not "bg"
+        assert app.screen.query_one(FilterInput).value == "g" and list(table.keys) == ["gamma"]
 
 
 async def test_s_cycles_the_sort(env_path: Path) -> None:
