@@ -152,6 +152,15 @@ def test_pip_escape_hatch_warns_and_uv_sync_does_undo_it(project_factory, wheelh
     assert result.returncode == 2 and "--dev cannot be used with --pip" in result.stderr
 
 
+@pytest.mark.parametrize("flag", ["--group", "--optional"])
+def test_an_empty_group_or_extra_name_is_bad_usage(project_factory, flag: str) -> None:
+    path = project_factory(["alpha==1.0"])
+    before = (path / "pyproject.toml").read_bytes()
+    result = run_envtui("install", "--venv", str(path), flag, "", "delta")
+    assert result.returncode == 2 and result.stderr.startswith("error: not a valid "), result.stderr
+    assert (path / "pyproject.toml").read_bytes() == before
+
+
 def test_project_options_in_a_plain_venv_are_bad_usage(venv_factory, offline_uv) -> None:
     venv = venv_factory(["alpha==1.0"])
     result = run_envtui("install", "--venv", str(venv), "--dev", "beta")

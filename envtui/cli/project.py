@@ -65,8 +65,9 @@ def project_for(args: argparse.Namespace, env: Environment) -> Project | None:
 
 def section_from(args: argparse.Namespace, project: Project | None) -> Section | None:
     """The section ``--dev`` / ``--group`` / ``--optional`` name; UsageError outside a project."""
-    flag = "--dev" if getattr(args, "dev", False) else "--group" if getattr(args, "group", None) else None
-    flag = flag or ("--optional" if getattr(args, "optional", None) else None)
+    # an empty name is given too (and refused as a name), not taken for no flag at all
+    flag = "--dev" if getattr(args, "dev", False) else "--group" if getattr(args, "group", None) is not None else None
+    flag = flag or ("--optional" if getattr(args, "optional", None) is not None else None)
     if flag is None:
         return None
     if project is None:
@@ -78,7 +79,7 @@ def section_from(args: argparse.Namespace, project: Project | None) -> Section |
         )
     if args.dev:
         return Section.dev()
-    return Section.group(args.group) if args.group else Section.optional(args.optional)
+    return Section.group(args.group) if args.group is not None else Section.optional(args.optional)
 
 
 def sync_options_from(args: argparse.Namespace):
