@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -278,3 +281,29 @@ def test_hooks_log_the_download_as_its_own_line(project: Path, venv_factory, slo
     ]
     assert [text.index(line) for line in order] == sorted(text.index(line) for line in order)
     assert text.count("+ slowb==1.0") == 1  # the scratch install's lines are not the job's changes
+
+
+def test_ctrl_c_while_downloading_ahead_cancels_before_any_hook(project: Path, venv_factory, slow_world) -> None:
+    """The download ahead is part of the job: ctrl+c stops it, no hook runs, nothing changes."""
+    venv = venv_factory()
+    record = trusted_hooks(project)
+    index = slow_world(0.0)
+    index.delay = None  # downloads now wait for the test
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "envtui", "install", "--venv", str(venv), "slowa"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    assert index.download_started.wait(60), proc.stderr
+    os.kill(proc.pid, signal.SIGINT)
+    sent = time.monotonic()
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert time.monotonic() - sent < 10
+    assert "downloading before the service stops" in err
+    assert "cancelled during step 'before-change hooks'" in err
+    assert not record.exists(), "a hook ran"
+    assert installed(venv) == {}
