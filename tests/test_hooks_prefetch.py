@@ -307,3 +307,30 @@ def test_ctrl_c_while_downloading_ahead_cancels_before_any_hook(project: Path, v
     assert "cancelled during step 'before-change hooks'" in err
     assert not record.exists(), "a hook ran"
     assert installed(venv) == {}
+
+
+def test_local_wheels_and_editables_are_left_to_the_install(project: Path, venv_factory, offline_uv, tmp_path) -> None:
+    """A local wheel or project is not downloaded; what it needs from the index still is, ahead."""
+    from tests.test_cli_change import _LOCAL_BACKEND
+
+    venv = venv_factory()
+    record = trusted_hooks(project)
+    local = tmp_path / "localproj"
+    (local / "src" / "localproj").mkdir(parents=True)
+    (local / "local_backend.py").write_text(_LOCAL_BACKEND)
+    (local / "pyproject.toml").write_text(
+        '[build-system]\nrequires = []\nbuild-backend = "local_backend"\nbackend-path = ["."]\n\n'
+        '[project]\nname = "localproj"\nversion = "0.1"\n'
+    )
+    wheel = offline_uv / "gamma-1.0-py3-none-any.whl"
+
+    by_url = run_in(project, "install", "--venv", str(venv), f"gamma @ {wheel.as_uri()}")
+    assert by_url.returncode == 0, by_url.stderr
+    assert "downloading before the service stops: alpha 2.0, beta 1.1" in by_url.stderr
+    assert "built or copied during the install (local): gamma" in by_url.stderr
+    editable = run_in(project, "install", "--venv", str(venv), "--editable", str(local))
+    assert editable.returncode == 0, editable.stderr
+    assert "built or copied during the install (local): localproj" in editable.stderr
+    assert "downloading before the service stops" not in editable.stderr
+    assert installed(venv) == {"alpha": "2.0", "beta": "1.1", "gamma": "1.0", "localproj": "0.1"}
+    assert record.read_text().count("stopped") == 2
