@@ -334,3 +334,17 @@ def test_local_wheels_and_editables_are_left_to_the_install(project: Path, venv_
     assert "downloading before the service stops" not in editable.stderr
     assert installed(venv) == {"alpha": "2.0", "beta": "1.1", "gamma": "1.0", "localproj": "0.1"}
     assert record.read_text().count("stopped") == 2
+
+
+def test_a_uv_project_change_says_it_is_not_downloaded_ahead(project_factory) -> None:
+    """uv add / sync choose their indexes from the project: not fetched ahead (yet), and the log says so."""
+    path = project_factory(["gamma"])
+    record = trusted_hooks(path)
+    result = run_in(path, "install", "--venv", str(path / ".venv"), "delta")
+    assert result.returncode == 0, result.stderr
+    assert "a project change is not downloaded ahead: uv may download while the service is stopped" in result.stderr
+    assert "downloading before the service stops" not in result.stderr
+    assert set(stamps(record)) == {"stopped", "started"}
+    piped = run_in(path, "install", "--venv", str(path / ".venv"), "--pip", "boom")
+    assert piped.returncode == 0, piped.stderr
+    assert "downloading before the service stops: boom 1.0" in piped.stderr
