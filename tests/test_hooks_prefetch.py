@@ -348,3 +348,16 @@ def test_a_uv_project_change_says_it_is_not_downloaded_ahead(project_factory) ->
     piped = run_in(path, "install", "--venv", str(path / ".venv"), "--pip", "boom")
     assert piped.returncode == 0, piped.stderr
     assert "downloading before the service stops: boom 1.0" in piped.stderr
+
+
+def test_an_upgrade_downloads_ahead_within_the_installed_requirements(project: Path, venv_factory, offline_uv) -> None:
+    """An upgrade keeps what installed packages require (its own constraints) and gets the pins on top."""
+    venv = venv_factory(["gamma", "alpha==1.0", "beta==1.0"])
+    trusted_hooks(project)
+    result = run_in(project, "upgrade", "--venv", str(venv), "beta")
+    assert result.returncode == 0, result.stderr
+    assert "keeping 1 requirement of installed packages" in result.stderr
+    assert "downloading before the service stops: beta 1.1" in result.stderr
+    job = json.loads(run_in(project, "jobs", "--venv", str(venv), "--json").stdout)[0]
+    assert job["command"].count("--constraint") == 2
+    assert installed(venv) == {"alpha": "1.0", "beta": "1.1", "gamma": "1.0"}
