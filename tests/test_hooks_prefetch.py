@@ -227,7 +227,7 @@ def test_index_options_come_from_the_job_files_with_their_paths(tmp_path: Path) 
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "base.txt").write_text("--extra-index-url https://mirror.example/simple\nbeta\n")
     top = tmp_path / "requirements.txt"
-    top.write_text("--index-url https://index.example/simple\n-f wheels\n-r sub/base.txt\nalpha\n")
+    top.write_text("--index-url https://index.example/simple\n--require-hashes\n-f wheels\n-r sub/base.txt\nalpha\n")
     assert index_options([top]) == [
         "--index-url https://index.example/simple",
         f"-f {(tmp_path / 'wheels').resolve()}",

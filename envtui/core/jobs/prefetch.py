@@ -34,7 +34,12 @@ from envtui.core.jobs.uv_errors import error_block, without_label
 
 #: How many packages the log line names before it says "and N more".
 _NAMED = 8
-#: Options of a requirements file that say where packages come from (``-f`` paths are relative to it).
+#: Options of a requirements file that say where packages come from and in what form; the rest
+#: (``--require-hashes``, ``--hash``) concern the install itself, which keeps its own files.
+_SOURCE_OPTIONS = frozenset(
+    {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--no-index", "--no-binary", "--only-binary"}
+)
+#: Of those, the ones whose relative paths mean the file's own directory.
 _FIND_LINKS = ("-f", "--find-links")
 
 
@@ -47,7 +52,7 @@ class FetchPlan:
     pins: list[str] = field(default_factory=list)
     """``name==version`` of what comes from an index: the real install's constraints."""
     local: list[str] = field(default_factory=list)
-    """Names left to the install itself: local wheels and directories."""
+    """Names left to the install itself: local wheels and directories (and a version uv did not name)."""
     labels: list[str] = field(default_factory=list)
     """``name version`` of each fetched package, for the log."""
 
@@ -59,6 +64,9 @@ def plan_fetch(preview: Preview) -> FetchPlan:
         if change.new is None:
             continue
         source = change.source
+        if not source and change.new == "?":  # uv named no version: nothing to pin, left to the install
+            plan.local.append(change.name)
+            continue
         if not source:
             line = f"{change.name}=={change.new}"
             plan.lines.append(line)
@@ -101,6 +109,8 @@ def index_options(files: Iterable[Path]) -> list[str]:
         for line in found.options:
             flag, _, value = line.replace("=", " ", 1).partition(" ")
             value = value.strip()
+            if flag not in _SOURCE_OPTIONS:
+                continue
             if flag in _FIND_LINKS and value and "://" not in value and not os.path.isabs(value):
                 line = f"{flag} {(file.parent / value).resolve()}"
             if line not in options:
