@@ -33,6 +33,8 @@ class SlowIndex:
         """Set when uv has begun downloading a wheel."""
         self.release = threading.Event()
         """Set to let downloads finish."""
+        self.downloads_fail = False
+        """Set to answer every wheel download 404 (a mirror that lost its files), while resolving still works."""
         index = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -102,6 +104,9 @@ class SlowIndex:
         handler.wfile.write(body)
 
     def _download(self, handler: BaseHTTPRequestHandler, file: str) -> None:
+        if self.downloads_fail:
+            handler.send_error(404)
+            return
         data = self.wheels[file]
         started = time.time()
         handler.send_response(200)

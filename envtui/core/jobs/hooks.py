@@ -9,7 +9,9 @@ otherwise the step says in the log that the hooks were skipped, and why.
 Stopping a service costs an outage, so the before-step first asks uv (``--dry-run``) what the
 job would do: when uv cannot resolve it the job fails with uv's error and no hook runs; when
 nothing would change, the hooks are not run (and the after-step, seeing that, does not run its
-own). A cancelled job stops the hook that is running.
+own). Otherwise it downloads what the change installs (:mod:`envtui.core.jobs.prefetch`) before
+the first hook, so the service is down only while uv installs from its cache. A cancelled job
+stops the hook that is running.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.health.trust import trust_state
 from envtui.core.jobs.job import Job
-from envtui.core.jobs.preview import preview
+from envtui.core.jobs.prefetch import prefetch
+from envtui.core.jobs.preview import Preview, preview
 from envtui.core.jobs.steps import Phase, Step, StepContext, StepFailed
 from envtui.core.process import TimedOut
 
@@ -71,10 +74,17 @@ class HookStep:
             ctx.data.setdefault("hooks_skipped", state.reason)
             return
         if self.phase == Phase.BEFORE:
-            if not _would_change(ctx):
+            planned = _would_change(ctx)
+            if planned is not None and planned.empty:
                 ctx.data[_HELD] = True
                 ctx.emit("envtui", f"{self.name} not run: uv says nothing would change")
                 return
+            if planned is not None:
+                try:
+                    prefetch(ctx, planned)
+                except StepFailed:
+                    ctx.data[_HELD] = True  # the service was never stopped: the after-hooks need not start it
+                    raise
         elif ctx.data.get(_HELD):
             ctx.emit("envtui", f"{self.name} not run: the before-change hooks were not run either")
             return
@@ -96,10 +106,13 @@ class HookStep:
             raise StepFailed(f"{self.phase}-change hook {argv[0]} exited with status {result.returncode}")
 
 
-def _would_change(ctx: StepContext) -> bool:
-    """Ask uv what the job would do (``--dry-run``): False when nothing; StepFailed when uv cannot."""
-    if ctx.job is None:  # a step run on its own: assume the change changes something
-        return True
+def _would_change(ctx: StepContext) -> Preview | None:
+    """Ask uv what the job would do (``--dry-run``); StepFailed when uv cannot.
+
+    None for a step run on its own (no job to ask about): the change is assumed to change something.
+    """
+    if ctx.job is None:
+        return None
     ctx.emit("envtui", "asking uv what would change before running the hooks")
     try:
         planned = preview(ctx.env, ctx.job.request, ctx.uv, run=lambda argv: ctx.run(argv, echo=False), explain=False)
@@ -109,7 +122,7 @@ def _would_change(ctx: StepContext) -> bool:
         if exc.cause:
             ctx.emit("stderr", f"  cause: {exc.cause}")
         raise StepFailed(f"{exc.message}; no hook ran") from exc
-    return not planned.empty
+    return planned
 
 
 def recheck_health(ctx: StepContext, config: Config) -> None:

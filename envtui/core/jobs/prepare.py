@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,8 @@ from envtui.core.uv import Uv
 
 #: Where ``Job.step_data`` keeps the constraints file an upgrade wrote (removed when the job ends).
 CONSTRAINTS = "constraints_file"
+#: Where ``Job.step_data`` lists scratch directories steps made for the job (removed when the job ends).
+SCRATCH = "scratch_dirs"
 
 
 def prepare(job: Job, uv: Uv, emit: Callable[[str, str], None]) -> str | None:
@@ -76,10 +79,12 @@ def _upgrade(job: Job, uv: Uv, emit: Callable[[str, str], None]) -> None:
 
 
 def cleanup(job: Job) -> None:
-    """Remove what :func:`prepare` wrote for the job."""
+    """Remove what :func:`prepare` and the steps wrote for the job."""
     name = job.step_data.pop(CONSTRAINTS, None)
     if name:
         try:
             os.unlink(name)
         except OSError:
             pass
+    for directory in job.step_data.pop(SCRATCH, ()):
+        shutil.rmtree(directory, ignore_errors=True)
