@@ -278,3 +278,23 @@ def test_hooks_in_pyproject_stay_trusted_across_uvs_own_edits(project_factory) -
     result = run_in(path, "install", "beta")
     assert result.returncode == 0 and "changed since it was trusted" in result.stderr
     assert not any(mark.exists() for mark in marks)
+
+
+def test_a_packaged_project_only_rebuilt_is_no_change(project_factory, wheelhouse) -> None:
+    """uv rebuilds a project's own editable package after any pyproject.toml touch: not drift, not a change."""
+    import os
+
+    path = project_factory(["alpha==1.0"], package=True)
+    assert "proj" in freeze(path / ".venv") or "file://" in freeze(path / ".venv")
+    pyproject = path / "pyproject.toml"
+    stamp = pyproject.stat().st_mtime + 5
+    os.utime(pyproject, (stamp, stamp))
+    result = run_envtui("verify", "--venv", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "environment vs lock proj" not in result.stdout
+    preview = run_envtui("sync", "--venv", str(path), "--dry-run")
+    assert preview.returncode == 0 and "proj 0.1.0" not in preview.stdout, preview.stdout
+    result = run_envtui("install", "--venv", str(path), "--json", "boom")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["changed"] == [] and data["added"] == [{"name": "boom", "old": None, "new": "1.0"}]

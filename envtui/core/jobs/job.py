@@ -127,8 +127,18 @@ class Job:
 
     @property
     def changes(self) -> Preview:
-        """What the job changed, from uv's summary lines."""
-        return parse_changes(self.change_lines)
+        """What the job changed, from uv's summary lines.
+
+        In a uv project its own package, only rebuilt from its source by uv, is no change.
+        """
+        changes = parse_changes(self.change_lines)
+        project = self.request.project
+        if project is not None:
+            from envtui.core.project.lockfile import only_rebuilt, project_members
+
+            members = project_members(project.name, project.lock)
+            changes.changes = [c for c in changes.changes if not only_rebuilt(c, members)]
+        return changes
 
     def describe(self) -> str:
         """A short human description, e.g. ``install alpha``."""

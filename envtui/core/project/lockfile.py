@@ -186,3 +186,29 @@ def read_lock(path: Path, project_name: str = "") -> Lock:
         members = [p.name for group in lock.packages.values() for p in group if p.is_project]
     lock.members = tuple(dict.fromkeys(m for m in members if m in lock.packages))
     return lock
+
+
+def only_rebuilt(change: Any, members: Iterable[str]) -> bool:
+    """Whether ``change`` is the project itself (or a workspace member) only rebuilt from its source.
+
+    uv reinstalls a project's own editable package whenever its ``pyproject.toml`` changes (a
+    ``touch`` is enough); the line reads ``~ proj==0.1.0`` or a ``-``/``+`` pair whose new side
+    is ``@ file://…`` (uv cannot know the version before it builds). That is no change to the
+    environment; a project installed or removed for the first time, or at a new version, is.
+    """
+    if canonicalize_name(change.name) not in {canonicalize_name(m) for m in members}:
+        return False
+    if change.old is None or change.new is None:
+        return False
+    return change.old == change.new or change.new.startswith("@ ") or change.old.startswith("@ ")
+
+
+def project_members(root_name: str, lock_path: Path) -> set[str]:
+    """The canonical names of a project and its workspace members (from uv.lock when it is readable)."""
+    names = {canonicalize_name(root_name)}
+    if lock_path.is_file():
+        try:
+            names.update(read_lock(lock_path, root_name).members)
+        except UsageError:
+            pass
+    return names
