@@ -298,3 +298,22 @@ def test_a_packaged_project_only_rebuilt_is_no_change(project_factory, wheelhous
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["changed"] == [] and data["added"] == [{"name": "boom", "old": None, "new": "1.0"}]
+
+
+def test_project_jobs_say_nothing_misleading(project_factory, wheelhouse) -> None:
+    """No 'after: restore …' outside a rollback, no pip-way bounds in an upgrade, no project as its own dependent."""
+    path = project_factory(["alpha==1.0", "gamma"], package=True)
+    pyproject = path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"alpha==1.0"', '"alpha"'))
+    assert run_uv(path, wheelhouse, "lock").returncode == 0
+    result = run_envtui("upgrade", "--venv", str(path), "alpha")
+    assert result.returncode == 0, result.stderr
+    assert "restore pyproject.toml" not in result.stderr and "keeping" not in result.stderr, result.stderr
+    result = run_envtui("uninstall", "--venv", str(path), "gamma")
+    assert result.returncode == 0, result.stderr
+    assert "required by proj" not in result.stderr and "restore pyproject.toml" not in result.stderr, result.stderr
+    assert "gamma" not in _installed_names(path)
+
+
+def _installed_names(path: Path) -> set[str]:
+    return {line.split("==", 1)[0] for line in freeze(path / ".venv").split() if "==" in line}

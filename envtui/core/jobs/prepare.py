@@ -32,6 +32,8 @@ SCRATCH = "scratch_dirs"
 
 def prepare(job: Job, uv: Uv, emit: Callable[[str, str], None]) -> str | None:
     """Fit the job to the environment as it is now; returns why there is nothing to do, or None."""
+    if job.request.project is not None:  # uv remove and uv sync decide by the lock; the project needs no bounds
+        return None
     if job.request.kind == "uninstall":
         return _uninstall(job, uv, emit)
     if job.request.kind == "upgrade" and not job.request.latest:
