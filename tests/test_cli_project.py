@@ -317,3 +317,30 @@ def test_project_jobs_say_nothing_misleading(project_factory, wheelhouse) -> Non
 
 def _installed_names(path: Path) -> set[str]:
     return {line.split("==", 1)[0] for line in freeze(path / ".venv").split() if "==" in line}
+
+
+def test_group_and_extra_previews_match_what_the_job_changes(project_factory, wheelhouse) -> None:
+    """uv add --group G / --optional X also syncs G or X: the preview says so, and the job does exactly that."""
+    path = project_factory(["boom"], groups={"lint": ["clash"]})
+    run_uv(path, wheelhouse, "sync")  # the lint group is not synced by default
+    for flags, spec in ((["--group", "lint"], "alpha==1.0"), (["--optional", "more"], "delta")):
+        preview = json.loads(run_envtui("install", "--venv", str(path), "--dry-run", "--json", *flags, spec).stdout)
+        job = json.loads(run_envtui("install", "--venv", str(path), "--json", *flags, spec).stdout)
+        for key in ("added", "removed", "changed"):
+            assert preview[key] == job[key], (flags, key, preview, job)
+        assert job["added"], flags
+    assert {"alpha", "clash", "beta", "delta"} <= _installed_names(path)
+
+
+def test_empty_section_names_and_unknown_sync_sections_are_bad_usage(project_factory) -> None:
+    path = project_factory(["boom"], optional={"more": ["delta"]})
+    before = (path / "pyproject.toml").read_bytes()
+    for flags in (["--optional", ""], ["--group", ""]):
+        result = run_envtui("install", "--venv", str(path), *flags, "alpha")
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert (path / "pyproject.toml").read_bytes() == before
+    for flags, what in ((["--extra", "nosuchextra"], "extra"), (["--group", "nosuchgroup"], "group")):
+        result = run_envtui("sync", "--venv", str(path), *flags)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines() == [result.stderr.strip()] and f"no {what}" in result.stderr
+    assert run_envtui("sync", "--venv", str(path), "--extra", "more").returncode == 0
