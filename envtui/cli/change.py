@@ -25,6 +25,7 @@ from envtui.cli.project import (
     add_pip_option,
     add_section_options,
     add_sync_options,
+    check_sync_sections,
     print_preview,
     project_for,
     section_from,
@@ -277,6 +278,7 @@ def run_sync(args: argparse.Namespace) -> int:
                 f"this is the environment of uv project {project.name}: envtui sync syncs it to uv.lock",
                 cause="drop FILE to run uv sync, or pass --pip to sync to FILE (uv sync will undo this)",
             )
+        check_sync_sections(project, options)
         return _apply(args, env, config, ChangeRequest.sync_project(project, options))
     if options is not None:
         raise UsageError(

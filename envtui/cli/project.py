@@ -70,6 +70,8 @@ def section_from(args: argparse.Namespace, project: Project | None) -> Section |
     flag = flag or ("--optional" if getattr(args, "optional", None) is not None else None)
     if flag is None:
         return None
+    if flag != "--dev" and not (args.group if flag == "--group" else args.optional).strip():
+        raise UsageError(f"{flag} needs a {'group' if flag == '--group' else 'extra'} name, not an empty one")
     if project is None:
         if getattr(args, "pip", False):
             raise UsageError(f"{flag} cannot be used with --pip", cause="uv pip changes no pyproject.toml")
@@ -174,3 +176,21 @@ def print_preview(request, preview) -> None:
             for line in lines:
                 say(f"  {line}")
     sys.stdout.flush()
+
+
+def check_sync_sections(project: Project, options) -> None:
+    """A UsageError (one line) for an ``--extra`` or ``--group`` that pyproject.toml does not define."""
+    from packaging.utils import canonicalize_name
+
+    from envtui.core.project.manifest import OPTIONAL, read_manifest
+
+    if options is None:
+        return
+    declared = read_manifest(project.pyproject).declared
+    extras = {canonicalize_name(s.name) for s in declared if s.kind == OPTIONAL}
+    groups = {canonicalize_name(s.name) for s in declared if s.kind in ("dev", "group")}
+    for what, names, known in (("extra", options.extras, extras), ("group", options.groups, groups)):
+        for name in names:
+            if canonicalize_name(name) not in known:
+                have = ", ".join(sorted(known)) or "none"
+                raise UsageError(f"project {project.name} has no {what} {name} (its {what}s: {have})")
