@@ -344,3 +344,17 @@ def test_empty_section_names_and_unknown_sync_sections_are_bad_usage(project_fac
         assert result.returncode == 2, result.stderr
         assert result.stderr.strip().splitlines() == [result.stderr.strip()] and f"no {what}" in result.stderr
     assert run_envtui("sync", "--venv", str(path), "--extra", "more").returncode == 0
+
+
+def test_a_group_or_extra_install_warns_that_uv_sync_undoes_it(project_factory, wheelhouse) -> None:
+    path = project_factory(["boom"])
+    for flags, spec in ((["--group", "lint"], "alpha==1.0"), (["--optional", "more"], "delta")):
+        preview = run_envtui("install", "--venv", str(path), "--dry-run", *flags, spec)
+        assert "warning: a plain uv sync leaves out the" in preview.stderr, preview.stderr
+        job = run_envtui("install", "--venv", str(path), *flags, spec)
+        assert job.returncode == 0 and "warning: a plain uv sync leaves out the" in job.stderr, job.stderr
+    assert "--group lint" in job.stderr or "--extra more" in job.stderr
+    main = run_envtui("install", "--venv", str(path), "--dry-run", "--dev", "beta")
+    assert "leaves out" not in main.stderr, "the dev group is synced by default"
+    installed = _after_uv_sync(path, wheelhouse)
+    assert "delta" not in installed and "alpha" not in installed, "the warning tells the truth"

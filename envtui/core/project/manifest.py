@@ -150,3 +150,17 @@ def read_manifest(path: Path) -> Manifest:
     elif defaults == "all" and isinstance(groups, dict):
         manifest.default_groups = tuple(str(g) for g in groups)
     return manifest
+
+
+def left_out_by_sync(pyproject: Path, section: Section | None) -> str | None:
+    """The warning for an install into a group or extra that a plain ``uv sync`` leaves out (and so undoes)."""
+    if section is None or section.kind == MAIN:
+        return None
+    if section.kind == OPTIONAL:
+        how = f"uv sync --extra {section.name}"
+    else:
+        defaults = {canonicalize_name(g) for g in read_manifest(pyproject).default_groups}
+        if canonicalize_name(section.name) in defaults:
+            return None
+        how = f"uv sync --group {section.name}"
+    return f"a plain uv sync leaves out the {section.describe()} and would remove what this installs for it: run {how}"

@@ -36,7 +36,7 @@ from envtui.core.errors import EnvtuiError
 from envtui.core.project.commands import SyncOptions, add_argv, lock_argv, remove_argv, sync_argv
 from envtui.core.project.detect import LOCK, PYPROJECT, Project, project_environment
 from envtui.core.project.lockfile import Lock, read_lock
-from envtui.core.project.manifest import GROUP, OPTIONAL, Manifest, Section, read_manifest
+from envtui.core.project.manifest import GROUP, OPTIONAL, Manifest, Section, left_out_by_sync, read_manifest
 from envtui.core.project.status import without_rebuilds
 from envtui.core.uv import Uv
 
@@ -83,6 +83,8 @@ class ProjectPreview(Preview):
     """Packages uv.lock gains, loses or moves."""
     manifest_changes: list[str] = field(default_factory=list)
     """Declarations pyproject.toml gains (``+ alpha>=2.0 (dependencies)``) or loses (``- …``)."""
+    cautions: list[str] = field(default_factory=list)
+    """Warnings about the change (e.g. a plain ``uv sync`` would undo a group's install)."""
 
     @property
     def environment_unchanged(self) -> bool:
@@ -113,6 +115,8 @@ class ProjectPreview(Preview):
             for kind in ("added", "removed", "changed")
         }
         data["pyproject"] = list(self.manifest_changes)
+        if self.cautions:
+            data["warnings"] = list(self.cautions)
         return data
 
 
@@ -261,4 +265,6 @@ def _scratch_preview(env: Environment, project: Project, request: ChangeRequest,
     preview.changes = [c for c in preview.changes if canonicalize_name(c.name) not in members]
     preview.lock_changes = diff_locks(old_lock, new_lock)
     preview.manifest_changes = diff_manifests(old_manifest, new_manifest)
+    caution = left_out_by_sync(project.pyproject, request.section if request.kind == "install" else None)
+    preview.cautions = [caution] if caution else []
     return preview

@@ -321,7 +321,7 @@ class JobPane(JobRunner):
         """
         worker = get_current_worker()
         result = preview(env, request, self.uv, run=_stopped_by(worker))
-        notes = notes + breaking_notes(result, self.inventory, env)
+        notes = notes + list(getattr(result, "cautions", [])) + breaking_notes(result, self.inventory, env)
         hooks, config_note = planned_hooks(self.engine.config)
         if config_note:
             notes.append(config_note)
