@@ -69,7 +69,9 @@ async def test_install_into_a_named_group(project_factory) -> None:
         await pilot.press(*"lint", "enter")
         await _confirm_dialog(pilot)
         assert "+ clash>=1.0 (group lint)" in screen_text(app)
-        await pilot.press("enter")
+        assert "a plain uv sync leaves out the group lint" in screen_text(app)
+        assert app.focused is not None and app.focused.id == "confirm-cancel"  # a warning: a reflex Enter cancels
+        await pilot.press("y")
         await finished(pilot, screen.jobs_engine.jobs[-1])
     assert read_manifest(path / "pyproject.toml").sections_of("clash") == [Section.group("lint")]
 
@@ -117,3 +119,22 @@ async def test_uninstall_and_sync_keys_go_through_the_project(project_factory, w
         assert dialog._changes_text().plain.endswith("environment\nunchanged")
         await pilot.press("escape")
     assert read_manifest(path / "pyproject.toml").sections_of("boom") == []
+
+
+async def test_the_uninstall_dialog_warns_what_uv_remove_takes_and_focuses_cancel(project_factory, wheelhouse) -> None:
+    from tests.factory import install_into
+
+    path = project_factory(["gamma", "boom"], package=True)
+    install_into(path / ".venv", wheelhouse, ["delta"])
+    app = make_app(path / ".venv")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.table.move_to("boom")
+        await pilot.press("x")
+        await _confirm_dialog(pilot)
+        text = screen_text(app)
+        assert "uv remove also syncs the environment exactly" in text and "delta" in text
+        assert "required by proj" not in text, "the project is not its own dependent"
+        assert app.focused is not None and app.focused.id == "confirm-cancel"
+        await pilot.press("escape")

@@ -311,26 +311,10 @@ def _project_upgrade(args: argparse.Namespace, project: Project, names: list[str
 
 def _warn_what_remove_takes(project: Project, names: list[str], inventory: Inventory) -> None:
     """uv remove syncs exactly: name what else it removes, and what stays because others need it."""
-    from packaging.utils import canonicalize_name
+    from envtui.core.project.removal import remove_warnings
 
-    from envtui.core.project.lockfile import read_lock
-    from envtui.core.project.manifest import MAIN, read_manifest
-
-    if not project.lock.is_file():
-        return
-    lock = read_lock(project.lock, project.name)
-    removing = {canonicalize_name(n) for n in names}
-    for name in names:
-        needed = [n for n in lock.required_by(name) if n not in removing]
-        if needed and canonicalize_name(name) in inventory.packages:
-            warn(f"{name} stays installed: {', '.join(needed)} still require{'s' if len(needed) == 1 else ''} it")
-    kept = {MAIN, *read_manifest(project.pyproject).default_groups}
-    extra = [p.name for p in inventory.sorted() if p.key not in removing and lock.membership(p.key)[0] not in kept]
-    if extra:
-        warn(
-            "uv remove also syncs the environment exactly, removing what a plain uv sync leaves out: "
-            + ", ".join(extra)
-        )
+    for line in remove_warnings(project, names, inventory):
+        warn(line)
 
 
 def _say(args: argparse.Namespace, line: str) -> None:

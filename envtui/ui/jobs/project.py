@@ -107,8 +107,15 @@ class ProjectChanges:
         except EnvtuiError as exc:
             pane.notify(f"{exc.message}\n{exc.cause or ''}".strip(), title="Not run", severity="error")
             return
+        inventory = getattr(pane, "inventory", None)
+        if sections and inventory is not None:  # uv remove: its own warnings, not the pip way's dependents
+            from envtui.core.project.removal import remove_warnings
+
+            notes = remove_warnings(project, [name], inventory)
         if len(sections) == 1:
-            pane.request(lambda: ChangeRequest.uninstall([name], project=project, section=sections[0]))
+            pane.request(
+                lambda: ChangeRequest.uninstall([name], project=project, section=sections[0]), notes=list(notes)
+            )
             return
         if len(sections) > 1:
             by_kind = {section.kind: section for section in sections}
@@ -120,7 +127,9 @@ class ProjectChanges:
             def chosen(answer: str | None) -> None:
                 if answer in by_kind:
                     section = by_kind[answer]
-                    pane.request(lambda: ChangeRequest.uninstall([name], project=project, section=section))
+                    pane.request(
+                        lambda: ChangeRequest.uninstall([name], project=project, section=section), notes=list(notes)
+                    )
 
             where = " and ".join(s.describe() for s in sections)
             pane.app.push_screen(
