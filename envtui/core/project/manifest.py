@@ -159,8 +159,8 @@ def left_out_by_sync(pyproject: Path, section: Section | None) -> str | None:
     if section.kind == OPTIONAL:
         how = f"uv sync --extra {section.name}"
     else:
-        defaults = {canonicalize_name(g) for g in read_manifest(pyproject).default_groups}
-        if canonicalize_name(section.name) in defaults:
+        defaults = {canonical_name(g) for g in read_manifest(pyproject).default_groups}
+        if canonical_name(section.name) in defaults:
             return None
         how = f"uv sync --group {section.name}"
     return f"a plain uv sync leaves out the {section.describe()} and would remove what this installs for it: run {how}"
