@@ -337,7 +337,7 @@ def test_empty_section_names_and_unknown_sync_sections_are_bad_usage(project_fac
     before = (path / "pyproject.toml").read_bytes()
     for flags in (["--optional", ""], ["--group", ""]):
         result = run_envtui("install", "--venv", str(path), *flags, "alpha")
-        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert result.returncode == 2 and result.stderr.startswith("error:"), result.stderr
     assert (path / "pyproject.toml").read_bytes() == before
     for flags, what in ((["--extra", "nosuchextra"], "extra"), (["--group", "nosuchgroup"], "group")):
         result = run_envtui("sync", "--venv", str(path), *flags)

@@ -70,8 +70,6 @@ def section_from(args: argparse.Namespace, project: Project | None) -> Section |
     flag = flag or ("--optional" if getattr(args, "optional", None) is not None else None)
     if flag is None:
         return None
-    if flag != "--dev" and not (args.group if flag == "--group" else args.optional).strip():
-        raise UsageError(f"{flag} needs a {'group' if flag == '--group' else 'extra'} name, not an empty one")
     if project is None:
         if getattr(args, "pip", False):
             raise UsageError(f"{flag} cannot be used with --pip", cause="uv pip changes no pyproject.toml")
