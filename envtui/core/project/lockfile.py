@@ -205,7 +205,7 @@ def only_rebuilt(change: Any, members: Iterable[str]) -> bool:
 
 def project_members(root_name: str, lock_path: Path) -> set[str]:
     """The canonical names of a project and its workspace members (from uv.lock when it is readable)."""
-    names = {canonicalize_name(root_name)}
+    names: set[str] = {canonicalize_name(root_name)}
     if lock_path.is_file():
         try:
             names.update(read_lock(lock_path, root_name).members)
