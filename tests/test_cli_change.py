@@ -210,18 +210,34 @@ def _popen_envtui(*args: str) -> subprocess.Popen[str]:
     )
 
 
+def _until_waiting(proc: subprocess.Popen[str], timeout: float = 60) -> str:
+    """Read ``proc``'s stderr until it says it waits for the environment's lock; returns what it read."""
+    assert proc.stderr is not None
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        assert line, f"it ended without waiting: {''.join(seen)}"
+        seen.append(line)
+        if "waiting for another job" in line:
+            return "".join(seen)
+    raise AssertionError(f"it never said it waits: {''.join(seen)}")
+
+
 def test_two_concurrent_installs_on_one_venv_both_succeed_in_turn(venv_factory, offline_uv) -> None:
     venv = venv_factory()
     holder = EnvLock(venv)  # hold the venv so both CLI runs are sure to meet at the lock
     assert holder.try_acquire("test")
     first = _popen_envtui("install", "--venv", str(venv), "alpha==1.0")
     second = _popen_envtui("install", "--venv", str(venv), "delta")
-    time.sleep(1.0)  # both start and queue behind the lock; nothing may run meanwhile
+    # Both queue behind the lock, however slow the machine: each says so before it waits.
+    waited = [_until_waiting(proc) for proc in (first, second)]
     assert first.poll() is None and second.poll() is None
     assert freeze(venv) == ""
     holder.release()
     _out1, err1 = first.communicate(timeout=60)
     _out2, err2 = second.communicate(timeout=60)
+    err1, err2 = waited[0] + err1, waited[1] + err2
     assert first.returncode == 0, err1
     assert second.returncode == 0, err2
     assert "waiting for another job" in err1 and "waiting for another job" in err2

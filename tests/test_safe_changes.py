@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.factory import run_envtui
+from tests.test_cli_change import _until_waiting
 from tests.test_jobs_engine import freeze
 
 
@@ -74,15 +75,13 @@ def test_uninstall_decides_after_the_running_install(venv_factory, slow_index) -
     install = _popen("install", "--venv", str(venv), "slowpkg")
     assert slow_index.download_started.wait(30)
     uninstall = _popen("uninstall", "--venv", str(venv), "slowpkg")
-    try:
-        _, err = uninstall.communicate(timeout=2)
-        raise AssertionError(f"the uninstall decided before the install ended: {err}")
-    except subprocess.TimeoutExpired:
-        pass
+    waited = _until_waiting(uninstall)  # an uninstall that decided at once would end without waiting
+    assert uninstall.poll() is None, "the uninstall decided before the install ended"
     slow_index.release.set()
     _, install_err = install.communicate(timeout=60)
     assert install.returncode == 0, install_err
     _, err = uninstall.communicate(timeout=60)
+    err = waited + err
     assert uninstall.returncode == 0, err
     assert "waiting for another job" in err and "not installed" not in err
     assert freeze(venv) == ""
