@@ -151,15 +151,12 @@ def run_install(args: argparse.Namespace) -> int:
         project=project,
         section=section_from(args, project),
     )
-    if project is not None and request.section is not None:
-        from envtui.core.project.preview import left_out_by_plain_sync
+    if project is not None:
+        from envtui.core.project.manifest import left_out_by_sync
 
-        if left_out_by_plain_sync(project, request.section):
-            flag = "--group" if request.section.kind == "group" else "--extra"
-            warn(
-                f"a plain uv sync leaves out the {request.section.describe()}: it would remove what this installs"
-                f" (uv sync {flag} {request.section.name} keeps it)"
-            )
+        caution = left_out_by_sync(project.pyproject, request.section)
+        if caution:
+            warn(caution)
     return _apply(args, env, config, request)
 
 

@@ -134,10 +134,9 @@ class Job:
         changes = parse_changes(self.change_lines)
         project = self.request.project
         if project is not None:
-            from envtui.core.project.lockfile import only_rebuilt, project_members
+            from envtui.core.project.lockfile import project_members, without_rebuilds
 
-            members = project_members(project.name, project.lock)
-            changes.changes = [c for c in changes.changes if not only_rebuilt(c, members)]
+            changes.changes = without_rebuilds(changes.changes, project_members(project.name, project.lock))
         return changes
 
     def describe(self) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from envtui.core.env.changes import Change
 from envtui.core.errors import UsageError
 from envtui.core.project.detect import read_toml
 from envtui.core.project.manifest import MAIN, table
@@ -188,7 +189,7 @@ def read_lock(path: Path, project_name: str = "") -> Lock:
     return lock
 
 
-def only_rebuilt(change: Any, members: Iterable[str]) -> bool:
+def only_rebuilt(change: Change, members: Iterable[str]) -> bool:
     """Whether ``change`` is the project itself (or a workspace member) only rebuilt from its source.
 
     uv reinstalls a project's own editable package whenever its ``pyproject.toml`` changes (a
@@ -201,6 +202,11 @@ def only_rebuilt(change: Any, members: Iterable[str]) -> bool:
     if change.old is None or change.new is None:
         return False
     return change.old == change.new or change.new.startswith("@ ") or change.old.startswith("@ ")
+
+
+def without_rebuilds(changes: list[Change], members: Iterable[str]) -> list[Change]:
+    """``changes`` without the project's own packages that uv would only rebuild (see :func:`only_rebuilt`)."""
+    return [change for change in changes if not only_rebuilt(change, members)]
 
 
 def project_members(root_name: str, lock_path: Path) -> set[str]:

@@ -35,9 +35,8 @@ from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
 from envtui.core.project.commands import SyncOptions, add_argv, lock_argv, remove_argv, sync_argv
 from envtui.core.project.detect import LOCK, PYPROJECT, Project, project_environment
-from envtui.core.project.lockfile import Lock, read_lock
+from envtui.core.project.lockfile import Lock, project_members, read_lock, without_rebuilds
 from envtui.core.project.manifest import GROUP, OPTIONAL, Manifest, Section, left_out_by_sync, read_manifest
-from envtui.core.project.status import without_rebuilds
 from envtui.core.uv import Uv
 
 #: Runs a command to its end and collects its output (the jobs' ``Runner``: a job's or the TUI's own).
@@ -199,7 +198,7 @@ def preview_project_change(
     options = request.sync_options or SyncOptions(inexact=request.kind == "upgrade")
     synced = run(sync_argv(uv, project, options, upgrade=upgrade, upgrade_all=everything, dry_run=True))
     preview = _as_project_preview(parse_dry_run(synced.stdout + "\n" + synced.stderr))
-    preview.changes = without_rebuilds(preview.changes, project)
+    preview.changes = without_rebuilds(preview.changes, project_members(project.name, project.lock))
     if not options.frozen:
         locked = run(lock_argv(uv, project, upgrade=upgrade, upgrade_all=everything, dry_run=True))
         preview.lock_changes = parse_lock_changes((locked.stdout + "\n" + locked.stderr).splitlines())
@@ -213,16 +212,6 @@ def _section_sync(section: Section | None) -> tuple[tuple[str, ...], tuple[str, 
     if section is not None and section.kind == OPTIONAL:
         return (), (section.name,)
     return (), ()
-
-
-def left_out_by_plain_sync(project: Project, section: Section | None) -> bool:
-    """Whether a plain ``uv sync`` leaves ``section`` out (an extra, or a group not among the defaults)."""
-    if section is None or section.kind == OPTIONAL:
-        return section is not None
-    if section.kind != GROUP:
-        return False
-    defaults = {canonicalize_name(g) for g in read_manifest(project.pyproject).default_groups}
-    return canonicalize_name(section.name) not in defaults
 
 
 def _as_project_preview(preview: Preview) -> ProjectPreview:

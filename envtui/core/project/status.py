@@ -8,17 +8,16 @@ lines packages it would install, a ``-``/``+`` pair a version it would change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from packaging.utils import canonicalize_name
 
 from envtui.core import process
-from envtui.core.env.changes import Change, parse_dry_run
+from envtui.core.env.changes import parse_dry_run
 from envtui.core.errors import EnvtuiError
 from envtui.core.project.commands import SyncOptions, lock_argv, sync_argv
 from envtui.core.project.detect import LOCK, PYPROJECT, Project
-from envtui.core.project.lockfile import read_lock
+from envtui.core.project.lockfile import read_lock, without_rebuilds
 from envtui.core.uv import Uv
 
 #: Seconds a status question to uv may take before it counts as unanswered.
@@ -101,7 +100,7 @@ def environment_vs_lock(project: Project, uv: Uv | None = None, *, timeout: floa
     lock = read_lock(project.lock, project.name)
     groups = lock.classify()
     found = []
-    for change in without_rebuilds(preview.changes, project, lock.members):
+    for change in without_rebuilds(preview.changes, {project.name, *lock.members}):
         group = groups.get(canonicalize_name(change.name), (None, False))[0]
         if change.kind == "removed":
             locked = canonicalize_name(change.name) in groups
@@ -111,16 +110,6 @@ def environment_vs_lock(project: Project, uv: Uv | None = None, *, timeout: floa
         elif change.kind == "changed":
             found.append(LockDifference(change.name, VERSION, change.old, change.new, group))
     return found
-
-
-def without_rebuilds(changes: list[Change], project: Project, members: Iterable[str] = ()) -> list[Change]:
-    """Leave out the project's own package (and its workspace members) where uv would only rebuild it.
-
-    ``uv sync`` reinstalls a packaged project whenever pyproject.toml is newer than its build: the
-    ``- proj==0.1.0`` / ``+ proj @ file://…`` pair is a rebuild, not a difference from the lock.
-    """
-    own = {canonicalize_name(name) for name in (project.name, *members)}
-    return [c for c in changes if not (c.kind == "changed" and canonicalize_name(c.name) in own)]
 
 
 def _error_line(result: process.ProcessResult) -> str:

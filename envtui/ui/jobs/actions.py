@@ -321,7 +321,10 @@ class JobPane(JobRunner):
         """
         worker = get_current_worker()
         result = preview(env, request, self.uv, run=_stopped_by(worker))
-        notes = notes + list(getattr(result, "cautions", [])) + breaking_notes(result, self.inventory, env)
+        from envtui.core.project.preview import ProjectPreview  # only a project's preview needs it (start-up)
+
+        cautions = result.cautions if isinstance(result, ProjectPreview) else []
+        notes = notes + cautions + breaking_notes(result, self.inventory, env)
         hooks, config_note = planned_hooks(self.engine.config)
         if config_note:
             notes.append(config_note)
