@@ -12,6 +12,7 @@ from textual.worker import Worker
 
 from envtui.core.env.environment import OWN_ENVIRONMENT, Environment
 from envtui.core.uv import Uv
+from envtui.ui import glyphs
 from envtui.ui.errors import notify_failed_worker
 from envtui.ui.messages import UvVersionKnown
 from envtui.ui.text import plain
@@ -30,7 +31,7 @@ def shorten_left(path: str, room: int) -> str:
     tail = path
     while tail and cell_len(tail) > room - 1:
         tail = tail[1:]
-    return "…" + tail
+    return glyphs.ellipsis() + tail
 
 
 class HealthBadge(Static):
