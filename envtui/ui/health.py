@@ -119,7 +119,7 @@ class HealthView(PaneView):
 
         config: Config
 
-    report: Reactive[health.HealthReport | None] = reactive(None, init=False, always_update=True)
+    report: Reactive[health.HealthReport | None] = reactive(None, init=False, always_update=True, repaint=False)
     """The latest findings (None until the first run finishes)."""
 
     def __init__(self, env: Environment, *, uv: Uv, config: Config | None = None, id: str | None = None) -> None:

@@ -214,9 +214,9 @@ class JobLogPane(Vertical):
 
         collapsed: bool
 
-    collapsed: Reactive[bool] = reactive(True)
+    collapsed: Reactive[bool] = reactive(True, repaint=False)
     """Whether the pane is folded to its title line."""
-    title: Reactive[str] = reactive("Job log")
+    title: Reactive[str] = reactive("Job log", repaint=False)
     """What the title line says (e.g. the running job and its state)."""
 
     def compose(self) -> ComposeResult:

@@ -51,9 +51,9 @@ class PackagesView(Vertical):
         Binding("enter", "filter_done", "To the table", show=False, priority=True, id="filter.done"),
     ]
 
-    sort_by: Reactive[str] = reactive("name", init=False)
+    sort_by: Reactive[str] = reactive("name", init=False, repaint=False)
     """The table's sort order: name, version or category."""
-    filter_text: Reactive[str] = reactive("", init=False)
+    filter_text: Reactive[str] = reactive("", init=False, repaint=False)
     """The filter text."""
 
     def __init__(

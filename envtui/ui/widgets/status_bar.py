@@ -52,15 +52,15 @@ class HealthBadge(Static):
 class StatusBar(Horizontal):
     """One line at the top: where we are and how it is."""
 
-    env_text: Reactive[str] = reactive("")
+    env_text: Reactive[str] = reactive("", repaint=False)
     """The environment's path (relative to the working directory when under it)."""
-    python_text: Reactive[str] = reactive("")
+    python_text: Reactive[str] = reactive("", repaint=False)
     """The interpreter's version."""
-    uv_text: Reactive[str] = reactive("")
+    uv_text: Reactive[str] = reactive("", repaint=False)
     """uv's version, once known."""
-    count_text: Reactive[str] = reactive("")
+    count_text: Reactive[str] = reactive("", repaint=False)
     """The package count."""
-    project_text: Reactive[str] = reactive("")
+    project_text: Reactive[str] = reactive("", repaint=False)
     """In a uv project: ``project NAME · uv.lock``; empty for a plain venv."""
 
     def compose(self) -> ComposeResult:
