@@ -8,6 +8,7 @@ import pytest
 
 from envtui.core.env.filtering import CATEGORY, TOP_LEVEL, View
 from envtui.ui.screens.help import HelpScreen
+from envtui.ui.screens.main import DETAILS_FOLLOW
 from envtui.ui.widgets.details import DetailsPane
 from envtui.ui.widgets.extras import ExtrasList
 from envtui.ui.widgets.filter_input import FilterInput
@@ -125,7 +126,8 @@ async def test_enter_shows_details_with_installed_versions_of_requirements(env_p
         text = screen_text(app)
         assert "alpha 2.0" in text and "beta>=1.1  1.1 installed" in text
         assert "Required by gamma" in text
-        await pilot.press("down", "down", "down")  # the pane follows the cursor
+        await pilot.press("down", "down", "down")  # the pane follows the cursor, a moment later
+        await pilot.pause(DETAILS_FOLLOW + 0.1)
         text = screen_text(app)
         assert "gamma 1.0" in text and "alpha>=1.0  2.0 installed" in text
         assert "Extras (1)" in text  # an optional extra folds into one line

@@ -53,6 +53,9 @@ from envtui.ui.widgets.status_bar import HealthBadge, StatusBar
 
 #: While typing in the filter, the details pane waits this long for a pause (seconds).
 DETAILS_DELAY = 0.15
+#: As the cursor moves, the details pane follows after this pause (seconds): the row under the
+#: cursor paints first, at once, and a held key does not lay the pane out again for every row.
+DETAILS_FOLLOW = 0.05
 
 PACKAGES_PANE = "packages-pane"
 
@@ -65,9 +68,9 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
-    current_view: Reactive[View | str] = reactive(View(ALL), init=False)
+    current_view: Reactive[View | str] = reactive(View(ALL), init=False, repaint=False)
     """The chosen view: a package view, or the id of one of ``envtui.ui.views.PANES``."""
-    show_details: Reactive[bool] = reactive(False, init=False)
+    show_details: Reactive[bool] = reactive(False, init=False, repaint=False)
     """Whether the details pane is open."""
 
     def __init__(
@@ -315,9 +318,12 @@ class MainScreen(Screen[None]):
 
     @on(PackageTable.Highlighted)
     def _package_highlighted(self, message: PackageTable.Highlighted) -> None:
-        """Keep the details pane on the highlighted package (after a pause while typing: each
-        keystroke moves the first row)."""
-        self._show_details_for(message.package, DETAILS_DELAY if isinstance(self.focused, FilterInput) else 0)
+        """Keep the details pane on the highlighted package, a moment after the cursor (longer
+        while typing: each keystroke moves the first row). Filling the pane lays the screen out
+        again, which costs more than moving the cursor; the key is answered first."""
+        self._show_details_for(
+            message.package, DETAILS_DELAY if isinstance(self.focused, FilterInput) else DETAILS_FOLLOW
+        )
 
     @on(PackageTable.Selected)
     def _package_selected(self, message: PackageTable.Selected) -> None:
