@@ -134,8 +134,12 @@ def log_path(job_id: str) -> Path:
 
 
 def save(record: JobRecord) -> None:
-    """Write (or rewrite) a record atomically, privately, with credentials masked."""
-    write_private(record_path(record.id), json.dumps(record.to_json(), ensure_ascii=False))
+    """Write (or rewrite) a record atomically, privately, with credentials masked.
+
+    Not fsynced: a record is rewritten as its job goes (queued, running, finished) and a rename
+    already makes each write whole; syncing would put a disk flush between the user and uv
+    each time. The snapshot taken before a change is what must survive, and it is synced."""
+    write_private(record_path(record.id), json.dumps(record.to_json(), ensure_ascii=False), durable=False)
 
 
 class _MaskingLog:
