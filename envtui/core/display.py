@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from envtui.core.secrets import mask_credentials
@@ -141,3 +142,21 @@ def web_url(url: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
         return None
     return url
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """``path`` relative to the working directory when under it, else with ``~`` for home.
+
+    Not made safe here: callers show it through :func:`safe_text` or the TUI's ``plain``.
+    """
+    cwd = cwd or Path.cwd()
+    try:
+        relative = path.resolve().relative_to(cwd.resolve())
+        return str(relative) if str(relative) != "." else "."
+    except (ValueError, OSError):
+        pass
+    home = Path.home()
+    try:
+        return "~/" + str(path.relative_to(home))
+    except ValueError:
+        return str(path)

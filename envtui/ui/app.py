@@ -2,8 +2,9 @@
 
 Start-up is a race between two slow things: importing Textual and building the app, and
 listing the environment. So this module imports no Textual: ``run_app`` first starts the
-listing (``envtui.ui.preload``), then imports the app (``envtui.ui.envtui_app``), and the
-main screen picks the listing up when it mounts. ``from envtui.ui.app import EnvtuiApp``
+listing (``envtui.ui.preload``), names the environment on screen (``envtui.ui.splash``), then
+imports the app (``envtui.ui.envtui_app``), and the main screen picks the listing up when it
+mounts. ``from envtui.ui.app import EnvtuiApp``
 still works; it imports the app module on first use.
 """
 
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.uv import Uv
-from envtui.ui import preload
+from envtui.ui import preload, splash
 
 if TYPE_CHECKING:
     from envtui.ui.envtui_app import EnvtuiApp
@@ -31,15 +32,26 @@ def run_app(env: Environment, *, config: Config | None = None) -> int:
     # the cyclic collector would walk them again and again while they are made (about a tenth
     # of the import). Collect nothing until they are made, then put them out of its sight.
     gc.disable()
+    shown = False
     try:
         listing = preload.start(env, uv, config.categories)
+        shown = splash.show(env)  # the environment's name now, not after the import
         from envtui.ui.envtui_app import EnvtuiApp
 
         app = EnvtuiApp(env, config=config, uv=uv, preloaded=listing)
+    except BaseException:
+        if shown:
+            splash.leave()
+        raise
     finally:
         gc.freeze()
         gc.enable()
-    result = app.run()
+    try:
+        result = app.run()
+    except BaseException:
+        if shown and app.return_code is None:
+            splash.leave()
+        raise
     if app.return_code not in (None, 0):
         return app.return_code
     return int(result or 0)

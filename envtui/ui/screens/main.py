@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from envtui.core.config import Config
+from envtui.core.display import display_path
 from envtui.core.env.environment import Environment
 from envtui.core.env.filtering import ALL, PackageIndex, View, standard_views
 from envtui.core.env.packages import Inventory, Package
@@ -47,7 +48,7 @@ from envtui.ui.widgets.key_bar import KeyBar
 from envtui.ui.widgets.package_table import PackageTable
 from envtui.ui.widgets.packages_view import PackagesView
 from envtui.ui.widgets.pane_view import PaneView
-from envtui.ui.widgets.sidebar import EnvironmentList, ViewList, display_path
+from envtui.ui.widgets.sidebar import EnvironmentList, ViewList
 from envtui.ui.widgets.spinner import Spinner
 from envtui.ui.widgets.status_bar import HealthBadge, StatusBar
 

@@ -26,12 +26,12 @@ from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static
 
+from envtui.core.display import display_path
 from envtui.core.env.names import LEADING_NAME
 from envtui.core.env.packages import Package
 from envtui.ui import glyphs
 from envtui.ui.text import plain, safe_text
 from envtui.ui.widgets.extras import ExtrasList
-from envtui.ui.widgets.sidebar import display_path
 
 _EXTRA_MARKER = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
 #: Width of the label column ("Required by"), plus the grid's padding.

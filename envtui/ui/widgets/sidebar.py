@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
+from envtui.core.display import display_path
 from envtui.core.env.environment import Environment, discover_environments
 from envtui.core.env.filtering import OUTDATED, View
 from envtui.core.errors import EnvtuiError
@@ -26,21 +27,6 @@ _VIM_KEYS: list[BindingType] = [
     Binding("k", "cursor_up", "Up", show=False),
     Binding("j", "cursor_down", "Down", show=False),
 ]
-
-
-def display_path(path: Path, cwd: Path | None = None) -> str:
-    """``path`` relative to the working directory when under it, else with ``~`` for home."""
-    cwd = cwd or Path.cwd()
-    try:
-        relative = path.resolve().relative_to(cwd.resolve())
-        return str(relative) if str(relative) != "." else "."
-    except (ValueError, OSError):
-        pass
-    home = Path.home()
-    try:
-        return "~/" + str(path.relative_to(home))
-    except ValueError:
-        return str(path)
 
 
 class EnvironmentList(OptionList):

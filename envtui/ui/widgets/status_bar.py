@@ -10,13 +10,13 @@ from textual.reactive import Reactive, reactive
 from textual.widgets import Static
 from textual.worker import Worker
 
+from envtui.core.display import display_path
 from envtui.core.env.environment import OWN_ENVIRONMENT, Environment
 from envtui.core.uv import Uv
 from envtui.ui import glyphs
 from envtui.ui.errors import notify_failed_worker
 from envtui.ui.messages import UvVersionKnown
 from envtui.ui.text import plain
-from envtui.ui.widgets.sidebar import display_path
 from envtui.ui.widgets.spinner import Spinner
 
 #: Badge levels, each a CSS class on the badge (``-ok``, ``-warn``, ``-error``, ``-unknown``).
