@@ -332,6 +332,19 @@ def test_group_and_extra_previews_match_what_the_job_changes(project_factory, wh
     assert {"alpha", "clash", "beta", "delta"} <= _installed_names(path)
 
 
+def test_uninstall_from_a_group_previews_what_uv_remove_takes(project_factory, wheelhouse) -> None:
+    """uv remove syncs exactly with the default groups: a synced non-default group goes too, in preview and job."""
+    path = project_factory(["alpha==1.0"], groups={"lint": ["boom", "delta"]})
+    run_uv(path, wheelhouse, "sync", "--group", "lint")
+    preview = json.loads(
+        run_envtui("uninstall", "--venv", str(path), "--dry-run", "--json", "--group", "lint", "boom").stdout
+    )
+    job = json.loads(run_envtui("uninstall", "--venv", str(path), "--json", "--group", "lint", "boom").stdout)
+    assert sorted(c["name"] for c in preview["removed"]) == ["boom", "delta"]
+    for key in ("added", "removed", "changed"):
+        assert preview[key] == job[key], (key, preview, job)
+
+
 def test_empty_section_names_and_unknown_sync_sections_are_bad_usage(project_factory) -> None:
     path = project_factory(["boom"], optional={"more": ["delta"]})
     before = (path / "pyproject.toml").read_bytes()

@@ -23,7 +23,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -36,7 +36,7 @@ from envtui.core.errors import EnvtuiError
 from envtui.core.project.commands import SyncOptions, add_argv, lock_argv, remove_argv, sync_argv
 from envtui.core.project.detect import LOCK, PYPROJECT, Project, project_environment
 from envtui.core.project.lockfile import Lock, project_members, read_lock, without_rebuilds
-from envtui.core.project.manifest import GROUP, OPTIONAL, Manifest, Section, left_out_by_sync, read_manifest
+from envtui.core.project.manifest import DEV, GROUP, OPTIONAL, Manifest, Section, left_out_by_sync, read_manifest
 from envtui.core.uv import Uv
 
 #: Runs a command to its end and collects its output (the jobs' ``Runner``: a job's or the TUI's own).
@@ -67,6 +67,9 @@ class ChangeRequest(Protocol):
 #: Files copied into the scratch project: the two that change, and two that steer uv.
 SCRATCH_FILES = (PYPROJECT, LOCK, "uv.toml", ".python-version")
 
+#: ``uv sync --dry-run``'s count of packages it would fetch (uv's cache does not hold them).
+_DOWNLOADS = re.compile(r"^\s*Would download (?P<n>\d+) packages?\b", re.MULTILINE)
+
 #: ``uv lock`` reports: ``Add delta v1.0``, ``Updated alpha v1.0 -> v2.0``, ``Remove beta v1.0``.
 _LOCK_LINE = re.compile(
     r"^\s*(?P<verb>Add|Update|Remove)(?:d)?\s+(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s+v?(?P<old>\S+)"
@@ -84,6 +87,8 @@ class ProjectPreview(Preview):
     """Declarations pyproject.toml gains (``+ alpha>=2.0 (dependencies)``) or loses (``- …``)."""
     cautions: list[str] = field(default_factory=list)
     """Warnings about the change (e.g. a plain ``uv sync`` would undo a group's install)."""
+    downloads: int = 0
+    """How many packages uv said it would download to install the change (from a copy's dry run)."""
 
     @property
     def environment_unchanged(self) -> bool:
@@ -205,13 +210,47 @@ def preview_project_change(
     return preview
 
 
-def _section_sync(section: Section | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The groups and extras to sync: ``uv add --group G`` and ``--optional X`` sync with that one too."""
-    if section is not None and section.kind == GROUP:
-        return (section.name,), ()
-    if section is not None and section.kind == OPTIONAL:
-        return (), (section.name,)
-    return (), ()
+def install_options(request: ChangeRequest) -> SyncOptions:
+    """The ``uv sync --frozen`` options that install what the request locks, as its own command would.
+
+    ``uv add`` installs what is missing (inexact) with the default groups plus the section it
+    added to (``--dev``, ``--group G``, ``--optional X``); ``uv remove`` syncs exactly, default
+    groups only; an upgrade keeps what the lock does not name (``--inexact``); ``uv sync`` takes
+    the user's options, with ``--locked``'s check done when the lock was made.
+    """
+    if request.kind == "install":
+        section = request.section
+        groups = (section.name,) if section is not None and section.kind in (GROUP, DEV) else ()
+        extras = (section.name,) if section is not None and section.kind == OPTIONAL else ()
+        return SyncOptions(frozen=True, inexact=True, groups=groups, extras=extras)
+    if request.kind == "upgrade":
+        return SyncOptions(frozen=True, inexact=True)
+    if request.kind == "sync":
+        return replace(request.sync_options or SyncOptions(), frozen=True, locked=False)
+    return SyncOptions(frozen=True)
+
+
+def locking_argv(uv: Uv, directory: Path, request: ChangeRequest) -> list[str] | None:
+    """The command that writes the request's pyproject.toml and uv.lock in ``directory`` without
+    touching any environment (None when the lock is used as it is: ``uv sync --frozen``)."""
+    if request.kind == "install":
+        return add_argv(
+            uv,
+            directory,
+            request.specs or [str(p) for p in request.editables],
+            section=request.section,
+            requirements=request.requirements,
+            editable=bool(request.editables),
+            extra=["--no-sync"],
+        )
+    if request.kind == "uninstall":
+        return remove_argv(uv, directory, request.specs, section=request.section, extra=["--no-sync"])
+    if request.kind == "upgrade":
+        return lock_argv(uv, directory, upgrade=request.specs, upgrade_all=request.everything)
+    options = request.sync_options or SyncOptions()
+    if options.frozen:
+        return None
+    return lock_argv(uv, directory, check=options.locked)
 
 
 def _as_project_preview(preview: Preview) -> ProjectPreview:
@@ -219,41 +258,55 @@ def _as_project_preview(preview: Preview) -> ProjectPreview:
 
 
 def _scratch_preview(env: Environment, project: Project, request: ChangeRequest, uv: Uv, run: Runner) -> ProjectPreview:
+    with tempfile.TemporaryDirectory(prefix="envtui-preview-") as tmp:
+        return lock_in_copy(env, request, uv, Path(tmp), run=run)
+
+
+def lock_in_copy(
+    env: Environment, request: ChangeRequest, uv: Uv, scratch: Path, *, run: Runner | None = None
+) -> ProjectPreview:
+    """Lock the request in ``scratch``, a copy of the project's files, and preview installing that lock.
+
+    The new ``pyproject.toml`` and ``uv.lock`` stay in ``scratch``; the preview is what
+    ``uv sync --frozen`` of them would do to the real environment (``downloads``: how many
+    packages uv would fetch for it). EnvtuiError (with uv's error) when uv cannot.
+    """
+    project = request.project
+    assert project is not None, "not a project request"
+    run = _checked(request.kind, run or process.run)
     old_manifest = read_manifest(project.pyproject)
     old_lock = read_lock(project.lock, project.name) if project.lock.is_file() else None
-    with tempfile.TemporaryDirectory(prefix="envtui-preview-") as tmp:
-        scratch = Path(tmp)
-        for name in SCRATCH_FILES:
-            if (project.root / name).is_file():
-                shutil.copy2(project.root / name, scratch / name)
-        if request.kind == "install":
-            argv = add_argv(
-                uv,
-                scratch,
-                request.specs or [str(p) for p in request.editables],
-                section=request.section,
-                requirements=request.requirements,
-                editable=bool(request.editables),
-                extra=["--no-sync"],
-            )
-        else:
-            argv = remove_argv(uv, scratch, request.specs, section=request.section, extra=["--no-sync"])
-        run(argv)
-        new_manifest = read_manifest(scratch / PYPROJECT)
-        new_lock = read_lock(scratch / LOCK, project.name)
-        # ``uv add`` installs what is missing; ``uv remove`` syncs exactly: preview each the same way.
-        groups, extras = _section_sync(request.section)
-        options = SyncOptions(frozen=True, inexact=request.kind == "install", groups=groups, extras=extras)
-        link = project_environment(scratch)
-        if link != Path(env.path) and not link.exists():  # where uv looks for the copy's environment
-            link.parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(Path(env.path).resolve(), link, target_is_directory=True)
-        synced = run(sync_argv(uv, scratch, options, dry_run=True, extra=["--no-install-workspace"]))
-    preview = _as_project_preview(parse_dry_run(synced.stdout + "\n" + synced.stderr))
+    for name in SCRATCH_FILES:
+        if (project.root / name).is_file():
+            shutil.copy2(project.root / name, scratch / name)
+    locking = locking_argv(uv, scratch, request)
+    if locking is not None:
+        run(locking)
+    new_manifest = read_manifest(scratch / PYPROJECT)
+    new_lock = read_lock(scratch / LOCK, project.name)
+    link = project_environment(scratch)
+    if link != Path(env.path) and not link.exists():  # where uv looks for the copy's environment
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(Path(env.path).resolve(), link, target_is_directory=True)
+    synced = run(copy_dry_run_argv(uv, scratch, request))
+    output = synced.stdout + "\n" + synced.stderr
+    preview = _as_project_preview(parse_dry_run(output))
     members = {canonicalize_name(m) for m in (*new_lock.members, project.name)}
     preview.changes = [c for c in preview.changes if canonicalize_name(c.name) not in members]
     preview.lock_changes = diff_locks(old_lock, new_lock)
     preview.manifest_changes = diff_manifests(old_manifest, new_manifest)
+    preview.downloads = would_download(output)
     caution = left_out_by_sync(project.pyproject, request.section if request.kind == "install" else None)
-    preview.cautions = [caution] if caution else []
+    preview.cautions = [caution] if caution and request.kind in ("install", "uninstall") else []
     return preview
+
+
+def copy_dry_run_argv(uv: Uv, scratch: Path, request: ChangeRequest) -> list[str]:
+    """``uv sync --frozen --dry-run`` of the copy into the real environment (its own source is not in the copy)."""
+    return sync_argv(uv, scratch, install_options(request), dry_run=True, extra=["--no-install-workspace"])
+
+
+def would_download(output: str) -> int:
+    """How many packages a ``uv sync --dry-run`` said it would fetch (``Would download 2 packages``)."""
+    match = _DOWNLOADS.search(output)
+    return int(match["n"]) if match else 0
