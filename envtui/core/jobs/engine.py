@@ -335,7 +335,7 @@ class JobEngine:
         """Before-steps, uv, after-steps, once the job holds the lock; returns how the job went."""
         before, after = self.steps(job.env)
         outcome: Status | None = None
-        before, after = [s for s in before if s.wanted(job)], [s for s in after if s.wanted(job)]
+        before = [s for s in before if s.wanted(job)]  # after-steps are asked once uv has run
         for step in before:
             if job.cancel_requested:
                 outcome = CANCELLED
@@ -364,7 +364,7 @@ class JobEngine:
                 self._save(job)  # the record names the snapshot before uv starts: a killed job still has it
                 self._emit(job, "envtui", "$ " + " ".join(_quote(a) for a in job.argv))
                 outcome = self._uv_outcome(job, self._run_uv(job, tick, wakeup))
-        for step in after:
+        for step in [s for s in after if s.wanted(job)]:
             self._emit(job, "envtui", f"after: {step.name}")
             try:
                 self._run_step(step, self._context(job, Phase.AFTER, outcome, tick, wakeup), tick)

@@ -110,7 +110,11 @@ class Step(Protocol):
         ...
 
     def wanted(self, job: Job) -> bool:
-        """Whether the step has anything to do for ``job``: one that has not is neither run nor named in its log."""
+        """Whether the step has anything to do for ``job``: one that has not is neither run nor named in its log.
+
+        Before-steps are asked before the first of them runs, after-steps once uv has run (or was
+        not run), so an after-step may answer from what the job did.
+        """
         ...
 
     def run(self, ctx: StepContext) -> None:
