@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.factory import WheelSpec, build_wheelhouse, make_project, make_venv
+from tests.factory import WheelSpec, build_wheel, build_wheelhouse, make_project, make_venv
+from tests.slow_index import SlowIndex
 
 #: The fixture world. alpha 2.0 needs beta>=1.1; gamma needs alpha; boom raises on import;
 #: clash 1.0 needs beta<1.1 (a conflict with alpha 2.0).
@@ -114,9 +115,6 @@ def env_path(venv_factory: VenvFactory) -> Path:
 @pytest.fixture
 def slow_index(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """A local index (``UV_INDEX_URL``) serving ``slowpkg`` 1.0, whose download stalls until released."""
-    from tests.factory import build_wheel
-    from tests.slow_index import SlowIndex
-
     wheel = build_wheel(tmp_path_factory.mktemp("slow-wheels"), WheelSpec("slowpkg", "1.0", summary="Downloads slowly"))
     with SlowIndex([wheel]) as index:
         monkeypatch.delenv("UV_OFFLINE", raising=False)
@@ -125,3 +123,27 @@ def slow_index(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
         monkeypatch.setenv("UV_INDEX_URL", index.url)
         monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path_factory.mktemp("slow-cache")))
         yield index
+
+
+@pytest.fixture
+def slow_world(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """``make(delay)``: a slow index (``UV_INDEX_URL``) serving slowa 1.0 (needs slowb) and slowb 1.0."""
+    wheels_dir = tmp_path_factory.mktemp("prefetch-wheels")
+    wheels = [
+        build_wheel(wheels_dir, WheelSpec("slowa", "1.0", requires=["slowb"], summary="Downloads slowly")),
+        build_wheel(wheels_dir, WheelSpec("slowb", "1.0", summary="Downloads slowly too")),
+    ]
+    opened: list[SlowIndex] = []
+
+    def make(delay: float) -> SlowIndex:
+        index = SlowIndex(wheels, delay=delay).__enter__()
+        opened.append(index)
+        for name in ("UV_OFFLINE", "UV_NO_INDEX", "UV_FIND_LINKS"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("UV_INDEX_URL", index.url)
+        monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path_factory.mktemp("prefetch-cache")))
+        return index
+
+    yield make
+    for index in opened:
+        index.__exit__(None, None, None)

@@ -18,7 +18,6 @@ from envtui.core.env.changes import Change, Preview
 from envtui.core.jobs.prefetch import index_options, plan_fetch
 from tests.conftest import SPECS
 from tests.factory import WheelSpec, build_wheel, build_wheelhouse
-from tests.slow_index import SlowIndex
 from tests.test_config import run_in
 
 #: How long each download from the slow index takes in the outage test (the issue: 8 s or more).
@@ -49,30 +48,6 @@ def installed(venv: Path) -> dict[str, str]:
     listed = run_in(venv.parent, "list", "--venv", str(venv), "--json")
     assert listed.returncode == 0, listed.stderr
     return {p["name"]: p["version"] for p in json.loads(listed.stdout)}
-
-
-@pytest.fixture
-def slow_world(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """``make(delay)``: a slow index (``UV_INDEX_URL``) serving slowa 1.0 (needs slowb) and slowb 1.0."""
-    wheels_dir = tmp_path_factory.mktemp("prefetch-wheels")
-    wheels = [
-        build_wheel(wheels_dir, WheelSpec("slowa", "1.0", requires=["slowb"], summary="Downloads slowly")),
-        build_wheel(wheels_dir, WheelSpec("slowb", "1.0", summary="Downloads slowly too")),
-    ]
-    opened: list[SlowIndex] = []
-
-    def make(delay: float) -> SlowIndex:
-        index = SlowIndex(wheels, delay=delay).__enter__()
-        opened.append(index)
-        for name in ("UV_OFFLINE", "UV_NO_INDEX", "UV_FIND_LINKS"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("UV_INDEX_URL", index.url)
-        monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path_factory.mktemp("prefetch-cache")))
-        return index
-
-    yield make
-    for index in opened:
-        index.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -336,18 +311,23 @@ def test_local_wheels_and_editables_are_left_to_the_install(project: Path, venv_
     assert record.read_text().count("stopped") == 2
 
 
-def test_a_uv_project_change_says_it_is_not_downloaded_ahead(project_factory) -> None:
-    """uv add / sync choose their indexes from the project: not fetched ahead (yet), and the log says so."""
+def test_a_uv_project_change_is_locked_ahead_and_pip_through_it_is_pinned(
+    project_factory, tmp_path, monkeypatch
+) -> None:
+    """uv add is locked on a copy and downloaded before the hooks (see test_hooks_project_prefetch); --pip is pinned."""
     path = project_factory(["gamma"])
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "empty-cache"))  # so that delta has to be fetched
     record = trusted_hooks(path)
     result = run_in(path, "install", "--venv", str(path / ".venv"), "delta")
     assert result.returncode == 0, result.stderr
-    assert "a project change is not downloaded ahead: uv may download while the service is stopped" in result.stderr
-    assert "downloading before the service stops" not in result.stderr
+    assert "locked ahead on a copy of pyproject.toml and uv.lock (uv add --no-sync -- delta)" in result.stderr
+    assert "downloading before the service stops: delta 1.0" in result.stderr
+    assert "not downloaded ahead" not in result.stderr
     assert set(stamps(record)) == {"stopped", "started"}
     piped = run_in(path, "install", "--venv", str(path / ".venv"), "--pip", "boom")
     assert piped.returncode == 0, piped.stderr
     assert "downloading before the service stops: boom 1.0" in piped.stderr
+    assert "locked ahead" not in piped.stderr
 
 
 def test_an_upgrade_downloads_ahead_within_the_installed_requirements(project: Path, venv_factory, offline_uv) -> None:

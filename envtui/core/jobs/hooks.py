@@ -10,8 +10,10 @@ Stopping a service costs an outage, so the before-step first asks uv (``--dry-ru
 job would do: when uv cannot resolve it the job fails with uv's error and no hook runs; when
 nothing would change, the hooks are not run (and the after-step, seeing that, does not run its
 own). Otherwise it downloads what the change installs (:mod:`envtui.core.jobs.prefetch`) before
-the first hook, so the service is down only while uv installs from its cache. A cancelled job
-stops the hook that is running.
+the first hook, so the service is down only while uv installs from its cache; a uv project's
+change is also locked before it, on a copy, and its files written only once the before-change
+hooks have run (:mod:`envtui.core.jobs.project_ahead`). A cancelled job stops the hook that is
+running.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ class HookStep:
                 return
             if planned is not None:
                 try:
-                    prefetch(ctx, planned)
+                    _prefetch(ctx, planned)
                 except StepFailed:
                     ctx.data[_HELD] = True  # the service was never stopped: the after-hooks need not start it
                     raise
@@ -90,6 +92,11 @@ class HookStep:
             return
         for argv in commands:
             self._run_one(ctx, argv)
+        if self.phase == Phase.BEFORE and _in_project(ctx):
+            # Imported here, as below: a project's job only (the rest do not pay for it at start-up).
+            from envtui.core.jobs.project_ahead import install_ahead
+
+            install_ahead(ctx)  # a change locked ahead: the project's files change now, with the service stopped
         if self.recheck:
             recheck_health(ctx, self.config)
 
@@ -115,7 +122,14 @@ def _would_change(ctx: StepContext) -> Preview | None:
         return None
     ctx.emit("envtui", "asking uv what would change before running the hooks")
     try:
-        planned = preview(ctx.env, ctx.job.request, ctx.uv, run=lambda argv: ctx.run(argv, echo=False), explain=False)
+        if _in_project(ctx):
+            from envtui.core.jobs.project_ahead import lock_ahead
+
+            planned = lock_ahead(ctx)
+        else:
+            planned = preview(
+                ctx.env, ctx.job.request, ctx.uv, run=lambda argv: ctx.run(argv, echo=False), explain=False
+            )
     except EnvtuiError as exc:
         ctx.data[_HELD] = True
         ctx.emit("stderr", f"error: {exc.message}")  # into the job's error lines, as uv's own
@@ -123,6 +137,21 @@ def _would_change(ctx: StepContext) -> Preview | None:
             ctx.emit("stderr", f"  cause: {exc.cause}")
         raise StepFailed(f"{exc.message}; no hook ran") from exc
     return planned
+
+
+def _in_project(ctx: StepContext) -> bool:
+    """Whether the job goes through a uv project (locked ahead, not pinned: :mod:`.project_ahead`)."""
+    return getattr(getattr(ctx.job, "request", None), "project", None) is not None
+
+
+def _prefetch(ctx: StepContext, planned: Preview) -> None:
+    """Download what the job installs before the first hook: pinned (pip), or the lock made ahead (a project)."""
+    if _in_project(ctx):
+        from envtui.core.jobs.project_ahead import prefetch_project
+
+        prefetch_project(ctx, planned)
+    else:
+        prefetch(ctx, planned)
 
 
 def recheck_health(ctx: StepContext, config: Config) -> None:

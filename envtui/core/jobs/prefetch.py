@@ -13,6 +13,9 @@ make it download during the outage — and takes every file from the cache.
 Local wheels and directories (editables among them) are not fetched: they are not downloaded,
 and a directory is built by the install itself. A prefetch that fails (the index is down) fails
 the job here, before any hook has stopped the service, with the environment untouched.
+
+A uv project's job is not pinned but locked ahead, and downloads with :func:`download` too
+(:mod:`envtui.core.jobs.project_ahead`).
 """
 
 from __future__ import annotations
@@ -121,13 +124,11 @@ def index_options(files: Iterable[Path]) -> list[str]:
 def prefetch(ctx: StepContext, planned: Preview) -> None:
     """Fill uv's cache with what ``planned`` installs; StepFailed (nothing changed) when uv cannot.
 
-    On success the job's uv command line gets the pins as constraints.
+    On success the job's uv command line gets the pins as constraints. (A uv project's job is
+    :func:`envtui.core.jobs.project_ahead.prefetch_project`'s.)
     """
     job = ctx.job
     if job is None:
-        return
-    if job.request.project is not None:
-        ctx.emit("envtui", "a project change is not downloaded ahead: uv may download while the service is stopped")
         return
     plan = plan_fetch(planned)
     if planned.unknown:
@@ -136,12 +137,28 @@ def prefetch(ctx: StepContext, planned: Preview) -> None:
         ctx.emit("envtui", f"built or copied during the install (local): {', '.join(plan.local)}")
     if not plan.lines:
         return
-    scratch = Path(tempfile.mkdtemp(prefix="envtui-prefetch-"))  # 0700
-    job.step_data.setdefault(SCRATCH, []).append(str(scratch))
     request = job.request
     files = [*request.requirements, *([request.sync_file] if request.sync_file is not None else [])]
+    scratch = download(ctx, plan, options=index_options(files))
+    if plan.pins:
+        pins = scratch / "constraints.txt"
+        pins.write_text("\n".join(plan.pins) + "\n", encoding="utf-8")
+        at = job.argv.index("--") if "--" in job.argv else len(job.argv)
+        job.argv[at:at] = ["--constraint", str(pins)]
+
+
+def download(ctx: StepContext, plan: FetchPlan, *, options: Iterable[str] = (), cwd: Path | None = None) -> Path:
+    """Download ``plan.lines`` into uv's cache (a scratch install, deleted at once); StepFailed when uv cannot.
+
+    ``options`` are requirements-file option lines (``--index-url …``); ``cwd`` is where uv runs,
+    so that directory's uv settings (``uv.toml``, ``[tool.uv]``) apply. Returns the job's scratch
+    directory (removed when the job ends).
+    """
+    assert ctx.job is not None
+    scratch = Path(tempfile.mkdtemp(prefix="envtui-prefetch-"))  # 0700
+    ctx.job.step_data.setdefault(SCRATCH, []).append(str(scratch))
     wanted = scratch / "requirements.txt"
-    wanted.write_text("\n".join([*index_options(files), *plan.lines]) + "\n", encoding="utf-8")
+    wanted.write_text("\n".join([*options, *plan.lines]) + "\n", encoding="utf-8")
     target = scratch / "target"
     argv = ctx.uv.pip(
         "install",
@@ -161,7 +178,7 @@ def prefetch(ctx: StepContext, planned: Preview) -> None:
     )
     ctx.emit("envtui", f"downloading before the service stops: {named}")
     started = time.monotonic()
-    result = ctx.run(argv, echo=False)  # its "+ name" lines are the scratch's, not the job's changes
+    result = ctx.run(argv, cwd=cwd, echo=False)  # its "+ name" lines are the scratch's, not the job's changes
     shutil.rmtree(target, ignore_errors=True)
     if not result.ok:
         errors = error_block(result.stderr.splitlines()) or result.stderr.splitlines()[-5:]
@@ -171,8 +188,4 @@ def prefetch(ctx: StepContext, planned: Preview) -> None:
         cause = "; ".join(without_label(line) for line in errors[1:3])
         raise StepFailed(f"cannot download before stopping the service: {first}{f' ({cause})' if cause else ''}")
     ctx.emit("envtui", f"downloaded in {time.monotonic() - started:.1f} s; the install takes them from uv's cache")
-    if plan.pins:
-        pins = scratch / "constraints.txt"
-        pins.write_text("\n".join(plan.pins) + "\n", encoding="utf-8")
-        at = job.argv.index("--") if "--" in job.argv else len(job.argv)
-        job.argv[at:at] = ["--constraint", str(pins)]
+    return scratch

@@ -81,6 +81,14 @@ def read_project_files(env_path: str | os.PathLike[str]) -> ProjectFiles | None:
     return ProjectFiles(str(project.root), pyproject, _text(project.lock))
 
 
+def files_in(directory: Path, root: Path) -> ProjectFiles:
+    """The two files as they are in ``directory`` (a copy of the project), as ``root``'s to write there."""
+    pyproject = _text(directory / PYPROJECT)
+    if pyproject is None:
+        raise EnvtuiError(f"{directory / PYPROJECT} is gone")
+    return ProjectFiles(str(root), pyproject, _text(directory / LOCK))
+
+
 def current_files(files: ProjectFiles | None) -> ProjectFiles | None:
     """The same project's files as they are now (None when ``files`` is None)."""
     if files is None:
