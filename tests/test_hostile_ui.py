@@ -20,9 +20,11 @@ from textual.app import App, ComposeResult
 
 from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
+from envtui.core.jobs import history
 from envtui.ui.app import EnvtuiApp
 from envtui.ui.health import HealthView
 from envtui.ui.screens.confirm import ConfirmChangeScreen
+from envtui.ui.screens.log_viewer import LogViewerScreen
 from envtui.ui.text import link, plain, sgr_line
 from envtui.ui.widgets.job_log import JobLog
 from envtui.ui.widgets.sidebar import ViewList
@@ -182,6 +184,22 @@ async def test_job_log_keeps_colours_as_styles_and_shows_other_escapes() -> None
         error = next(segment for segment in first if segment.text.startswith("error"))
         assert error.style is not None and error.style.bold and error.style.color is not None
         assert "".join(segment.text for segment in log.render_line(1)).startswith("plain   line")
+        assert_screen_safe(app)
+
+
+async def test_the_log_viewer_shows_a_job_log_on_disk_as_the_log_pane_does() -> None:
+    """The file keeps what uv and the hooks printed, escapes and all: the viewer shows them
+    literally (colours as styles), never as bytes to the terminal."""
+    hostile = [f"\x1b[1;31merror\x1b[0m: bad \x1b]0;{TITLE}\x07 \x9b2J \x1b[2J", "\u202eevil\tthere"]
+    record = history.record_refused("/nowhere", "install", ["uv", "pip", "install"], "hostile", "x", hostile)
+    app = App[None]()
+    async with app.run_test(size=(100, 12)) as pilot:
+        app.push_screen(LogViewerScreen(record))
+        await pilot.pause()
+        assert app.screen.lines[1:] == hostile
+        text = screen_text(app)
+        assert f"error: bad \\x1b]0;{TITLE}\\x07 \\x9b2J \\x1b[2J" in text
+        assert "\\u202eevil   there" in text
         assert_screen_safe(app)
 
 

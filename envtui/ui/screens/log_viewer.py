@@ -1,7 +1,9 @@
 """A job's whole log, scrollable: the command, every line uv and the hooks printed, how it ended.
 
 Opened with Enter on a row of the Jobs view. The log is read from the job's file on disk (the log
-pane keeps only a tail); while the job still runs, new lines are read as they arrive.
+pane keeps only a tail); while the job still runs, new lines are read as they arrive. The file
+holds what uv and the hooks printed, as they printed it: it is shown as the log pane shows it
+(colour codes as styles, every other escape made visible), never as bytes to the terminal.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from envtui.core.jobs import history
 from envtui.ui.jobs.widgets import UvErrorHighlighter
+from envtui.ui.widgets.output_log import OutputLog
 
 #: How often a running job's log is read again (seconds).
 FOLLOW_SECONDS = 0.5
@@ -47,11 +50,11 @@ class LogViewerScreen(ModalScreen[None]):
             box.border_title = f"{record.description or record.kind} · {record.status}"
             box.border_subtitle = "escape closes · j k g G pgup pgdn scroll"
             yield Static(f"$ {' '.join(record.command)}", id="log-viewer-command", markup=False)
-            yield Log(id="log-viewer", highlight=True, auto_scroll=False)
+            yield OutputLog(id="log-viewer", highlight=True, auto_scroll=False)
 
     def on_mount(self) -> None:
         """Fill the log from the file; follow it while the job runs."""
-        log = self.query_one(Log)
+        log = self.query_one(OutputLog)
         variables = self.app.theme_variables
         log.highlighter = UvErrorHighlighter(
             f"bold {variables.get('error', 'red')}", variables.get("warning", "yellow")
@@ -67,24 +70,24 @@ class LogViewerScreen(ModalScreen[None]):
     @property
     def lines(self) -> list[str]:
         """What the viewer holds now."""
-        return list(self.query_one(Log).lines)
+        return self.query_one(OutputLog).lines
 
     def _read_more(self) -> None:
         lines = history.read_log(self.record.id)
         new = lines[self._read :]
         if new:
             self._read = len(lines)
-            self.query_one(Log).write_lines(new)
+            self.query_one(OutputLog).write_lines(new)
 
     def action_scroll(self, step: int) -> None:
         """One line up or down."""
-        log = self.query_one(Log)
+        log = self.query_one(OutputLog)
         log.scroll_to(y=log.scroll_offset.y + step, animate=False)
 
     def action_top(self) -> None:
         """The first line."""
-        self.query_one(Log).scroll_home(animate=False)
+        self.query_one(OutputLog).scroll_home(animate=False)
 
     def action_bottom(self) -> None:
         """The last line."""
-        self.query_one(Log).scroll_end(animate=False)
+        self.query_one(OutputLog).scroll_end(animate=False)
