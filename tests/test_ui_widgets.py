@@ -179,6 +179,74 @@ async def test_job_log_keeps_repainting_once_full() -> None:
         assert "newest" in "".join(sent)
 
 
+def row_text(log: JobLog, y: int) -> str:
+    """What row ``y`` of the log pane shows."""
+    return "".join(segment.text for segment in log.render_line(y))
+
+
+async def test_job_log_lines_repaint_the_pane_and_never_lay_out_the_screen() -> None:
+    """More (and wider) lines change the pane's extent and its scrollbars, not the layout."""
+    app = LogApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        log = app.query_one(JobLog)
+        await pilot.pause()
+        refreshes: list[bool] = []
+        refresh = log.refresh
+
+        def spy(*regions, **options):
+            refreshes.append(bool(options.get("layout")))
+            return refresh(*regions, **options)
+
+        log.refresh = spy  # type: ignore[method-assign]
+        for width in (10, 40, 200):
+            log.extend("stdout", ["x" * width for _ in range(30)])
+            log.flush()
+            await pilot.pause()
+        assert refreshes and not any(refreshes)
+        assert log.virtual_size.height == 90 and log.virtual_size.width == 200
+        assert log.vertical_scrollbar.window_virtual_size == 90
+        assert log.horizontal_scrollbar.window_virtual_size == 200
+        assert log.is_vertical_scroll_end  # it followed the new lines
+
+
+async def test_job_log_scrolls_sideways_to_the_end_of_a_long_line() -> None:
+    app = LogApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        log = app.query_one(JobLog)
+        log.extend("stdout", ["short", "start " + "-" * 300 + " the end"])
+        log.flush()
+        await pilot.pause()
+        assert "the end" not in row_text(log, 1)
+        log.scroll_to(x=log.max_scroll_x, animate=False, immediate=True)
+        await pilot.pause()
+        assert row_text(log, 1).rstrip().endswith("the end")
+
+
+async def test_job_log_scrolled_up_keeps_its_lines_in_view_while_output_goes_on() -> None:
+    """Reading back in a full pane: the lines in view stay put as older ones are dropped; at
+    the end, the pane follows again. A batch ending in an empty line keeps it."""
+    app = LogApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        log = app.query_one(JobLog)
+        log.extend("stdout", [f"line {i}" for i in range(1000)])
+        log.flush()
+        await pilot.pause()
+        log.scroll_to(y=500, animate=False, immediate=True)
+        await pilot.pause()
+        assert row_text(log, 0).startswith("line 500 ")
+        log.extend("stdout", [f"more {i}" for i in range(200)])
+        log.flush()
+        await pilot.pause()
+        assert log.lines[0] == "line 200" and row_text(log, 0).startswith("line 500 ")
+        log.scroll_end(animate=False, immediate=True)
+        log.extend("stdout", ["last", ""])
+        log.flush()
+        await pilot.pause()
+        assert log.lines[-2:] == ["last", ""] and log.is_vertical_scroll_end
+        height = log.scrollable_content_region.height
+        assert row_text(log, height - 2).startswith("last ")
+
+
 async def test_job_output_batches_join_the_message_still_waiting(venv_factory) -> None:
     """A flood is one message in the queue, not hundreds: batches handed over before the screen
     takes the waiting message join it, in order; later ones make a new message."""

@@ -3,36 +3,28 @@
 Producers call :meth:`JobLog.append` / :meth:`JobLog.extend_output`; they only buffer (a deque
 capped at what the pane keeps, so a flood costs no per-line work on the way in). A timer flushes
 the buffer every ``FLUSH_SECONDS`` with one :meth:`JobLog.write_lines`, which does no per-line
-work either: the lines are split in one call, the width is measured on the longest only, and
-the pane repaints its own rows, never the screen (its line count is not a layout matter: CSS
-sizes the pane). A job printing 200,000 lines costs the UI a few milliseconds a tick. The
+work either (see :class:`~envtui.ui.widgets.output_log.OutputLog`: a bounded line store, only
+the rows on screen painted, through the display boundary, and the pane repainted, never the
+screen re-laid out). A job printing 200,000 lines costs the UI a few milliseconds a tick. The
 widget keeps only the last ``max_lines``; the full log belongs on disk (the job engine's job).
-
-Output is untrusted text: each line is shown through the display boundary when it is painted
-(only the lines on screen cost anything), with uv's colour codes parsed into styles and every
-other control character shown as a visible escape. Nothing reaches the terminal as bytes.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from rich.cells import cell_len
-from rich.highlighter import Highlighter
-from rich.text import Span, Text
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive
-from textual.timer import Timer
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
-from envtui.core.display import safe_text
-from envtui.ui.text import plain, sgr_line
+from envtui.ui.text import plain
+from envtui.ui.widgets.output_log import OutputLog
 
 #: How often buffered lines are written to the screen.
 FLUSH_SECONDS = 0.05
@@ -40,26 +32,9 @@ FLUSH_SECONDS = 0.05
 MAX_LINES = 5000
 #: Prefix for envtui's own lines, so they stand apart from uv's output.
 STREAM_PREFIX: dict[str, str] = {"envtui": "» "}
-#: Coloured lines whose styles are remembered (a few screens' worth).
-SGR_CACHE_SIZE = 2048
 
 
-class _SgrHighlighter(Highlighter):
-    """Gives a painted line back the colours its codes asked for, then runs the log's own highlighter."""
-
-    def __init__(self, log: JobLog) -> None:
-        self.log = log
-
-    def highlight(self, text: Text) -> None:
-        """Apply the line's SGR styles (when it had any), then the inner highlighter (when on)."""
-        spans = self.log._sgr_spans.get(text.plain)
-        if spans:
-            text.spans.extend(spans)
-        if self.log._inner_on and self.log._inner is not None:
-            self.log._inner.highlight(text)
-
-
-class JobLog(Log):
+class JobLog(OutputLog):
     """The running job's output: buffered appends, flushed in batches."""
 
     def __init__(
@@ -70,57 +45,16 @@ class JobLog(Log):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        self._inner: Highlighter | None = None
-        self._inner_on = False
-        self._sgr_spans: OrderedDict[str, list[Span]] = OrderedDict()
-        self._sgr_highlighter = _SgrHighlighter(self)
         super().__init__(max_lines=max_lines, auto_scroll=True, name=name, id=id, classes=classes)
         self._pending: deque[str] = deque(maxlen=max_lines)
-        self._timer: Timer | None = None
         self.dropped = 0
         """Lines dropped unseen because more arrived in one tick than the pane keeps."""
         self.received = 0
         """Lines appended since the last :meth:`reset`."""
 
-    @property
-    def highlighter(self) -> Highlighter:
-        """What colours a painted line: its own SGR codes first, then the highlighter set here."""
-        return self._sgr_highlighter
-
-    @highlighter.setter
-    def highlighter(self, value: Highlighter) -> None:
-        self._inner = value
-
-    @property
-    def highlight(self) -> bool:
-        """Whether the highlighter set here runs (a line's own colours always show)."""
-        return True
-
-    @highlight.setter
-    def highlight(self, value: bool) -> None:
-        self._inner_on = bool(value)
-
-    def _process_line(self, line: str) -> str:  # type: ignore[override]
-        """A line as it is painted: tabs expanded, colour codes taken out (and remembered), the rest made safe."""
-        line = line.expandtabs()
-        if "\x1b" not in line and "\x9b" not in line:
-            return safe_text(line)
-        text = sgr_line(line)
-        shown = text.plain
-        if text.spans:
-            self._sgr_spans[shown] = text.spans
-            self._sgr_spans.move_to_end(shown)
-            while len(self._sgr_spans) > SGR_CACHE_SIZE:
-                self._sgr_spans.popitem(last=False)
-        return shown
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
-    """How far the lines reach. Not a layout reactive (a widget's is): the pane's size comes from
-    CSS, so more lines must repaint the pane, not re-lay out (and repaint) the whole screen."""
-
     def on_mount(self) -> None:
         """Start the flush timer."""
-        self._timer = self.set_interval(FLUSH_SECONDS, self.flush, name="job-log-flush")
+        self.set_interval(FLUSH_SECONDS, self.flush, name="job-log-flush")
 
     def _take(self, count: int) -> None:
         """Count ``count`` lines in; those the capped buffer pushes out unseen are dropped."""
@@ -155,42 +89,6 @@ class JobLog(Log):
         batch = list(self._pending)
         self._pending.clear()
         self.write_lines(batch)
-
-    def write_lines(self, lines: Iterable[str], scroll_end: bool | None = None) -> JobLog:
-        """Add lines at the end and repaint the pane (``Log.write_lines`` without its work per line).
-
-        The lines are split in one call; the width grows to the longest new line's (measured
-        alone, here, not in a thread of its own per call); then the pane repaints its rows.
-        """
-        new_lines = "\n".join(lines).splitlines()
-        if not new_lines:
-            return self
-        at_end = self.is_vertical_scroll_end
-        self._lines.extend(new_lines)
-        if self.max_lines is not None and len(self._lines) > self.max_lines:
-            self._prune_max_lines()
-        self._width = max(self._width, cell_len(self._process_line(max(new_lines, key=len))))
-        self._resized()
-        auto_scroll = self.auto_scroll if scroll_end is None else scroll_end
-        if auto_scroll and at_end and not self.is_vertical_scrollbar_grabbed:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
-        # Once full, the rows shift under a scroll position that does not move: repaint them.
-        self.refresh()
-        return self
-
-    def clear(self) -> JobLog:
-        """Remove every line."""
-        super().clear()
-        self._resized()
-        self.refresh()
-        return self
-
-    def _resized(self) -> None:
-        """Take the new extent, and update the scrollbars (a layout would have done it)."""
-        size = Size(self._width, len(self._lines))
-        if size != self.virtual_size:
-            self.virtual_size = size
-            self._scroll_update(size)
 
     @property
     def pending(self) -> int:
