@@ -99,22 +99,34 @@ class Terminal:
                 return block
 
     def _read_block(self) -> list[str]:
+        """The reply to the next command this client sent.
+
+        A block whose ``%begin`` has flags 0 was not asked for by this client (tmux emits one
+        for the attach itself, sometimes after the first reply): it is skipped, or every later
+        reply would be read as the answer to the command after it.
+        """
         assert self._client.stdout is not None
         read = self._client.stdout.readline
         while True:
-            raw = read()
-            if not raw:
-                raise RuntimeError("the tmux control client went away")
-            if raw.startswith(b"%begin"):
-                break
-        lines: list[str] = []
-        while True:
-            raw = read()
-            if raw.startswith(b"%end"):
+            while True:
+                raw = read()
+                if not raw:
+                    raise RuntimeError("the tmux control client went away")
+                if raw.startswith(b"%begin"):
+                    break
+            ours = raw.split()[-1:] != [b"0"]
+            lines: list[str] = []
+            while True:
+                raw = read()
+                if raw.startswith(b"%end"):
+                    break
+                if raw.startswith(b"%error"):
+                    if ours:
+                        raise RuntimeError("tmux: " + " ".join(lines))
+                    break
+                lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
+            if ours:
                 return lines
-            if raw.startswith(b"%error"):
-                raise RuntimeError("tmux: " + " ".join(lines))
-            lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
 
     def start(self, command: str, cwd: Path) -> str:
         """Run a shell command in a new session of the terminal's size; returns the session name."""
