@@ -8,6 +8,7 @@ imports Textual; the TUI is imported only when it is opened.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -113,6 +114,12 @@ def _refuse_unknown_command(argv: Sequence[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run envtui; returns the exit code."""
+    # Most of a command's start-up is importing modules, and the cyclic collector would walk the
+    # objects they make again and again (about 20 ms of an install). Commands are short, so it
+    # stays off; one that waits on something long turns it back on (``common.long_run_starts``).
+    # Only as the process's entry point: a caller in the same process keeps its collector.
+    if argv is None:
+        gc.disable()
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         first = _first_positional(args_list)

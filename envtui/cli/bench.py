@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from envtui.cli.common import add_json_option
+from envtui.cli.common import add_json_option, long_run_starts
 from envtui.cli.config import add_config_option, config_from
 from envtui.cli.output import emit_json, visible
 from envtui.core.bench.results import PHASE_NOTES, BenchReport, format_seconds, table_rows
@@ -158,6 +158,7 @@ def run_bench(args: argparse.Namespace) -> int:
     progress = ProgressLine()
     try:
         with _interrupted_by_hangup_and_term():
+            long_run_starts()
             report = bench(options, on_progress=progress)
     finally:
         progress.close()

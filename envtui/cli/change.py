@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from envtui.cli.common import add_env_options, add_json_option
+from envtui.cli.common import add_env_options, add_json_option, long_run_starts
 from envtui.cli.config import add_config_option, config_from, environment_for
 from envtui.cli.output import emit_json, say, say_output, warn
 from envtui.cli.project import (
@@ -392,6 +392,7 @@ def _run_job(args: argparse.Namespace, env: Environment, config: Config, request
             out.flush()
             sys.stderr.flush()
 
+    long_run_starts()
     job = JobEngine(listener=Printer(), config=config, flush_interval=0.02).run_blocking(env, request)
     if args.json:
         data = job.to_json()

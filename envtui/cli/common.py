@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 
 
 def add_env_options(parser: argparse.ArgumentParser) -> None:
@@ -18,3 +19,12 @@ def add_env_options(parser: argparse.ArgumentParser) -> None:
 def add_json_option(parser: argparse.ArgumentParser) -> None:
     """``--json``: machine-readable output."""
     parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def long_run_starts() -> None:
+    """Turn the cyclic collector back on before a command waits on something long (a job, a
+    benchmark): :func:`envtui.cli.main` keeps it off while modules are imported, where it would
+    walk the same new objects again and again, about 20 ms of a command's start-up."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
