@@ -84,3 +84,13 @@ def test_opening_the_tui_leaves_what_only_other_views_need() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_the_job_engine_leaves_the_project_ahead_steps_until_a_project_job_needs_them() -> None:
+    """Locking a uv project ahead of its hooks is only for project jobs: a pip job never loads it."""
+    code = (
+        "import sys, envtui.core.jobs.engine, envtui.cli.change\n"
+        "print('envtui.core.jobs.project_ahead' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
