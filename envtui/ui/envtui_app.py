@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path, PurePath
@@ -24,7 +25,7 @@ from envtui.core.env.packages import Inventory
 from envtui.core.errors import EnvtuiError
 from envtui.core.locations import styles_dir
 from envtui.core.uv import Uv
-from envtui.ui import glyphs
+from envtui.ui import glyphs, hangup
 from envtui.ui.commands import EnvtuiCommands
 from envtui.ui.errors import error_text
 from envtui.ui.screens.help import HelpScreen
@@ -112,11 +113,18 @@ class EnvtuiApp(App[int]):
             self.push_screen(ConsolePalette(id="--command-palette", placeholder="Search for commands..."))
 
     def on_mount(self) -> None:
-        """Square borders on the Linux console; say why this environment was opened when the
-        default rule chose another than $VIRTUAL_ENV."""
+        """Square borders on the Linux console; watch that the terminal is still there; say why this
+        environment was opened when the default rule chose another than $VIRTUAL_ENV."""
         self.set_class(glyphs.console(), "-console")
+        if not self.is_headless and hangup.answers(sys.__stdin__):  # see envtui.ui.hangup
+            self.set_interval(hangup.CHECK_SECONDS, self._check_terminal, name="terminal-check")
         if self.env.note:
             self.notify(self.env.note, title="Which environment", timeout=10)
+
+    def _check_terminal(self) -> None:
+        """Hang up when the terminal is gone and no SIGHUP came to say so."""
+        if not hangup.answers(sys.__stdin__):
+            hangup.hang_up()
 
     def get_default_screen(self) -> MainScreen:
         """The main screen on the environment given."""
