@@ -4,8 +4,8 @@ Start-up is a race between two slow things: importing Textual and building the a
 listing the environment. So this module imports no Textual: ``run_app`` first starts the
 listing (``envtui.ui.preload``), names the environment on screen (``envtui.ui.splash``), then
 imports the app (``envtui.ui.envtui_app``), and the main screen picks the listing up when it
-mounts. ``from envtui.ui.app import EnvtuiApp``
-still works; it imports the app module on first use.
+mounts. ``from envtui.ui.app import EnvtuiApp`` still works; it imports the app module on
+first use.
 """
 
 from __future__ import annotations

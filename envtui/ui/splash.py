@@ -7,7 +7,8 @@ names the environment and says the app is starting. The app's first frame paints
 Textual leaves the alternate screen on exit, so the shell's screen comes back as it was.
 
 Plain text only (no colour, so NO_COLOR and any terminal are fine), the path through the
-display boundary, cut to the terminal's width. Written where Textual paints (standard error),
+display boundary, cut to the terminal's width (in characters: a line too wide only wraps,
+and the app's frame replaces it). Written where Textual paints (standard error),
 and only when that is a terminal and ``TERM`` is not ``dumb``. This module imports no Textual:
 that is its point.
 """
@@ -29,7 +30,7 @@ _LEAVE = "\x1b[?25h\x1b[?1049l"
 
 
 def text(env: Environment, width: int) -> str:
-    """The line: `` PATH · starting envtui…``, made safe and cut to ``width`` cells."""
+    """The line: `` PATH · starting envtui…``, made safe and cut to ``width`` characters."""
     where = display_path(env.path) + (f" ({OWN_ENVIRONMENT})" if env.own else "")
     line = safe_text(f" {where} · starting envtui…")
     return line[: max(width, 0)]
