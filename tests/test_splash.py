@@ -9,7 +9,6 @@ import pty
 import shlex
 import struct
 import termios
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -81,22 +80,22 @@ def test_in_a_real_terminal_the_name_comes_first_and_the_shell_screen_comes_back
     tmp_path: Path,
     terminal,  # noqa: F811
 ) -> None:
+    go, written = tmp_path / "go", tmp_path / "written"
     command = (
-        f"cd {shlex.quote(str(tmp_path))} && echo shell-before && {envtui_command()} "
-        f"{shlex.quote(str(env_path))}; echo shell-after-$?; sleep 30"
+        f"cd {shlex.quote(str(tmp_path))} && while [ ! -e go ]; do sleep 0.05; done; echo shell-before && "
+        f"{envtui_command()} {shlex.quote(str(env_path))}; echo shell-after-$?; sleep 30"
     )
     term = terminal(command)
-    first = ""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # the first screen that is not the shell's
-        first = term.screen()
-        if "starting envtui" in first or "packages" in first:
-            break
-        time.sleep(0.005)
-    assert f"{env_path.name} · starting envtui…" in first, first
-    assert "─ 4 packages" not in first  # the name came before the table
+    # Everything written to the terminal, in order: what is on screen at one instant depends on
+    # how fast the machine is; the order of what was written does not.
+    term.tmux("pipe-pane", "-O", "-t", term.session, f"cat > {shlex.quote(str(written))}")
+    go.touch()
     text = term.wait_for("─ 4 packages")
     assert "starting envtui" not in text  # the app's first frame painted over it
     term.keys("q")
     text = term.wait_for("shell-after-0")
-    assert "shell-before" in text and "starting envtui" not in text
+    assert "shell-before" in text and "starting envtui" not in text  # the shell's screen is back
+    stream = written.read_bytes().decode("utf-8", "replace")
+    named = stream.find(f"{env_path.name} · starting envtui…")
+    assert named >= 0, stream[:500]
+    assert named < stream.find("4 packages")  # the name came before the table
