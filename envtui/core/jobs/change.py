@@ -20,7 +20,7 @@ from typing import Literal
 from envtui.core.env.environment import Environment
 from envtui.core.env.specs import validate_editable, validate_file, validate_names, validate_specs
 from envtui.core.errors import UsageError
-from envtui.core.project.commands import SyncOptions, add_argv, remove_argv, sync_argv
+from envtui.core.project.commands import SyncOptions, edit_argv, sync_argv
 from envtui.core.project.detect import Project
 from envtui.core.project.manifest import Section
 from envtui.core.uv import Uv
@@ -238,18 +238,9 @@ def project_argv(uv: Uv, request: ChangeRequest, *, extra: Sequence[str] = ()) -
     """The uv project command for a request that goes through its project."""
     project = request.project
     assert project is not None
-    if request.kind == "install":
-        return add_argv(
-            uv,
-            project,
-            request.specs or [str(p) for p in request.editables],
-            section=request.section,
-            requirements=request.requirements,
-            editable=bool(request.editables),
-            extra=extra,
-        )
-    if request.kind == "uninstall":
-        return remove_argv(uv, project, request.specs, section=request.section, extra=extra)
+    edit = edit_argv(uv, project, request, extra=extra)
+    if edit is not None:
+        return edit
     if request.kind == "upgrade":
         options = SyncOptions(inexact=True)
         return sync_argv(uv, project, options, upgrade=request.specs, upgrade_all=request.everything, extra=extra)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from envtui.core.errors import UsageError
 from envtui.core.project.detect import Project
@@ -165,3 +166,47 @@ def lock_argv(
     if check:
         argv.append("--check")
     return [*argv, *extra]
+
+
+class ChangeRequest(Protocol):
+    """What a project command and its preview read of a change (``jobs.change.ChangeRequest`` is one)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def specs(self) -> tuple[str, ...]: ...
+    @property
+    def requirements(self) -> tuple[Path, ...]: ...
+    @property
+    def editables(self) -> tuple[Path, ...]: ...
+    @property
+    def project(self) -> Project | None: ...
+    @property
+    def section(self) -> Section | None: ...
+    @property
+    def sync_options(self) -> SyncOptions | None: ...
+    @property
+    def everything(self) -> bool: ...
+
+
+def edit_argv(
+    uv: Uv, directory: Project | Path, request: ChangeRequest, *, extra: Sequence[str] = ()
+) -> list[str] | None:
+    """``uv add`` for an install request, ``uv remove`` for an uninstall, run in ``directory`` (the
+    project, or a copy of its files locked ahead); None for the kinds that edit no manifest.
+
+    One builder for the job and for its lock ahead, so that the lock ahead runs the same command
+    the job would (with ``--no-sync`` in ``extra``)."""
+    if request.kind == "install":
+        return add_argv(
+            uv,
+            directory,
+            request.specs or [str(p) for p in request.editables],
+            section=request.section,
+            requirements=request.requirements,
+            editable=bool(request.editables),
+            extra=extra,
+        )
+    if request.kind == "uninstall":
+        return remove_argv(uv, directory, request.specs, section=request.section, extra=extra)
+    return None

@@ -25,7 +25,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
 
 from packaging.utils import canonicalize_name
 
@@ -33,35 +32,14 @@ from envtui.core import process
 from envtui.core.env.changes import Change, Preview, parse_dry_run
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
-from envtui.core.project.commands import SyncOptions, add_argv, lock_argv, remove_argv, sync_argv
+from envtui.core.project.commands import ChangeRequest, SyncOptions, edit_argv, lock_argv, sync_argv
 from envtui.core.project.detect import LOCK, PYPROJECT, Project, project_environment
 from envtui.core.project.lockfile import Lock, project_members, read_lock, without_rebuilds
-from envtui.core.project.manifest import DEV, GROUP, OPTIONAL, Manifest, Section, left_out_by_sync, read_manifest
+from envtui.core.project.manifest import DEV, GROUP, OPTIONAL, Manifest, left_out_by_sync, read_manifest
 from envtui.core.uv import Uv
 
 #: Runs a command to its end and collects its output (the jobs' ``Runner``: a job's or the TUI's own).
 Runner = Callable[[Sequence[str]], process.ProcessResult]
-
-
-class ChangeRequest(Protocol):
-    """What a preview reads of a change (:class:`envtui.core.jobs.change.ChangeRequest` is one)."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def specs(self) -> tuple[str, ...]: ...
-    @property
-    def requirements(self) -> tuple[Path, ...]: ...
-    @property
-    def editables(self) -> tuple[Path, ...]: ...
-    @property
-    def project(self) -> Project | None: ...
-    @property
-    def section(self) -> Section | None: ...
-    @property
-    def sync_options(self) -> SyncOptions | None: ...
-    @property
-    def everything(self) -> bool: ...
 
 
 #: Files copied into the scratch project: the two that change, and two that steer uv.
@@ -233,18 +211,9 @@ def install_options(request: ChangeRequest) -> SyncOptions:
 def locking_argv(uv: Uv, directory: Path, request: ChangeRequest) -> list[str] | None:
     """The command that writes the request's pyproject.toml and uv.lock in ``directory`` without
     touching any environment (None when the lock is used as it is: ``uv sync --frozen``)."""
-    if request.kind == "install":
-        return add_argv(
-            uv,
-            directory,
-            request.specs or [str(p) for p in request.editables],
-            section=request.section,
-            requirements=request.requirements,
-            editable=bool(request.editables),
-            extra=["--no-sync"],
-        )
-    if request.kind == "uninstall":
-        return remove_argv(uv, directory, request.specs, section=request.section, extra=["--no-sync"])
+    edit = edit_argv(uv, directory, request, extra=["--no-sync"])
+    if edit is not None:
+        return edit
     if request.kind == "upgrade":
         return lock_argv(uv, directory, upgrade=request.specs, upgrade_all=request.everything)
     options = request.sync_options or SyncOptions()
