@@ -264,9 +264,17 @@ def test_ctrl_c_while_downloading_ahead_cancels_before_any_hook(project: Path, v
     record = trusted_hooks(project)
     index = slow_world(0.0)
     index.delay = None  # downloads now wait for the test
+    ctrl_c_while_downloading(["install", "--venv", str(venv), "slowa"], project, index)
+    assert not record.exists(), "a hook ran"
+    assert installed(venv) == {}
+
+
+def ctrl_c_while_downloading(args: list[str], cwd: Path, index) -> None:
+    """Run ``envtui ARGS`` in ``cwd``, press ctrl+c once the download ahead has begun (``index``
+    holds its downloads): the job is cancelled at once (exit 130), during the hooks' step."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "envtui", "install", "--venv", str(venv), "slowa"],
-        cwd=project,
+        [sys.executable, "-m", "envtui", *args],
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -280,8 +288,6 @@ def test_ctrl_c_while_downloading_ahead_cancels_before_any_hook(project: Path, v
     assert time.monotonic() - sent < 10
     assert "downloading before the service stops" in err
     assert "cancelled during step 'before-change hooks'" in err
-    assert not record.exists(), "a hook ran"
-    assert installed(venv) == {}
 
 
 def test_local_wheels_and_editables_are_left_to_the_install(project: Path, venv_factory, offline_uv, tmp_path) -> None:

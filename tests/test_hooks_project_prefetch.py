@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,16 @@ from envtui.core.project.lockfile import read_lock
 from tests.factory import WheelSpec, build_wheel, make_project, run_uv, uv_bin
 from tests.slow_index import SlowIndex, _metadata_of
 from tests.test_config import run_in
-from tests.test_hooks_prefetch import OUTAGE_BUDGET, SLOW, installed, stamp, stamps, trusted_hooks, write_config
+from tests.test_hooks_prefetch import (
+    OUTAGE_BUDGET,
+    SLOW,
+    ctrl_c_while_downloading,
+    installed,
+    stamp,
+    stamps,
+    trusted_hooks,
+    write_config,
+)
 from tests.test_jobs_engine import freeze
 
 
@@ -149,22 +156,7 @@ def test_ctrl_c_while_downloading_ahead_changes_nothing(service: Path, slow_worl
     index = slow_world(0.0)
     index.delay = None  # downloads now wait for the test
     before = files(service), freeze(service / ".venv")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "envtui", "install", "slowa"],
-        cwd=service,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
-    )
-    assert index.download_started.wait(60), proc.stderr
-    os.kill(proc.pid, signal.SIGINT)
-    sent = time.monotonic()
-    _out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, err
-    assert time.monotonic() - sent < 10
-    assert "downloading before the service stops" in err
-    assert "cancelled during step 'before-change hooks'" in err
+    ctrl_c_while_downloading(["install", "slowa"], service, index)
     assert not record.exists(), "a hook ran"
     assert (files(service), freeze(service / ".venv")) == before
 
