@@ -98,9 +98,13 @@ def test_open_filter_resize_and_quit(env_path: Path, tmp_path: Path, terminal, t
     term.wait_for("alpha")
     term.keys("/")
     term.keys("-l", "al")
-    text = term.wait_for("1 of 4 packages")
-    rows = [line for line in text.splitlines() if re.search(r"│ (alpha|beta|boom|gamma) +\d", line)]
-    assert len(rows) == 1 and "alpha" in rows[0]
+
+    def rows(screen: str) -> list[str]:
+        return [line for line in screen.splitlines() if re.search(r"│ (alpha|beta|boom|gamma) +\d", line)]
+
+    # A frame reaches the terminal in pieces: wait until the filtered table is all there.
+    text = term.wait_for(lambda screen: "1 of 4 packages" in screen and len(rows(screen)) == 1)
+    assert "alpha" in rows(text)[0]
     term.tmux("resize-window", "-t", term.session, "-x", "80", "-y", "24")
     # Redrawn for 80 columns: the table's right border is back inside the window.
     text = term.wait_for(
@@ -147,8 +151,10 @@ def test_z_undoes_the_last_change_in_a_real_terminal(venv_factory, offline_uv, t
     )
     term.wait_for("─ 2 packages")
     term.keys("z")
-    text = term.wait_for("Undo the last change?")
-    assert "before upgrade alpha" in text and "~ alpha 2.0 → 1.0" in text
+    # A frame reaches the terminal in pieces: wait for the whole dialog, then read it.
+    wanted = ("Undo the last change?", "before upgrade alpha", "~ alpha 2.0 → 1.0")
+    text = term.wait_for(lambda screen: all(part in screen for part in wanted))
+    assert "Restore" in text
     term.keys("Enter")
     term.wait_for("matches snapshot")
     assert freeze(venv) == before

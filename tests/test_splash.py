@@ -90,8 +90,8 @@ def test_in_a_real_terminal_the_name_comes_first_and_the_shell_screen_comes_back
     # how fast the machine is; the order of what was written does not.
     term.tmux("pipe-pane", "-O", "-t", term.session, f"cat > {shlex.quote(str(written))}")
     go.touch()
-    text = term.wait_for("─ 4 packages")
-    assert "starting envtui" not in text  # the app's first frame painted over it
+    # The app's first frame paints over the splash (a frame reaches the terminal in pieces).
+    term.wait_for(lambda screen: "─ 4 packages" in screen and "starting envtui" not in screen)
     term.keys("q")
     text = term.wait_for("shell-after-0")
     assert "shell-before" in text and "starting envtui" not in text  # the shell's screen is back
