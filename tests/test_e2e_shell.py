@@ -41,11 +41,12 @@ def test_bang_opens_a_shell_in_the_environment_and_comes_back(
         term.keys("Enter")
     else:
         term.keys("!")
-    term.wait_for(f"envtui: a shell in {venv}")
+    # In the shell, long paths wrap with the terminal's width: read its lines joined back.
+    term.wait_for(f"envtui: a shell in {venv}", joined=True)
     prompt = "(envtui: .venv) " + ("user-prompt$" if shell.endswith("bash") else "$")
     term.wait_for(prompt)
     term.keys("-l", 'echo "VE=$VIRTUAL_ENV"; command -v python\n')
-    text = term.wait_for(f"{venv}/bin/python")
+    text = term.wait_for(f"{venv}/bin/python", joined=True)
     assert f"VE={venv}" in text
     install = f"{uv_bin()} pip install --quiet --find-links {wheelhouse} delta"
     term.keys("-l", install + "\n")

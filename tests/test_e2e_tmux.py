@@ -42,16 +42,16 @@ class Terminal:
         """Run a tmux command against this terminal's server."""
         return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True)
 
-    def screen(self) -> str:
-        """The visible text."""
-        return self.tmux("capture-pane", "-p", "-t", self.session).stdout
+    def screen(self, joined: bool = False) -> str:
+        """The visible text; ``joined``: lines the terminal wrapped are joined back (a shell's output)."""
+        return self.tmux("capture-pane", "-p", *(["-J"] if joined else []), "-t", self.session).stdout
 
-    def wait_for(self, condition: Callable[[str], bool] | str, timeout: float = 30.0) -> str:
+    def wait_for(self, condition: Callable[[str], bool] | str, timeout: float = 30.0, joined: bool = False) -> str:
         """Poll the screen until ``condition`` (or the text) holds; fail with the screen if not."""
         check = (lambda text: condition in text) if isinstance(condition, str) else condition
         deadline = time.monotonic() + timeout
         while True:
-            text = self.screen()
+            text = self.screen(joined)
             if check(text):
                 return text
             if time.monotonic() > deadline:

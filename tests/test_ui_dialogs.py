@@ -16,7 +16,7 @@ from envtui.ui.screens.confirm import ConfirmChangeScreen
 from tests.test_hooks_trust import touch, write_config
 from tests.test_jobs_engine import freeze
 from tests.test_jobs_ui import SIZE, _confirm_dialog, until
-from tests.ui_support import make_app, screen_text, settle
+from tests.ui_support import make_app, screen_text, settle, shows
 
 
 def _buttons(dialog: ConfirmChangeScreen) -> list[str]:
@@ -99,6 +99,5 @@ async def test_untrusted_hooks_are_said_to_be_skipped_and_why(venv_factory, offl
         await settle(pilot)
         await pilot.press("i", *"delta", "enter")
         dialog = await _confirm_dialog(pilot)
-        text = " ".join(screen_text(app).split())
-        assert "Hooks will be skipped:" in text and "is not trusted" in text
+        assert shows(app, "Hooks will be skipped:", "is not trusted")
         assert _buttons(dialog) == ["Cancel", "Run"] and app.focused.id == "confirm-run"

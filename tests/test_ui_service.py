@@ -13,7 +13,7 @@ from envtui.ui.screens.trust import TrustScreen
 from envtui.ui.views import HEALTH_PANE
 from tests.test_hooks_trust import touch, write_config
 from tests.test_jobs_ui import until
-from tests.ui_support import screen_text, settle
+from tests.ui_support import screen_text, settle, shows
 
 
 def hooks_finding(view: HealthView):
@@ -36,8 +36,7 @@ async def test_trust_then_restart_from_the_health_view(env_path: Path, tmp_path:
         assert not (tmp_path / "started").exists()
         await pilot.press("T")
         await until(pilot, lambda: isinstance(app.screen, TrustScreen))
-        text = screen_text(app)
-        assert f"Trust {config}?" in text and "after-change: " in text and "started" in text
+        assert shows(app, f"Trust {config}?", "after-change: ", "started")
         assert app.focused.id == "trust-cancel"
         await pilot.click("#trust-ok")
         await settle(pilot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from rich.console import Console
@@ -48,3 +49,17 @@ def screen_text(app) -> str:
     )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+#: Box-drawing and block glyphs: the borders a wrapped line runs into on the screen.
+_FRAME = re.compile(r"[\u2500-\u259f\s]+")
+
+
+def shows(app, *parts: str) -> bool:
+    """Whether the screen shows every one of ``parts``, however lines wrapped it.
+
+    A long path wraps at a different place under a longer temporary directory: borders and
+    whitespace are dropped from both the screen and the parts before comparing.
+    """
+    flat = _FRAME.sub("", screen_text(app))
+    return all(_FRAME.sub("", part) in flat for part in parts)
