@@ -202,6 +202,15 @@ def site_packages(venv: Path) -> Path:
     return next((venv / "lib").glob("python*/site-packages"))
 
 
+def _write(path: str, text: str) -> None:
+    """Write a new small file (the synthetic venvs write tens of thousands: no ``open()`` per file)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
 def make_synthetic_venv(
     path: Path, count: int, *, seed_requires: int = 3, modules: bool = False, unmet: int = 0
 ) -> Path:
@@ -222,11 +231,13 @@ def make_synthetic_venv(
         "Topic :: Utilities",
     )
     broken = {round((k + 0.5) * count / unmet) for k in range(unmet)} if unmet else set()
+    wheel = "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     for i in range(count):
         name = f"synth{i:05d}"
         version = f"1.{i % 7}.0"
-        info = site / f"{name}-{version}.dist-info"
-        info.mkdir()
+        info_name = f"{name}-{version}.dist-info"
+        info = os.path.join(site, info_name)
+        os.mkdir(info)
         requires = [f"synth{(i * 7 + k * 13) % i:05d}>=1.0" for k in range(seed_requires)] if i > 10 else []
         if i in broken:
             requires.append(f"missing{i:05d}>=1.0")
@@ -238,15 +249,15 @@ def make_synthetic_venv(
             classifiers=[categories[i % len(categories)], "License :: OSI Approved :: MIT License"],
             extra_metadata=['Requires-Dist: pytest; extra == "test"'],
         )
-        (info / "METADATA").write_text(metadata_text(spec))
-        (info / "INSTALLER").write_text("uv\n")
-        record = f"{info.name}/METADATA,,\n"
+        _write(os.path.join(info, "METADATA"), metadata_text(spec))
+        _write(os.path.join(info, "INSTALLER"), "uv\n")
+        record = f"{info_name}/METADATA,,\n"
         if modules:
-            (site / f"{name}.py").write_text(f'__version__ = "{version}"\n')
-            (info / "top_level.txt").write_text(f"{name}\n")
-            record += f"{name}.py,,\n{info.name}/top_level.txt,,\n"
-        (info / "RECORD").write_text(record)
-        (info / "WHEEL").write_text("Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+            _write(os.path.join(site, f"{name}.py"), f'__version__ = "{version}"\n')
+            _write(os.path.join(info, "top_level.txt"), f"{name}\n")
+            record += f"{name}.py,,\n{info_name}/top_level.txt,,\n"
+        _write(os.path.join(info, "RECORD"), record)
+        _write(os.path.join(info, "WHEEL"), wheel)
     return path
 
 
