@@ -25,6 +25,7 @@ import shutil
 import site
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,7 +109,18 @@ def build(work: Path, *, offline: bool, log=print) -> Workloads:
     work.mkdir(parents=True, exist_ok=True)
     uv = find_uv()
     log("installing envtui from this checkout (uv pip install --compile-bytecode)…")
-    python, mode = install(work / "install", uv, offline=offline)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # uv builds, installs and compiles in child processes meanwhile: the second core is busy too.
+        installing = pool.submit(install, work / "install", uv, offline=offline)
+        venvs = {}
+        for count in (SMALL, MEDIUM, LARGE):
+            path = venvs[count] = work / f"venv-{count}"
+            if not (path / "done").is_file():
+                log(f"writing a venv of {count:,} synthetic distributions…")
+                shutil.rmtree(path, ignore_errors=True)
+                make_synthetic_venv(path, count, modules=True, unmet=max(1, count // 400))
+                (path / "done").write_text("")
+        python, mode = installing.result()
     env = clean_env(
         {
             "ENVTUI_STATE_DIR": str(work / "state"),
@@ -120,14 +132,7 @@ def build(work: Path, *, offline: bool, log=print) -> Workloads:
     if not (python.parent / "uv").is_file():  # dependencies shared: the uv package's binary is elsewhere
         env["ENVTUI_UV"] = uv
     loads = Workloads(work=work, python=python, envtui=python.parent / "envtui", install_mode=mode, uv=uv, env=env)
-    for count in (SMALL, MEDIUM, LARGE):
-        path = work / f"venv-{count}"
-        if not (path / "done").is_file():
-            log(f"writing a venv of {count:,} synthetic distributions…")
-            shutil.rmtree(path, ignore_errors=True)
-            make_synthetic_venv(path, count, modules=True, unmet=max(1, count // 400))
-            (path / "done").write_text("")
-        loads.venvs[count] = path
+    loads.venvs.update(venvs)
     loads.wheelhouse = wheelhouse(work / "wheels")
     loads.flood_venv = _venv_with(work / "venv-flood", loads.wheelhouse, ["benchapp"])
     # Jobs install the extras one by one: none may be there already, or the job changes nothing.
