@@ -39,6 +39,33 @@ def _filter_line(screen: str) -> str:
     return lines[1] if len(lines) > 1 else ""
 
 
+def key_floor(loads: Workloads, term: Terminal, rounds: int) -> list[float]:
+    """Keystroke latencies (ms) of a bare Textual app, same terminal, same timing: ``synth01234``
+    typed into an Input and backspaced away, each key until the terminal shows the new count.
+
+    What tmux, the terminal and Textual take before envtui does anything: no keystroke of any
+    Textual app measures below it here.
+    """
+    command = f"exec {shlex.quote(str(loads.python))} {shlex.quote(str(loads.key_floor_app))}"
+    session = term.start(command, loads.project)
+    typed = "synth01234"
+    keys: list[float] = []
+    try:
+        term.wait(session, "typed 0", timeout=60)
+        time.sleep(0.3)
+        for _ in range(rounds):
+            for count, key in [(i + 1, c) for i, c in enumerate(typed)] + [(i, "BSpace") for i in reversed(range(10))]:
+                started = time.perf_counter()
+                term.keys(session, key, literal=key != "BSpace")
+                shown = f"typed {count}"
+                done = term.wait(session, lambda screen, t=shown: t in map(str.strip, screen.splitlines()), timeout=10)
+                keys.append((done - started) * 1000)
+                time.sleep(GAP)
+    finally:
+        term.kill(session)
+    return keys
+
+
 def measure(loads: Workloads, term: Terminal, rounds: int) -> dict:
     """Keystroke and burst latencies (ms) and memory (MB) at 10,000 packages."""
     haystacks = _haystacks(LARGE)
@@ -77,7 +104,10 @@ def measure(loads: Workloads, term: Terminal, rounds: int) -> dict:
     finally:
         term.kill(session)
     ms = [k * 1000 for k in keys]
+    floor = key_floor(loads, term, rounds)
     return {
+        "filter_floor_ms_p95": round(p95(floor), 1),
+        "filter_floor_ms_median": round(median(floor), 1),
         "filter_ms_p95": round(p95(ms), 1),
         "filter_ms_median": round(median(ms), 1),
         "filter_ms_max": round(max(ms), 1),

@@ -113,6 +113,13 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
         lambda: r["filter_ms_p95"] <= 35,
     )
     add(
+        "filter_floor_ms_p95",
+        "  a bare Textual app's keystroke, same terminal, p95",
+        lambda: f"{r['filter_floor_ms_p95']:.0f} ms (median {r['filter_floor_ms_median']:.0f})",
+        "",
+        lambda: None,
+    )
+    add(
         "filter_burst_ms_max",
         f"  burst of {r.get('filter_burst_backspaces')} backspaces back to all, worst",
         lambda: f"{r['filter_burst_ms_max']:.0f} ms",

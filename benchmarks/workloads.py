@@ -68,6 +68,25 @@ Floor().run()
 '''
 
 
+KEY_FLOOR_APP = '''\
+"""A bare Textual app echoing keys into an Input, with their count: the floor for a keystroke."""
+from textual.app import App
+from textual.widgets import Input, Static
+
+
+class KeyFloor(App[None]):
+    def compose(self):
+        yield Input(placeholder="key floor")
+        yield Static("typed 0", id="count")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#count", Static).update(f"typed {len(event.value)}")
+
+
+KeyFloor().run()
+'''
+
+
 @dataclass
 class Workloads:
     """Paths and facts about everything built."""
@@ -87,6 +106,7 @@ class Workloads:
     project: Path = Path()
     """A directory with an ordinary ``pyproject.toml`` and no envtui configuration: where commands run."""
     floor_app: Path = Path()
+    key_floor_app: Path = Path()
     env: dict[str, str] = field(default_factory=dict)
     """The environment measured commands run in (offline uv, private state and cache)."""
     versions: dict[str, str] = field(default_factory=dict)
@@ -149,6 +169,8 @@ def build(work: Path, *, offline: bool, log=print) -> Workloads:
     (loads.project / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0.1"\n')
     loads.floor_app = work / "textual_floor.py"
     loads.floor_app.write_text(FLOOR_APP)
+    loads.key_floor_app = work / "textual_key_floor.py"
+    loads.key_floor_app.write_text(KEY_FLOOR_APP)
     loads.flood_project = work / "flood"
     flood_project(loads.flood_project, python, loads)
     loads.versions = versions(python, uv)
