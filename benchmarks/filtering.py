@@ -39,9 +39,10 @@ def _filter_line(screen: str) -> str:
     return lines[1] if len(lines) > 1 else ""
 
 
-def key_floor(loads: Workloads, term: Terminal, rounds: int) -> list[float]:
-    """Keystroke latencies (ms) of a bare Textual app, same terminal, same timing: ``synth01234``
-    typed into an Input and backspaced away, each key until the terminal shows the new count.
+def key_floor(loads: Workloads, term: Terminal, count: int) -> list[float]:
+    """``count`` keystroke latencies (ms) of a bare Textual app, same terminal, same spacing:
+    ``synth01234`` typed into an Input and backspaced away, again and again, each key until the
+    terminal shows the input's new length.
 
     What tmux, the terminal and Textual take before envtui does anything: no keystroke of any
     Textual app measures below it here.
@@ -49,25 +50,26 @@ def key_floor(loads: Workloads, term: Terminal, rounds: int) -> list[float]:
     command = f"exec {shlex.quote(str(loads.python))} {shlex.quote(str(loads.key_floor_app))}"
     session = term.start(command, loads.project)
     typed = "synth01234"
+    one_round = [(i + 1, c) for i, c in enumerate(typed)] + [(i, "BSpace") for i in reversed(range(len(typed)))]
     keys: list[float] = []
     try:
         term.wait(session, "typed 0", timeout=60)
         time.sleep(0.3)
-        for _ in range(rounds):
-            for count, key in [(i + 1, c) for i, c in enumerate(typed)] + [(i, "BSpace") for i in reversed(range(10))]:
-                started = time.perf_counter()
-                term.keys(session, key, literal=key != "BSpace")
-                shown = f"typed {count}"
-                done = term.wait(session, lambda screen, t=shown: t in map(str.strip, screen.splitlines()), timeout=10)
-                keys.append((done - started) * 1000)
-                time.sleep(GAP)
+        for length, key in (one_round * (count // len(one_round) + 1))[:count]:
+            shown = f"typed {length}"
+            started = time.perf_counter()
+            term.keys(session, key, literal=key != "BSpace")
+            done = term.wait(session, lambda screen, t=shown: t in map(str.strip, screen.splitlines()), timeout=10)
+            keys.append((done - started) * 1000)
+            time.sleep(GAP)
     finally:
         term.kill(session)
     return keys
 
 
-def measure(loads: Workloads, term: Terminal, rounds: int) -> dict:
-    """Keystroke and burst latencies (ms) and memory (MB) at 10,000 packages."""
+def measure(loads: Workloads, term: Terminal, rounds: int, floor_keys: int) -> dict:
+    """Keystroke and burst latencies (ms) and memory (MB) at 10,000 packages; ``floor_keys``
+    keystrokes of the bare Textual app."""
     haystacks = _haystacks(LARGE)
     session = term.start(f"exec {shlex.quote(str(loads.envtui))} {shlex.quote(str(loads.venvs[LARGE]))}", loads.project)
     try:
@@ -104,7 +106,7 @@ def measure(loads: Workloads, term: Terminal, rounds: int) -> dict:
     finally:
         term.kill(session)
     ms = [k * 1000 for k in keys]
-    floor = key_floor(loads, term, rounds)
+    floor = key_floor(loads, term, floor_keys)
     return {
         "filter_floor_ms_p95": round(p95(floor), 1),
         "filter_floor_ms_median": round(median(floor), 1),

@@ -42,9 +42,11 @@ REPEATS = {
     "startup_runs": (1, 5),
     "list_runs": (1, 7),
     "filter_rounds": (1, 3),
+    "floor_keys": (10, 60),
     "log_runs": (1, 3),
     "log_lines": (100_000, 200_000),
-    "install_runs": (2, 11),
+    "install_runs": (1, 11),
+    "import_runs": (0, 5),
 }
 
 
@@ -276,11 +278,15 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 log(f"{section}…")
                 if section == "startup":
-                    result.update(startup.measure(loads, term, repeats["startup_runs"]))
+                    result.update(
+                        startup.measure(
+                            loads, term, repeats["startup_runs"], repeats["import_runs"], small=not args.quick
+                        )
+                    )
                 elif section == "list":
                     result.update(cli.measure_list(loads, repeats["list_runs"]))
                 elif section == "filter":
-                    result.update(filtering.measure(loads, term, repeats["filter_rounds"]))
+                    result.update(filtering.measure(loads, term, repeats["filter_rounds"], repeats["floor_keys"]))
                 elif section == "log":
                     result.update(job_log.measure(loads, term, repeats["log_runs"], repeats["log_lines"]))
                 elif section == "install":

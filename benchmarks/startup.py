@@ -88,10 +88,11 @@ def import_times(loads: Workloads, runs: int) -> dict[str, float]:
     return {group: round(ms, 1) for group, ms in sorted(groups.items(), key=lambda kv: -kv[1])}
 
 
-def measure(loads: Workloads, term: Terminal, runs: int) -> dict:
-    """Medians of ``runs`` alternating cold starts of each command."""
+def measure(loads: Workloads, term: Terminal, runs: int, import_runs: int, *, small: bool = True) -> dict:
+    """Medians of ``runs`` alternating cold starts of each command (the 60-package venv's only
+    with ``small``); the import breakdown by group from ``import_runs`` runs (none: not measured)."""
     q = shlex.quote
-    venv, small = loads.venvs[MEDIUM], loads.venvs[SMALL]
+    venv, small_venv = loads.venvs[MEDIUM], loads.venvs[SMALL]
     commands: dict[str, tuple[str, dict[str, str]]] = {
         "envtui": (
             f"{q(str(loads.envtui))} {q(str(venv))}",
@@ -103,8 +104,9 @@ def measure(loads: Workloads, term: Terminal, runs: int) -> dict:
             "--disable-pip-version-check",
             {"done": f"synth{MEDIUM - 1:05d}"},
         ),
-        "envtui_60": (f"{q(str(loads.envtui))} {q(str(small))}", {"table": f"─ {SMALL} packages"}),
     }
+    if small:
+        commands["envtui_60"] = (f"{q(str(loads.envtui))} {q(str(small_venv))}", {"table": f"─ {SMALL} packages"})
     parts: dict[str, list[str]] = {
         "python": [str(loads.python), "-c", "pass"],
         "import_textual": [str(loads.python), "-c", "import textual.app"],
@@ -133,18 +135,20 @@ def measure(loads: Workloads, term: Terminal, runs: int) -> dict:
         "startup_first_paint_s": med("envtui", "first_paint"),
         "startup_textual_floor_s": med("textual_floor", "paint"),
         "startup_pip_list_s": med("pip_list", "done"),
-        "startup_60_s": med("envtui_60", "table"),
         "runs": {
             "envtui": every("envtui", "table"),
             "envtui_first_paint": every("envtui", "first_paint"),
             "textual_floor": every("textual_floor", "paint"),
             "pip_list": every("pip_list", "done"),
-            "envtui_60": every("envtui_60", "table"),
         },
     }
+    if small:
+        result["startup_60_s"] = med("envtui_60", "table")
+        result["runs"]["envtui_60"] = every("envtui_60", "table")
+        result["startup_60_vs_floor"] = round(result["startup_60_s"] / result["startup_textual_floor_s"], 3)
     result["startup_breakdown_s"] = {name: round(median(values), 3) for name, values in part_samples.items()}
-    result["startup_import_ms"] = import_times(loads, runs)
+    if import_runs:
+        result["startup_import_ms"] = import_times(loads, import_runs)
     result["startup_vs_floor"] = round(result["startup_s"] / result["startup_textual_floor_s"], 3)
     result["startup_vs_pip"] = round(result["startup_s"] / result["startup_pip_list_s"], 3)
-    result["startup_60_vs_floor"] = round(result["startup_60_s"] / result["startup_textual_floor_s"], 3)
     return result

@@ -140,6 +140,9 @@ def build(work: Path, *, offline: bool, log=print) -> Workloads:
                 shutil.rmtree(path, ignore_errors=True)
                 make_synthetic_venv(path, count, modules=True, unmet=max(1, count // 400))
                 (path / "done").write_text("")
+        wheels = wheelhouse(work / "wheels")
+        flood_venv = _venv_with(work / "venv-flood", wheels, ["benchapp"])
+        install_venv = _venv_with(work / "venv-install", wheels, [])
         python, mode = installing.result()
     env = clean_env(
         {
@@ -153,8 +156,7 @@ def build(work: Path, *, offline: bool, log=print) -> Workloads:
         env["ENVTUI_UV"] = uv
     loads = Workloads(work=work, python=python, envtui=python.parent / "envtui", install_mode=mode, uv=uv, env=env)
     loads.venvs.update(venvs)
-    loads.wheelhouse = wheelhouse(work / "wheels")
-    loads.flood_venv = _venv_with(work / "venv-flood", loads.wheelhouse, ["benchapp"])
+    loads.wheelhouse, loads.flood_venv, loads.install_venv = wheels, flood_venv, install_venv
     # Jobs install the extras one by one: none may be there already, or the job changes nothing.
     extras = [f"extra{i:02d}" for i in range(EXTRAS)]
     subprocess.run(
@@ -163,7 +165,6 @@ def build(work: Path, *, offline: bool, log=print) -> Workloads:
         capture_output=True,
         check=False,
     )
-    loads.install_venv = _venv_with(work / "venv-install", loads.wheelhouse, [])
     loads.project = work / "project"
     loads.project.mkdir(exist_ok=True)
     (loads.project / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0.1"\n')
