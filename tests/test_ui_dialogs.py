@@ -99,5 +99,5 @@ async def test_untrusted_hooks_are_said_to_be_skipped_and_why(venv_factory, offl
         await settle(pilot)
         await pilot.press("i", *"delta", "enter")
         dialog = await _confirm_dialog(pilot)
-        assert shows(app, "Hooks will be skipped:", "is not trusted")
+        assert shows(app, "Hooks will be skipped:", "is not trusted"), screen_text(app)
         assert _buttons(dialog) == ["Cancel", "Run"] and app.focused.id == "confirm-run"

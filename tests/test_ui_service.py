@@ -36,7 +36,7 @@ async def test_trust_then_restart_from_the_health_view(env_path: Path, tmp_path:
         assert not (tmp_path / "started").exists()
         await pilot.press("T")
         await until(pilot, lambda: isinstance(app.screen, TrustScreen))
-        assert shows(app, f"Trust {config}?", "after-change: ", "started")
+        assert shows(app, f"Trust {config}?", "after-change: ", "started"), screen_text(app)
         assert app.focused.id == "trust-cancel"
         await pilot.click("#trust-ok")
         await settle(pilot)
