@@ -26,8 +26,10 @@ from textual.widgets import Static
 from envtui.ui.text import plain
 from envtui.ui.widgets.output_log import OutputLog
 
-#: How often buffered lines are written to the screen.
-FLUSH_SECONDS = 0.05
+#: How often buffered lines are written to the screen: ten frames a second of a flood read as
+#: live, and against twenty they left keys answered sooner (p95 89–125 ms against 111–153 in four
+#: interleaved pairs on two cores), lines/s up a quarter and a third fewer bytes to the terminal.
+FLUSH_SECONDS = 0.1
 #: How many lines the pane keeps by default.
 MAX_LINES = 5000
 #: Prefix for envtui's own lines, so they stand apart from uv's output.
