@@ -10,17 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_e2e_tmux import envtui_command, pytestmark, terminal  # noqa: F401  (the fixture)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie has ended: only its parent has not reaped it yet
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return False
+from tests.test_kill_safety import alive
 
 
 @pytest.mark.parametrize("hup", ["ignored", "default"])
@@ -39,12 +29,12 @@ def test_the_app_ends_when_its_terminal_goes_away(
     term = terminal(command)
     term.wait_for("─ 4 packages")
     pid = int(pid_file.read_text())
-    assert _alive(pid)
+    assert alive(pid)
     term.tmux("kill-server")  # the terminal is gone, as when an SSH link drops
     deadline = time.monotonic() + 15
-    while _alive(pid) and time.monotonic() < deadline:
+    while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    alive = _alive(pid)
-    if alive:  # do not leave it spinning on a dead terminal
+    still_running = alive(pid)
+    if still_running:  # do not leave it spinning on a dead terminal
         os.kill(pid, 9)
-    assert not alive, "envtui kept running on a terminal that is gone"
+    assert not still_running, "envtui kept running on a terminal that is gone"
