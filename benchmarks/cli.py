@@ -70,20 +70,33 @@ def measure_list(loads: Workloads, runs: int) -> dict:
 
 
 def measure_install(loads: Workloads, runs: int) -> dict:
-    """Median ``envtui install`` minus median ``uv pip install`` of the same 40 local wheels."""
+    """Median ``envtui install`` minus median ``uv pip install`` of the same 40 local wheels.
+
+    Beside them, the floor under any such command: the thinnest wrapper the project's rules
+    allow (an interpreter that parses the spec with ``packaging`` and runs uv with it as an
+    argument list), minus uv alone.
+    """
     python = str(loads.install_venv / "bin" / "python")
     names = ["benchapp"] + [f"benchdep{i:02d}" for i in range(1, DEPENDENCIES + 1)]
     uninstall = [loads.uv, "pip", "uninstall", "--python", python, "--", *names]
+    install = [loads.uv, "pip", "install", "--python", python, "--", "benchapp"]
+    wrapper = (
+        "import subprocess, sys\n"
+        "from packaging.requirements import Requirement\n"
+        "spec = str(Requirement(sys.argv[-1]))\n"
+        "sys.exit(subprocess.run(sys.argv[1:-1] + [spec]).returncode)\n"
+    )
     samples = _interleaved(
         loads,
         {
             "envtui": [str(loads.envtui), "install", "--venv", str(loads.install_venv), "benchapp"],
-            "uv": [loads.uv, "pip", "install", "--python", python, "--", "benchapp"],
+            "uv": install,
+            "wrapper": [str(loads.python), "-c", wrapper, *install],
             "python": [str(loads.python), "-c", "pass"],
             "python_packaging": [str(loads.python), "-c", "import packaging.requirements"],
         },
         runs,
-        before={"envtui": uninstall, "uv": uninstall},
+        before={"envtui": uninstall, "uv": uninstall, "wrapper": uninstall},
     )
     medians = {name: median(values) for name, values in samples.items()}
     return {
@@ -91,6 +104,7 @@ def measure_install(loads: Workloads, runs: int) -> dict:
         "install_envtui_s": round(medians["envtui"], 3),
         "install_uv_s": round(medians["uv"], 3),
         "install_wheels": len(names),
+        "install_floor_ms": round((medians["wrapper"] - medians["uv"]) * 1000, 1),
         "python_start_ms": round(medians["python"] * 1000, 1),
         "python_packaging_ms": round(medians["python_packaging"] * 1000, 1),
     }

@@ -173,6 +173,13 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
         "≤ 150 ms",
         lambda: r["install_overhead_ms"] <= 150,
     )
+    add(
+        "install_floor_ms",
+        "  the thinnest wrapper (packaging parses the spec, then uv) over uv",
+        lambda: f"{r['install_floor_ms']:.0f} ms",
+        "",
+        lambda: None,
+    )
     return rows
 
 
