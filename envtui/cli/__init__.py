@@ -121,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         gc.disable()
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list == ["--version"]:  # not worth building every command's parser for
+        print(f"envtui {__version__}")
+        return 0
     try:
         first = _first_positional(args_list)
         wants_info = any(a in ("-h", "--help", "--version") for a in args_list[:1])
