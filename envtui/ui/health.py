@@ -4,10 +4,12 @@ The view is a centre pane of the main screen (registered in ``envtui.ui.views``)
 thread workers and come back as ``HealthChecked`` messages: all of them after every listing of
 the environment (first load, ``r``, after each change job, a switch of environment, an edit of
 the configuration), and the services alone on the configuration's ``service-interval``. The view
-posts up what the screen acts on: its verdict (``VerdictChanged``: the badge shows the worst
-status), a package to show (Enter on a finding about one) and a request to restart the service
-(``R``: the job pane runs the after-change hooks, with their output in the job log). ``T``
-shows the hook commands and trusts exactly the bytes shown.
+posts up what the screen acts on (the messages live in ``envtui.ui.messages``, so the screen
+handles them without importing this view): its verdict (``HealthVerdictChanged``: the badge
+shows the worst status), a package to show (``PackageChosen``: Enter on a finding about one) and
+a request to restart the service (``RestartRequested``, ``R``: the job pane runs the
+after-change hooks, with their output in the job log). ``T`` shows the hook commands and
+trusts exactly the bytes shown.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from envtui.core.errors import EnvtuiError
 from envtui.core.health import checks as health
 from envtui.core.uv import Uv
 from envtui.ui import glyphs
+from envtui.ui.messages import HealthVerdictChanged, PackageChosen, RestartRequested
 from envtui.ui.text import plain
 from envtui.ui.widgets.pane_view import PaneView
 from envtui.ui.widgets.view_table import ViewTable
@@ -97,28 +100,6 @@ class HealthView(PaneView):
         ),
     ]
 
-    @dataclass
-    class VerdictChanged(Message):
-        """The verdict on the environment changed: the badge's text, level and tooltip."""
-
-        text: str
-        level: str
-        """ok, warn, error or unknown."""
-        tooltip: str
-
-    @dataclass
-    class PackageChosen(Message):
-        """Enter on a finding that concerns a package: show that package."""
-
-        key: str
-        """The package's canonical name."""
-
-    @dataclass
-    class RestartRequested(Message):
-        """``R``: run the after-change hooks of ``config`` now (they start the service)."""
-
-        config: Config
-
     report: Reactive[health.HealthReport | None] = reactive(None, init=False, always_update=True, repaint=False)
     """The latest findings (None until the first run finishes)."""
 
@@ -162,6 +143,10 @@ class HealthView(PaneView):
     def set_environment(self, env: Environment) -> None:
         """Check ``env`` from now on (its first run comes with its listing)."""
         self.env = env
+
+    def service_restarted(self, env: Environment) -> None:
+        """Check the service (and everything) again."""
+        self.recheck(env)
 
     def environment_checked(
         self,
@@ -256,7 +241,7 @@ class HealthView(PaneView):
             f"checked at {time.strftime('%H:%M:%S', time.localtime(report.finished))} in {report.duration:.1f} s"
             + (f" · services every {self.config.service_interval:g} s" if self._timer is not None else "")
         )
-        self.post_message(self.VerdictChanged(*badge_text(report)))
+        self.post_message(HealthVerdictChanged(*badge_text(report)))
         self._show_more()
 
     @on(Worker.StateChanged)
@@ -268,7 +253,7 @@ class HealthView(PaneView):
         error = event.worker.error
         message = error.message if isinstance(error, EnvtuiError) else f"{type(error).__name__}: {error}"
         self._set_summary(f"health checks could not run: {message}")
-        self.post_message(self.VerdictChanged("health: not checked", "unknown", message))
+        self.post_message(HealthVerdictChanged("health: not checked", "unknown", message))
 
     # ------------------------------------------------------------------ display
 
@@ -342,11 +327,11 @@ class HealthView(PaneView):
         if finding is None or not finding.package:
             self.notify("This check concerns no one package.", timeout=2)
             return
-        self.post_message(self.PackageChosen(finding.package))
+        self.post_message(PackageChosen(finding.package))
 
     def action_restart_service(self) -> None:
         """Restart the service with the after-change hooks (the job pane runs them; not during a job)."""
-        self.post_message(self.RestartRequested(self.config))
+        self.post_message(RestartRequested(self.config))
 
     def action_trust_config(self) -> None:
         """Show the hook commands; Trust records exactly the bytes shown."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from textual.message import Message
 
+from envtui.core.config import Config
 from envtui.core.env.environment import Environment
 from envtui.core.env.filtering import PackageIndex
 from envtui.core.env.packages import DependencyIssue, Inventory
@@ -78,3 +79,28 @@ class BusyStarted(Message):
 
 class BusyEnded(Message):
     """One thing that was waiting ended (answered, failed or cancelled)."""
+
+
+@dataclass
+class HealthVerdictChanged(Message):
+    """The Health view's verdict on the environment changed: the badge's text, level and tooltip."""
+
+    text: str
+    level: str
+    """ok, warn, error or unknown."""
+    tooltip: str
+
+
+@dataclass
+class PackageChosen(Message):
+    """Enter on a finding that concerns a package (the Health view): show that package."""
+
+    key: str
+    """The package's canonical name."""
+
+
+@dataclass
+class RestartRequested(Message):
+    """``R`` in the Health view: run the after-change hooks of ``config`` now (they start the service)."""
+
+    config: Config

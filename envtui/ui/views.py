@@ -3,27 +3,26 @@
 A view is a :class:`~envtui.ui.widgets.pane_view.PaneView` shown in the centre in place of the
 package table. To add one (Snapshots, Bench, Migrate, …): write the widget, then add a
 :class:`Pane` to :data:`PANES` with its id, its entry in the Views list, its key and how to
-build it. The main screen composes every pane, lists it in the Views list (in this order), binds
-its key (the palette and ``?`` help follow) and calls its hooks; nothing else needs to change.
+build it (importing its module there: start-up imports none of them). The main screen mounts
+every view just after the first paint, lists it in the Views list (in this order), binds its key
+(the palette and ``?`` help follow) and calls its hooks; nothing else needs to change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
 from envtui.core.config import Config
 from envtui.core.env.environment import Environment
-from envtui.core.jobs.engine import JobEngine
 from envtui.core.uv import Uv
-from envtui.ui.health import HealthView
-from envtui.ui.jobs.view import JobsView
-from envtui.ui.snapshots.view import SnapshotsView
-from envtui.ui.widgets.bench_view import BenchView
-from envtui.ui.widgets.migrate_view import MigrateView
-from envtui.ui.widgets.pane_view import PaneView
+
+if TYPE_CHECKING:
+    from envtui.core.jobs.engine import JobEngine
+    from envtui.ui.widgets.pane_view import PaneView
 
 #: The ids of the views below (what ``MainScreen.current_view`` holds while one shows).
 JOBS_PANE = "jobs-pane"
@@ -56,7 +55,8 @@ class Pane:
     label: str
     """Its entry in the Views list."""
     build: Callable[[ViewContext], PaneView]
-    """Makes the widget (it is mounted after the first paint and hidden until chosen)."""
+    """Makes the widget, importing its module: it joins after the first paint, hidden until
+    chosen, so start-up neither imports nor builds it."""
     key: str | None = None
     """The key that shows it (None: the Views list only)."""
     tooltip: str = ""
@@ -74,30 +74,46 @@ class Pane:
         )
 
 
+def _jobs(context: ViewContext) -> PaneView:
+    from envtui.ui.jobs.view import JobsView
+
+    return JobsView(context.engine, context.env)
+
+
+def _health(context: ViewContext) -> PaneView:
+    from envtui.ui.health import HealthView
+
+    return HealthView(context.env, uv=context.uv, config=context.config)
+
+
+def _bench(context: ViewContext) -> PaneView:
+    from envtui.ui.widgets.bench_view import BenchView
+
+    return BenchView(context.env, uv=context.uv, config=context.config)
+
+
+def _migrate(context: ViewContext) -> PaneView:
+    from envtui.ui.widgets.migrate_view import MigrateView
+
+    return MigrateView(uv=context.uv, config=context.config)
+
+
+def _snapshots(context: ViewContext) -> PaneView:
+    from envtui.ui.snapshots.view import SnapshotsView
+
+    return SnapshotsView(context.env)
+
+
 #: Every view beside the package views, in the order of the Views list.
 PANES: tuple[Pane, ...] = (
-    Pane(
-        JOBS_PANE,
-        "Jobs",
-        lambda context: JobsView(context.engine, context.env),
-        key="J",
-        tooltip="Show the jobs view (history, queue)",
-        binding_id="jobs.view",
-    ),
-    Pane(
-        HEALTH_PANE,
-        "Health",
-        lambda context: HealthView(context.env, uv=context.uv, config=context.config),
-        key="H",
-        tooltip="Show every health check",
-        binding_id="health.view",
-    ),
-    Pane(BENCH_PANE, "Bench", lambda context: BenchView(context.env, uv=context.uv, config=context.config)),
-    Pane(MIGRATE_PANE, "Migrate", lambda context: MigrateView(uv=context.uv, config=context.config)),
+    Pane(JOBS_PANE, "Jobs", _jobs, key="J", tooltip="Show the jobs view (history, queue)", binding_id="jobs.view"),
+    Pane(HEALTH_PANE, "Health", _health, key="H", tooltip="Show every health check", binding_id="health.view"),
+    Pane(BENCH_PANE, "Bench", _bench),
+    Pane(MIGRATE_PANE, "Migrate", _migrate),
     Pane(
         SNAPSHOTS_PANE,
         "Snapshots",
-        lambda context: SnapshotsView(context.env),
+        _snapshots,
         key="S",
         tooltip="Show the snapshots taken before each change",
         binding_id="snapshots.view",

@@ -25,17 +25,25 @@ from envtui.core.config import Config
 from envtui.core.display import display_path
 from envtui.core.env.environment import Environment
 from envtui.core.env.filtering import ALL, PackageIndex, View, standard_views
-from envtui.core.env.packages import Inventory, Package
+from envtui.core.env.packages import DependencyIssue, Inventory, Package
 from envtui.core.jobs.change import ChangeRequest
 from envtui.core.jobs.engine import JobEngine
 from envtui.core.jobs.job import CANCELLED, Job
 from envtui.core.uv import Uv
 from envtui.ui import layout
 from envtui.ui.freshness import POLL_SECONDS, Freshness
-from envtui.ui.health import HealthView
 from envtui.ui.jobs.actions import JobPane
 from envtui.ui.jobs.messages import JobFinished, JobQueued, JobStarted
-from envtui.ui.messages import BusyEnded, BusyStarted, DependenciesChecked, InventoryLoaded, OutdatedChecked
+from envtui.ui.messages import (
+    BusyEnded,
+    BusyStarted,
+    DependenciesChecked,
+    HealthVerdictChanged,
+    InventoryLoaded,
+    OutdatedChecked,
+    PackageChosen,
+    RestartRequested,
+)
 from envtui.ui.screens.keys import MAIN_BINDINGS
 from envtui.ui.snapshots.messages import RestoreRequested
 from envtui.ui.text import plain
@@ -94,6 +102,8 @@ class MainScreen(Screen[None]):
         self.freshness = Freshness()
         """Says when something else changed the environment or the configuration file."""
         self._panes: dict[str, PaneView] = {}
+        self._checked: tuple[Environment, Inventory | None, list[DependencyIssue] | None, dict[str, str] | None] | None
+        self._checked = None  # what the views last heard from environment_checked (they may join later)
         self._preloaded = preloaded
         self._started = False
         self._package_view: View = View(ALL)
@@ -106,8 +116,6 @@ class MainScreen(Screen[None]):
         # set now, before there are children, they cost nothing; once mounted, every widget restyles.
         self.update_classes(layout.breakpoint_classes(self.app.size), animate=False)
         job_pane = JobPane(self.env, uv=self.uv, config=self.config, id="job-pane")
-        context = ViewContext(self.env, self.uv, self.config, job_pane.engine)
-        self._panes = {pane.id: pane.build(context) for pane in PANES}
         yield StatusBar(id="status-bar")
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
@@ -121,7 +129,7 @@ class MainScreen(Screen[None]):
                     category_overrides=self.config.categories,
                     id=PACKAGES_PANE,
                 )
-                yield Centre(packages, self._panes, id="centre")
+                yield Centre(packages, id="centre")
                 yield DetailsPane(id="details")
         yield job_pane
         yield KeyBar(id="footer")
@@ -147,6 +155,17 @@ class MainScreen(Screen[None]):
         else:
             self.packages.refresh_listing()
         self.call_after_refresh(self._start_watching)  # after the first paint: the table shows first
+        self.call_after_refresh(self._add_views)
+
+    def _add_views(self) -> None:
+        """Build and mount the views of ``envtui.ui.views`` (importing them), caught up with what
+        the screen already heard."""
+        context = ViewContext(self.env, self.uv, self.config, self.jobs_engine)
+        self._panes = {pane.id: pane.build(context) for pane in PANES}
+        self.centre.add_panes(self._panes)
+        if self._checked is not None:
+            for view in self._panes.values():
+                view.environment_checked(*self._checked)
 
     def _start_watching(self) -> None:
         self.freshness.start(self.config.path)
@@ -269,8 +288,9 @@ class MainScreen(Screen[None]):
         """``uv pip check`` answered: counts and details follow, the views re-check (health sets the badge)."""
         self._update_counts()
         issues = None if message.failed else message.issues  # None: the checks run uv pip check themselves
+        self._checked = (self.env, self.inventory, issues, self.latest)
         for view in self._panes.values():
-            view.environment_checked(self.env, self.inventory, issues, self.latest)
+            view.environment_checked(*self._checked)
         self._show_details_for(self.table.current)
 
     @on(OutdatedChecked)
@@ -349,26 +369,26 @@ class MainScreen(Screen[None]):
             details = self.query_one(DetailsPane)
             details.show_after(delay, package, packages.index.packages, packages.latest, packages.broken)
 
-    @on(HealthView.VerdictChanged)
-    def _health_verdict(self, message: HealthView.VerdictChanged) -> None:
+    @on(HealthVerdictChanged)
+    def _health_verdict(self, message: HealthVerdictChanged) -> None:
         """The badge shows the Health view's verdict."""
         self.query_one(HealthBadge).show(message.text, message.level, tooltip=message.tooltip)
 
-    @on(HealthView.PackageChosen)
-    def _health_package_chosen(self, message: HealthView.PackageChosen) -> None:
+    @on(PackageChosen)
+    def _health_package_chosen(self, message: PackageChosen) -> None:
         """Enter on a finding about a package opens it in the table."""
         self.show_package(message.key)
 
-    @on(HealthView.RestartRequested)
-    def _restart_requested(self, message: HealthView.RestartRequested) -> None:
+    @on(RestartRequested)
+    def _restart_requested(self, message: RestartRequested) -> None:
         """``R`` in the Health view: the job pane runs the after-change hooks."""
         self.job_pane.restart_service(message.config)
 
     @on(JobPane.ServiceRestarted)
     def _service_restarted(self) -> None:
         """The hooks ran: check the service (and everything) again."""
-        for view in self.query(HealthView):
-            view.recheck(self.env)
+        for view in self._panes.values():
+            view.service_restarted(self.env)
 
     @on(JobLogPane.Folded)
     def _log_folded(self, message: JobLogPane.Folded) -> None:

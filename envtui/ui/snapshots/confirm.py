@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from envtui.core.snapshots.restore import RestorePlan
-from envtui.ui.snapshots.view import diff_text, when
+from envtui.ui.snapshots.text import diff_text, when
 
 _TITLES = {"undo": "Undo the last change", "redo": "Redo the change undone", None: "Restore a snapshot"}
 

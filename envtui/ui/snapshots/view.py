@@ -9,7 +9,6 @@ before a rollback job runs.
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,45 +22,15 @@ from textual.worker import get_current_worker
 from envtui.core.env.environment import Environment
 from envtui.core.jobs import history
 from envtui.core.jobs.job import Job
-from envtui.core.snapshots.diff import SetDiff, diff_lines
+from envtui.core.snapshots.diff import diff_lines
 from envtui.core.snapshots.freeze import freeze
 from envtui.core.snapshots.store import SnapshotStore
 from envtui.ui.snapshots.messages import RestoreRequested, SnapshotRow, SnapshotsLoaded
+from envtui.ui.snapshots.text import diff_text, when
 from envtui.ui.widgets.pane_view import PaneView
 from envtui.ui.widgets.view_table import ViewTable
 
 _OUTCOME_COLOUR = {"succeeded": "success", "failed": "error", "cancelled": "warning", "interrupted": "warning"}
-
-
-def when(taken: float) -> str:
-    """The time alone today, the date and minute before (as the Jobs view shows starts)."""
-    moment = time.localtime(taken)
-    if time.strftime("%Y-%m-%d", moment) == time.strftime("%Y-%m-%d"):
-        return time.strftime("%H:%M:%S", moment)
-    return time.strftime("%m-%d %H:%M", moment)
-
-
-def diff_text(diff: SetDiff, variables: dict[str, str], *, limit: int | None = None) -> Text:
-    """A difference as coloured lines: ``+`` added, ``-`` removed, ``~`` changed (old → new)."""
-    colours = {
-        "added": variables.get("success", "green"),
-        "removed": variables.get("error", "red"),
-        "changed": variables.get("warning", "yellow"),
-    }
-    text = Text()
-    shown = diff.changes if limit is None else diff.changes[:limit]
-    for change in shown:
-        if change.kind == "added":
-            line = f"+ {change.name} {change.new}"
-        elif change.kind == "removed":
-            line = f"- {change.name} {change.old}"
-        else:
-            line = f"~ {change.name} {change.old} → {change.new}"
-        text.append(line + "\n", style=colours[change.kind])
-    if len(shown) < len(diff.changes):
-        text.append(f"… and {len(diff.changes) - len(shown)} more\n", style="dim")
-    text.rstrip()
-    return text
 
 
 class SnapshotsView(PaneView):

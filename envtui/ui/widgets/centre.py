@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from textual.app import ComposeResult
-from textual.lazy import Lazy
 from textual.widgets import ContentSwitcher
 
 from envtui.core.env.filtering import View
@@ -16,25 +15,30 @@ from envtui.ui.widgets.pane_view import PaneView
 class Centre(ContentSwitcher):
     """Shows the package view (filtered by a package view) or one of the views of ``envtui.ui.views``.
 
-    Those views are mounted just after the first paint (start-up shows the table first) and
-    stay hidden until chosen; one chosen in that first instant shows once it has joined.
+    Those views join just after the first paint (:meth:`add_panes`: start-up shows the table
+    first, without even importing them) and stay hidden until chosen; one chosen in that first
+    instant shows once it has joined.
     """
 
-    def __init__(self, packages: PackagesView, panes: Mapping[str, PaneView], *, id: str | None = None) -> None:
+    def __init__(self, packages: PackagesView, *, id: str | None = None) -> None:
         super().__init__(initial=packages.id, id=id)
         self.packages = packages
         """The filter box and the package table."""
-        self.panes = dict(panes)
-        """The other views, by id."""
+        self.panes: dict[str, PaneView] = {}
+        """The other views, by id (empty until they join)."""
         self._wanted: View | str | None = None
 
     def compose(self) -> ComposeResult:
-        """The package view, then every other view (hidden, mounted after the first paint)."""
+        """The package view; the other views join later."""
         yield self.packages
-        for pane_id, view in self.panes.items():
+
+    def add_panes(self, panes: Mapping[str, PaneView]) -> None:
+        """Mount the other views, hidden until chosen."""
+        for pane_id, view in panes.items():
             view.id = pane_id
             view.display = False  # the switcher shows it when chosen
-            yield Lazy(view)
+            self.panes[pane_id] = view
+        self.mount_all(panes.values())
 
     def show(self, view: View | str) -> None:
         """Show ``view`` (a package view, or a view's id) and put the keys on it."""
@@ -44,8 +48,8 @@ class Centre(ContentSwitcher):
             self.focus_view(view)
             self.packages.set_view(view)
             return
-        pane = self.panes[view]
-        if not pane.is_mounted:  # chosen in the first instant, before it joined
+        pane = self.panes.get(view)
+        if pane is None or not pane.is_mounted:  # chosen in the first instant, before it joined
             self.call_after_refresh(self._show_when_mounted, view)
             return
         self.current = view

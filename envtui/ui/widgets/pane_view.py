@@ -44,3 +44,6 @@ class PaneView(Vertical):
 
     def config_changed(self, config: Config) -> None:
         """The configuration file was edited: ``config`` is it read again."""
+
+    def service_restarted(self, env: Environment) -> None:
+        """The after-change hooks ran on request (they start the service)."""
