@@ -8,13 +8,15 @@ keystrokes: ``synth01234`` typed (10,000 → 1,000 → 100 → 10 → 1 shown), 
 at once, timed until the unfiltered table of all 10,000 shows. Keys are spaced as a quick typist
 would (0.2 s), so each is measured on its own. Memory is the app process's resident set
 (``VmRSS``) once listed and after filtering, and its peak (``VmHWM``). The floor: the same
-keystrokes into a bare Textual app's Input, same terminal and spacing.
+keystrokes into a bare Textual app's Input, same terminal and spacing, and as many bursts of
+ten backspaces.
 """
 
 from __future__ import annotations
 
 import shlex
 import time
+from collections.abc import Callable
 
 from benchmarks._common import Terminal, checks_done, median, p95, vm_kib
 from benchmarks.workloads import LARGE, Workloads
@@ -40,10 +42,11 @@ def _filter_line(screen: str) -> str:
     return lines[1] if len(lines) > 1 else ""
 
 
-def key_floor(loads: Workloads, term: Terminal, count: int) -> list[float]:
+def key_floor(loads: Workloads, term: Terminal, count: int, bursts: int) -> tuple[list[float], list[float]]:
     """``count`` keystroke latencies (ms) of a bare Textual app, same terminal, same spacing:
     ``synth01234`` typed into an Input and backspaced away, again and again, each key until the
-    terminal shows the input's new length.
+    terminal shows the input's new length; then ``bursts`` times the query typed again and ten
+    backspaces sent at once, until the input shows empty.
 
     What tmux, the terminal and Textual take before envtui does anything: no keystroke of any
     Textual app measures below it here.
@@ -53,19 +56,35 @@ def key_floor(loads: Workloads, term: Terminal, count: int) -> list[float]:
     typed = "synth01234"
     one_round = [(i + 1, c) for i, c in enumerate(typed)] + [(i, "BSpace") for i in reversed(range(len(typed)))]
     keys: list[float] = []
+    burst_ms: list[float] = []
+
+    def shows(length: int) -> Callable[[str], bool]:
+        return lambda screen: f"typed {length}" in map(str.strip, screen.splitlines())
+
     try:
         term.wait(session, "typed 0", timeout=60)
         time.sleep(0.3)
         for length, key in (one_round * (count // len(one_round) + 1))[:count]:
-            shown = f"typed {length}"
             started = time.perf_counter()
             term.keys(session, key, literal=key != "BSpace")
-            done = term.wait(session, lambda screen, t=shown: t in map(str.strip, screen.splitlines()), timeout=10)
+            done = term.wait(session, shows(length), timeout=10)
             keys.append((done - started) * 1000)
+            time.sleep(GAP)
+        if count % len(one_round):  # leave the input empty before the bursts
+            term.keys(session, *["BSpace"] * len(typed))
+            term.wait(session, shows(0), timeout=10)
+        for _ in range(bursts):
+            term.keys(session, typed, literal=True)
+            term.wait(session, shows(len(typed)), timeout=10)
+            time.sleep(GAP)
+            started = time.perf_counter()
+            term.keys(session, *["BSpace"] * len(typed))
+            done = term.wait(session, shows(0), timeout=10)
+            burst_ms.append((done - started) * 1000)
             time.sleep(GAP)
     finally:
         term.kill(session)
-    return keys
+    return keys, burst_ms
 
 
 def measure(loads: Workloads, term: Terminal, rounds: int, floor_keys: int) -> dict:
@@ -107,7 +126,7 @@ def measure(loads: Workloads, term: Terminal, rounds: int, floor_keys: int) -> d
     finally:
         term.kill(session)
     ms = [k * 1000 for k in keys]
-    floor = key_floor(loads, term, floor_keys)
+    floor, floor_bursts = key_floor(loads, term, floor_keys, len(bursts))
     return {
         "filter_floor_ms_p95": round(p95(floor), 1),
         "filter_floor_ms_median": round(median(floor), 1),
@@ -118,6 +137,7 @@ def measure(loads: Workloads, term: Terminal, rounds: int, floor_keys: int) -> d
         "filter_burst_ms_max": round(max(bursts) * 1000, 1),
         "filter_burst_ms_median": round(median(bursts) * 1000, 1),
         "filter_burst_backspaces": len(ROUND[-1][1]),
+        "filter_floor_burst_ms_max": round(max(floor_bursts), 1),
         "rss_mb_10k": round(after["VmRSS"] / 1024, 1),
         "rss_mb_10k_listed": round(listed["VmRSS"] / 1024, 1),
         "rss_mb_10k_peak": round(after["VmHWM"] / 1024, 1),

@@ -129,6 +129,13 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
         lambda: r["filter_burst_ms_max"] <= 75,
     )
     add(
+        "filter_floor_burst_ms_max",
+        "  the same burst into a bare Textual app's input, worst",
+        lambda: f"{r['filter_floor_burst_ms_max']:.0f} ms",
+        "",
+        lambda: None,
+    )
+    add(
         "rss_mb_10k",
         "memory with 10,000 packages (RSS; peak)",
         lambda: f"{r['rss_mb_10k']:.0f} MB ({r['rss_mb_10k_peak']:.0f} MB)",
