@@ -75,3 +75,17 @@ async def test_tui_opens_the_project_and_says_so(project: Path, monkeypatch) -> 
         assert OWN_ENVIRONMENT not in app.screen.query_one(StatusBar).env_text
         assert [n.title for n in app._notifications] == ["Which environment"]
         assert app.screen.packages.index.packages.keys() == {"beta"}
+
+
+def test_opening_the_tui_without_a_terminal_is_refused_at_once(project: Path) -> None:
+    """cron, ``ssh host envtui`` without a terminal, a pipe: one error and exit 2, not a TUI drawing
+    into a file for ever."""
+    opened = run_envtui(str(project / ".venv"), timeout=30)
+    assert opened.returncode == 2
+    assert opened.stderr.splitlines() == [
+        "error: not a terminal: the TUI needs standard input and standard error on one",
+        "hint: in scripts, run a command such as 'envtui list' (see 'envtui --help')",
+    ]
+    assert opened.stdout == ""
+    missing = run_envtui(str(project / "nothing-here"), timeout=30)  # a bad path still says what is wrong
+    assert missing.returncode == 2 and "no such file or directory" in missing.stderr
