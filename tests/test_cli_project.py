@@ -371,3 +371,25 @@ def test_a_group_or_extra_install_warns_that_uv_sync_undoes_it(project_factory, 
     assert "leaves out" not in main.stderr, "the dev group is synced by default"
     installed = _after_uv_sync(path, wheelhouse)
     assert "delta" not in installed and "alpha" not in installed, "the warning tells the truth"
+
+
+def test_uninstall_preview_names_what_the_exact_sync_takes_besides(project_factory, wheelhouse) -> None:
+    """boom is locked only for Windows and delta not at all, yet both are installed: uv remove's exact
+    sync takes them too, and the preview and the job say so before uv runs (a lock-only reading
+    took boom for a locked package and said nothing)."""
+    path = project_factory(["gamma", "boom; sys_platform == 'win32'"])
+    assert "boom" in read_lock(path / "uv.lock", path.name).names()
+    install_into(path / ".venv", wheelhouse, ["boom", "delta"])
+    before = ((path / "pyproject.toml").read_bytes(), (path / "uv.lock").read_bytes(), freeze(path / ".venv"))
+    warning = "warning: uv remove also syncs the environment exactly, removing what a plain uv sync leaves out: "
+    preview = run_envtui("uninstall", "--venv", str(path), "--dry-run", "gamma")
+    assert preview.returncode == 0, preview.stderr
+    assert f"{warning}boom, delta" in preview.stderr.splitlines(), preview.stderr
+    assert "  - boom 1.0" in preview.stdout and "  - delta 1.0" in preview.stdout
+    as_json = json.loads(run_envtui("uninstall", "--venv", str(path), "--dry-run", "--json", "gamma").stdout)
+    assert any(line.endswith("leaves out: boom, delta") for line in as_json["warnings"]), as_json
+    assert ((path / "pyproject.toml").read_bytes(), (path / "uv.lock").read_bytes(), freeze(path / ".venv")) == before
+    job = run_envtui("uninstall", "--venv", str(path), "gamma")
+    assert job.returncode == 0, job.stderr
+    assert f"{warning}boom, delta" in job.stderr.splitlines(), job.stderr
+    assert not {"boom", "delta", "gamma"} & _installed(path).keys()

@@ -124,8 +124,9 @@ async def test_uninstall_and_sync_keys_go_through_the_project(project_factory, w
 async def test_the_uninstall_dialog_warns_what_uv_remove_takes_and_focuses_cancel(project_factory, wheelhouse) -> None:
     from tests.factory import install_into
 
-    path = project_factory(["gamma", "boom"], package=True)
-    install_into(path / ".venv", wheelhouse, ["delta"])
+    # delta: not in the lock; clash: locked for Windows only; both installed the pip way
+    path = project_factory(["gamma", "boom", "clash; sys_platform == 'win32'"], package=True)
+    install_into(path / ".venv", wheelhouse, ["delta", "clash"])
     app = make_app(path / ".venv")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -134,7 +135,7 @@ async def test_the_uninstall_dialog_warns_what_uv_remove_takes_and_focuses_cance
         await pilot.press("x")
         await _confirm_dialog(pilot)
         text = screen_text(app)
-        assert "uv remove also syncs the environment exactly" in text and "delta" in text
+        assert "uv remove also syncs the environment exactly" in text and "delta" in text and "clash" in text
         assert "required by proj" not in text, "the project is not its own dependent"
         assert app.focused is not None and app.focused.id == "confirm-cancel"
         await pilot.press("escape")

@@ -227,7 +227,8 @@ def run_uninstall(args: argparse.Namespace) -> int:
     given = section_from(args, project)
     if project is not None:
         section = uninstall_section(project, names, given)
-        _warn_what_remove_takes(project, names, list_packages(env, category_overrides=config.categories))
+        inventory = list_packages(env, category_overrides=config.categories)
+        _warn_what_remove_takes(project, names, inventory, dry_run=args.dry_run)
         return _apply(args, env, config, ChangeRequest.uninstall(names, project=project, section=section))
     if not args.dry_run:  # the job decides what is installed once it holds the environment's lock
         return _run_job(args, env, config, ChangeRequest.uninstall(names))
@@ -306,11 +307,13 @@ def _project_upgrade(args: argparse.Namespace, project: Project, names: list[str
     return ChangeRequest.upgrade(names, project=project)
 
 
-def _warn_what_remove_takes(project: Project, names: list[str], inventory: Inventory) -> None:
-    """uv remove syncs exactly: name what else it removes, and what stays because others need it."""
+def _warn_what_remove_takes(project: Project, names: list[str], inventory: Inventory, *, dry_run: bool) -> None:
+    """What stays installed because others need it, and what else uv remove takes (asked of uv
+    here before a real run; a preview says it among its own warnings)."""
     from envtui.core.project.removal import remove_warnings
+    from envtui.core.uv import Uv
 
-    for line in remove_warnings(project, names, inventory):
+    for line in remove_warnings(project, names, inventory, None if dry_run else Uv()):
         warn(line)
 
 
@@ -351,6 +354,7 @@ def _lock_held(env: Environment) -> Iterator[None]:
 
 def _dry_run(args: argparse.Namespace, env: Environment, request: ChangeRequest) -> int:
     from envtui.core.jobs.preview import preview
+    from envtui.core.project.preview import ProjectPreview
 
     result = preview(env, request)
     if args.json:
@@ -359,6 +363,9 @@ def _dry_run(args: argparse.Namespace, env: Environment, request: ChangeRequest)
         return 0
     if request.project is not None:
         print_preview(request, result)
+        if request.kind == "uninstall" and isinstance(result, ProjectPreview):  # an install's was said first
+            for caution in result.cautions:  # what uv remove takes with it besides
+                warn(caution)
         return 0
     if result.empty:
         print("no changes")

@@ -65,6 +65,11 @@ class ProcessResult:
         return last_line(self.stderr, self.stdout) or f"exit status {self.returncode}"
 
 
+#: Runs a command line to its end and returns what it left: :func:`run`, or a caller's own (a
+#: job's, which its cancelling stops; the TUI's, which gives up when its worker is cancelled).
+Runner = Callable[[Sequence[str]], ProcessResult]
+
+
 class TimedOut(EnvtuiError):
     """A child outlived its timeout; its whole process group was stopped."""
 

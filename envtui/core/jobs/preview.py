@@ -6,7 +6,6 @@ re-exported here for the callers that read a preview.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -23,10 +22,8 @@ from envtui.core.errors import EnvtuiError
 from envtui.core.jobs.change import ChangeRequest, build_argv
 from envtui.core.jobs.constraints import broken_by, constraints_file, find_holds, held_back
 from envtui.core.jobs.uv_errors import error_block, without_label
+from envtui.core.process import Runner
 from envtui.core.uv import Uv
-
-#: Runs a command to its end and collects its output (``process.run`` unless the caller has its own).
-Runner = Callable[[Sequence[str]], process.ProcessResult]
 
 
 def preview(

@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,15 +32,13 @@ from envtui.core import process
 from envtui.core.env.changes import Change, Preview, parse_dry_run
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
+from envtui.core.process import Runner
 from envtui.core.project.commands import ChangeRequest, SyncOptions, edit_argv, lock_argv, sync_argv
 from envtui.core.project.detect import LOCK, PYPROJECT, Project, project_environment
 from envtui.core.project.lockfile import Lock, project_members, read_lock, without_rebuilds
 from envtui.core.project.manifest import DEV, GROUP, OPTIONAL, Manifest, left_out_by_sync, read_manifest
+from envtui.core.project.removal import taken_along
 from envtui.core.uv import Uv
-
-#: Runs a command to its end and collects its output (the jobs' ``Runner``: a job's or the TUI's own).
-Runner = Callable[[Sequence[str]], process.ProcessResult]
-
 
 #: Files copied into the scratch project: the two that change, and two that steer uv.
 SCRATCH_FILES = (PYPROJECT, LOCK, "uv.toml", ".python-version")
@@ -242,7 +240,8 @@ def lock_in_copy(
     """
     project = request.project
     assert project is not None, "not a project request"
-    run = _checked(request.kind, run or process.run)
+    asking = run or process.run
+    run = _checked(request.kind, asking)
     old_manifest = read_manifest(project.pyproject)
     old_lock = read_lock(project.lock, project.name) if project.lock.is_file() else None
     for name in SCRATCH_FILES:
@@ -267,6 +266,10 @@ def lock_in_copy(
     preview.downloads = would_download(output)
     caution = left_out_by_sync(project.pyproject, request.section if request.kind == "install" else None)
     preview.cautions = [caution] if caution and request.kind in ("install", "uninstall") else []
+    if request.kind == "uninstall":
+        taken = taken_along(project, request.specs, uv, asking)  # uv failing to say is no error
+        if taken:
+            preview.cautions.append(taken)
     return preview
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from packaging.version import InvalidVersion, Version
 from envtui.core import process
 from envtui.core.env.environment import Environment
 from envtui.core.errors import EnvtuiError
+from envtui.core.process import Runner
 from envtui.core.uv import Uv
 
 #: A release number already in PEP 440 normal form (no leading zeros): printed by uv as it is.
@@ -110,10 +111,6 @@ class Freeze:
     def text(self) -> str:
         """The freeze as a requirements file: one line each, newline-terminated."""
         return "".join(f"{entry.line}\n" for entry in self.lines)
-
-
-#: Runs a uv command line to its end and collects its output (a job's step passes its own).
-Runner = Callable[[Sequence[str]], process.ProcessResult]
 
 
 def freeze(env: Environment, uv: Uv | None = None, *, run: Runner | None = None) -> Freeze:

@@ -10,14 +10,12 @@ change; what is particular to snapshots is here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from envtui.core import process
 from envtui.core.env.environment import Environment
 from envtui.core.jobs.change import ChangeRequest
+from envtui.core.process import Runner
 from envtui.core.snapshots.freeze import freeze
 from envtui.core.snapshots.project import read_project_files
 from envtui.core.snapshots.restore import RestorePlan, plan_restore, undo_redo
@@ -42,9 +40,6 @@ _NOTHING = {
     "undo": "Nothing to undo: no change recorded since the oldest snapshot kept.",
     "redo": "Nothing to redo: z undoes a change, Z then brings it back.",
 }
-
-#: How the pane runs uv for the check (stopping it when the worker is cancelled).
-Runner = Callable[[Sequence[str]], process.ProcessResult]
 
 
 def busy_label(snapshot_id: str | None, mode: str | None) -> str:
