@@ -48,6 +48,7 @@ def test_upgrade_then_rollback_is_exact(venv_factory, offline_uv) -> None:
     result = rollback(venv)
     assert result.returncode == 0, result.stderr
     assert "matches snapshot" in result.stderr
+    assert "pyproject.toml" not in result.stderr, "a plain venv's rollback has no project files to restore"
     assert freeze(venv) == before  # line for line
 
 

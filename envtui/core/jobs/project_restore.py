@@ -35,8 +35,14 @@ class RestoreProjectFiles:
     name: str = "restore pyproject.toml and uv.lock"
 
     def wanted(self, job: Job) -> bool:
-        """A rollback only: other jobs leave the project's files to uv."""
-        return job.request.kind == "rollback" and bool(job.request.snapshot)
+        """A rollback to a snapshot that kept a project's files: other jobs leave them to uv, and a
+        plain venv's snapshot has none (the job then does not announce this step)."""
+        if job.request.kind != "rollback" or not job.request.snapshot:
+            return False
+        try:
+            return SnapshotStore(job.env.path).load(job.request.snapshot).project is not None
+        except (OSError, EnvtuiError):
+            return False  # the rollback itself reports an unreadable snapshot
 
     def run(self, ctx: StepContext) -> None:
         """After a successful rollback whose snapshot kept a project's files: restore them."""
