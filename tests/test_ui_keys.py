@@ -210,6 +210,12 @@ async def test_question_mark_opens_help_listing_the_keys(env_path: Path) -> None
             "broken dependency",
         ):
             assert words in text, words
+        # one key, one action: a palette-only action does not show the palette's own key
+        assert [line for line in text.splitlines() if "ctrl+p" in line] == [
+            line for line in text.splitlines() if "Command palette" in line
+        ]
+        export = next(line for line in text.splitlines() if "Write a pinned requirements file" in line)
+        assert "palette" in export
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("question_mark", "question_mark")

@@ -15,11 +15,13 @@ from textual.widgets import Static
 from envtui.ui.commands import screen_actions
 from envtui.ui.widgets.package_table import MARK_BROKEN, MARK_EDITABLE, MARK_OUTDATED, MARK_SELECTED
 
+#: What the key column says of an action with no key of its own: it is found by name in the palette.
+PALETTE_ONLY = "palette"
 #: The table's cursor keys, listed together on one line.
 _MOVES = frozenset({"Up", "Down", "Page up", "Page down", "First", "Last"})
 _EXTRA_KEYS: list[tuple[str, str, str]] = [
     ("General", "tab, shift+tab", "Next / previous pane"),
-    ("General", "ctrl+p", "Command palette: every action by name"),
+    ("General", "ctrl+p", "Command palette: every action by name (those marked palette have no other key)"),
 ]
 
 
@@ -43,7 +45,9 @@ class HelpScreen(ModalScreen[None]):
         actions = screen_actions(self._origin)
         moves = [a for a in actions if a.group == "Package table" and a.title in _MOVES]
         rows: list[tuple[str, str, str]] = [
-            (a.group, a.keys or "ctrl+p", a.help if a.help != a.title else a.title) for a in actions if a not in moves
+            (a.group, a.keys or PALETTE_ONLY, a.help if a.help != a.title else a.title)
+            for a in actions
+            if a not in moves
         ] + _EXTRA_KEYS
         if moves:  # one line for moving about, not six
             keys = " ".join(k for a in moves for k in a.keys.split(", "))
