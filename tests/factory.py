@@ -41,6 +41,8 @@ class WheelSpec:
     files: Mapping[str, str] = field(default_factory=dict)
     """Extra files (path in the wheel -> text); by default one module named after the package."""
     extra_metadata: Sequence[str] = ()
+    top_level_txt: bool = True
+    """Whether the wheel carries ``top_level.txt`` (setuptools writes it; most backends today do not)."""
 
 
 def _record_line(path: str, data: bytes) -> str:
@@ -71,7 +73,8 @@ def build_wheel(directory: Path, spec: WheelSpec) -> Path:
         b"Wheel-Version: 1.0\nGenerator: envtui-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     )
     top = sorted({p.split("/", 1)[0].removesuffix(".py") for p in module if not p.endswith(".pth")})
-    contents[f"{info}/top_level.txt"] = ("\n".join(top) + "\n").encode()
+    if spec.top_level_txt:
+        contents[f"{info}/top_level.txt"] = ("\n".join(top) + "\n").encode()
     record = [_record_line(path, data) for path, data in contents.items()] + [f"{info}/RECORD,,"]
     contents[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
     target = directory / f"{dist}-{spec.version}-py3-none-any.whl"

@@ -9,7 +9,7 @@ from pathlib import Path
 from envtui.core.env.environment import resolve_environment
 from envtui.core.env.metadata import parse_metadata
 from envtui.core.env.packages import check_dependencies, list_packages, walk
-from tests.factory import install_into, make_synthetic_venv, site_packages
+from tests.factory import WheelSpec, build_wheel, install_into, make_synthetic_venv, make_venv, site_packages
 
 
 def test_inventory_of_a_real_venv(env_path: Path) -> None:
@@ -28,6 +28,21 @@ def test_inventory_of_a_real_venv(env_path: Path) -> None:
     assert all(p.problems == [] for p in inventory.packages.values())
     assert inventory.problems == []
     assert gamma.import_names == ["gamma"]
+
+
+def test_import_names_come_from_record_when_there_is_no_top_level_txt(tmp_path: Path) -> None:
+    """As hatchling, flit, pdm and uv_build build them: no top_level.txt (fastapi's wheel, for one)."""
+    files = {
+        "modern_pkg/__init__.py": "",
+        "modern_pkg/sub/__init__.py": "",
+        "_modern_speedups.py": "",
+        "modern-pkg.pth": "",
+        "modern_pkg-1.0.data/scripts/modern": "#!python\n",
+    }
+    build_wheel(tmp_path / "wheels", WheelSpec("modern-pkg", "1.0", files=files, top_level_txt=False))
+    venv = make_venv(tmp_path / "venv", tmp_path / "wheels", ["modern-pkg"])
+    package = list_packages(resolve_environment(venv)).get("modern-pkg")
+    assert package is not None and package.import_names == ["_modern_speedups", "modern_pkg"]
 
 
 def test_corrupt_dist_info_is_reported_not_fatal(env_path: Path) -> None:

@@ -67,11 +67,14 @@ class Package:
 
     @property
     def import_names(self) -> list[str]:
-        """Top-level import names from ``top_level.txt`` (read on demand: most views never need it)."""
+        """Top-level import names (read on demand: most views never need them): ``top_level.txt``,
+        else what ``RECORD`` installs at the top of site-packages (most build backends today write
+        no ``top_level.txt``)."""
         if not self.dist_info:
             return []
         text = read_text(Path(self.dist_info) / "top_level.txt") or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        named = [line.strip() for line in text.splitlines() if line.strip()]
+        return named or top_level_names(read_text(Path(self.dist_info) / "RECORD") or "")
 
     def to_json(self) -> dict:
         """The public JSON shape of ``envtui list --json`` (a contract: keep the keys)."""
@@ -88,6 +91,26 @@ class Package:
             "editable": self.editable,
             "problems": list(self.problems),
         }
+
+
+def top_level_names(record: str) -> list[str]:
+    """The importable names a ``RECORD`` installs at the top of site-packages: a package
+    directory holding Python files, a module, an extension module (``name.cpython-311-….so``).
+    Its metadata, ``.data``, ``__pycache__``, ``.pth`` files and paths outside are not."""
+    names: set[str] = set()
+    for line in record.splitlines():
+        path = line.rsplit(",", 2)[0].strip('"')
+        first, sep, rest = path.partition("/")
+        if first.endswith((".dist-info", ".egg-info", ".data")) or first in ("", "..", "__pycache__"):
+            continue
+        if sep:
+            if rest.endswith((".py", ".so", ".pyd")):
+                names.add(first)
+        elif first.endswith(".py"):
+            names.add(first[:-3])
+        elif first.endswith((".so", ".pyd")):
+            names.add(first.split(".", 1)[0])
+    return sorted(name for name in names if name.isidentifier())
 
 
 @dataclass
