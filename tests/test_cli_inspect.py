@@ -316,3 +316,16 @@ def test_names_are_shown_normalised_as_uv_shows_them(tmp_path: Path, venv_factor
     ]
     info = run_envtui("info", "TWO_PARTS", "--venv", str(venv)).stdout
     assert "Name:        two-parts" in info and "Required by: jinja-like" in info
+
+
+def test_venv_may_come_before_the_command(env_path: Path) -> None:
+    """As uv takes its global options before the command: ``envtui --venv PATH list``."""
+    after = run_envtui("list", "--venv", str(env_path), "--json")
+    for before in (["--venv", str(env_path)], [f"--venv={env_path}"]):
+        listed = run_envtui(*before, "list", "--json")
+        assert listed.returncode == 0, listed.stderr
+        assert json.loads(listed.stdout) == json.loads(after.stdout)
+    missing = run_envtui("--venv", str(env_path / "nothing"), "list")
+    assert missing.returncode == 2 and missing.stderr.startswith("error: no such file or directory")
+    twice = run_envtui(str(env_path), "--venv", str(env_path))  # the TUI takes --venv too, but once
+    assert twice.returncode == 2 and twice.stderr == "error: give the environment once: PATH or --venv PATH\n"

@@ -79,6 +79,7 @@ def build_open_parser() -> Parser:
     """The parser for ``envtui [PATH]``: opening the TUI."""
     parser = Parser(prog="envtui", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", nargs="?", help="environment to open")
+    parser.add_argument("--venv", metavar="PATH", help="environment to open (as PATH, for those used to the commands)")
     parser.add_argument("--system", action="store_true", help="allow changing a non-venv interpreter")
     parser.add_argument("--config", metavar="PATH", help="envtui.toml or pyproject.toml to use")
     return parser
@@ -112,6 +113,19 @@ def _refuse_unknown_command(argv: Sequence[str]) -> None:
         )
 
 
+def _command_first(argv: list[str]) -> list[str]:
+    """``envtui --venv PATH list`` read as ``envtui list --venv PATH``: ``--venv`` may come before
+    the command, as uv's global options may."""
+    moved: list[str] = []
+    rest = argv
+    while rest and (rest[0] == "--venv" or rest[0].startswith("--venv=")):
+        taken = 1 if "=" in rest[0] else 2
+        moved, rest = moved + rest[:taken], rest[taken:]
+    if moved and rest and rest[0] in COMMANDS:
+        return [rest[0], *moved, *rest[1:]]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run envtui; returns the exit code."""
     # Most of a command's start-up is importing modules, and the cyclic collector would walk the
@@ -120,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Only as the process's entry point: a caller in the same process keeps its collector.
     if argv is None:
         gc.disable()
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    args_list = _command_first(list(sys.argv[1:] if argv is None else argv))
     if args_list == ["--version"]:  # not worth building every command's parser for
         print(f"envtui {__version__}")
         return 0

@@ -26,7 +26,10 @@ def open_tui(args: argparse.Namespace) -> int:
     for ever into a file nobody reads, so that is bad usage.
     """
     config = load_config(args.config, strict=False)
-    target = args.path if args.path is not None else config.venv
+    if args.path is not None and args.venv is not None:
+        raise UsageError("give the environment once: PATH or --venv PATH")
+    given = args.path if args.path is not None else args.venv
+    target = given if given is not None else config.venv
     env = resolve_environment(target, allow_system=args.system, probe=False)
     if not (_is_terminal(sys.stdin) and _is_terminal(sys.__stderr__)):
         raise UsageError(
