@@ -205,6 +205,13 @@ async def test_upgrade_selected_and_the_jobs_view(venv_factory, offline_uv) -> N
         assert screen.current_view == JOBS_PANE
         text = screen_text(app)
         assert "upgrade alpha" in text and "succeeded" in text
+        assert f"job {screen.jobs_engine.jobs[-1].id}" in text, "the id 'envtui jobs ID' takes"
+
+
+def test_exit_statuses_read_as_people_read_them() -> None:
+    from envtui.core.jobs.history import exit_text
+
+    assert [exit_text(code) for code in (None, 0, 1, -2, -9)] == ["-", "0", "1", "SIGINT", "SIGKILL"]
 
 
 async def test_sync_from_a_file(venv_factory, offline_uv, tmp_path: Path) -> None:

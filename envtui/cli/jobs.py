@@ -69,7 +69,7 @@ def _show_job(args: argparse.Namespace) -> int:
     say(f"  environment: {record.env}")
     say(
         f"  started:     {_when(record.started)}   took {_took(record.duration)}"
-        f"   exit status {record.returncode if record.returncode is not None else '-'}"
+        f"   exit status {history.exit_text(record.returncode)}"
     )
     say(f"  command:     {argv_text(record.command)}")
     say(f"  log:         {record.log}")

@@ -323,3 +323,18 @@ def read_log(job_id: str, *, tail: int | None = None) -> list[str]:
             return []
     lines = data.decode("utf-8", "replace").splitlines()
     return lines[-tail:] if tail else lines
+
+
+def exit_text(returncode: int | None) -> str:
+    """uv's exit status as people read it: ``-`` before it ran, the signal's name when one ended
+    it (``SIGINT`` for a cancelled job, not Python's ``-2``), else the number."""
+    if returncode is None:
+        return "-"
+    if returncode < 0:
+        import signal
+
+        try:
+            return signal.Signals(-returncode).name
+        except ValueError:
+            return f"signal {-returncode}"
+    return str(returncode)

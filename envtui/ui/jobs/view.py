@@ -103,7 +103,7 @@ class JobsView(PaneView):
                 self._status(record.status),
                 _when(record.started),
                 f"{record.duration:.1f} s" if record.duration is not None else "…",
-                "-" if record.returncode is None else str(record.returncode),
+                history.exit_text(record.returncode),
                 plain(record.description or record.kind, no_wrap=True, overflow="ellipsis"),
                 key=job_id,
             )
@@ -156,6 +156,8 @@ class JobsView(PaneView):
             return
         error = self.app.theme_variables.get("error", "red")
         text = Text()
+        text.append(f"job {record.id}", style="bold")  # what 'envtui jobs ID' takes
+        text.append("  ")
         # Commands, messages and log lines quote specs, paths and uv's words: all through the boundary.
         text.append_text(plain(argv_text(record.command), style="dim"))
         text.append("\n")
