@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from envtui.core.jobs import history
 from envtui.ui.jobs.widgets import UvErrorHighlighter
+from envtui.ui.text import plain
 from envtui.ui.widgets.output_log import OutputLog
 
 #: How often a running job's log is read again (seconds).
@@ -47,8 +48,8 @@ class LogViewerScreen(ModalScreen[None]):
         """A title line with the command, then the log."""
         record = self.record
         with Vertical(id="log-viewer-box") as box:
-            box.border_title = f"{record.description or record.kind} · {record.status}"
-            box.border_subtitle = "escape closes · j k g G pgup pgdn scroll"
+            box.border_title = plain(f"{record.description or record.kind} · {record.status}")  # no markup
+            box.border_subtitle = "escape closes · j k g G pgup pgdn ← → scroll"
             yield Static(f"$ {' '.join(record.command)}", id="log-viewer-command", markup=False)
             yield OutputLog(id="log-viewer", highlight=True, auto_scroll=False)
 

@@ -120,7 +120,12 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
                 yield EnvironmentList(id="environments")
-                yield ViewList(self.views, {pane.id: pane.label for pane in PANES}, id="views")
+                yield ViewList(
+                    self.views,
+                    {pane.id: pane.label for pane in PANES},
+                    keys={pane.id: pane.key for pane in PANES if pane.key},
+                    id="views",
+                )
             with Horizontal(id="main"):
                 packages = PackagesView(
                     self.env,

@@ -128,7 +128,7 @@ class SnapshotsView(PaneView):
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
         count = len(message.rows)
-        summary = f"{count} snapshot{'s' if count != 1 else ''}, newest first · Enter restores · z undoes, Z redoes"
+        summary = f"{count} snapshot{'s' if count != 1 else ''}, newest first · Enter restores · z undo · Z redo"
         if message.problems:
             summary += f" · {len(message.problems)} unreadable, skipped"
             for problem in message.problems:

@@ -108,11 +108,20 @@ class ViewList(OptionList):
             super().__init__()
             self.view = view
 
-    def __init__(self, views: Sequence[View], panes: Mapping[str, str], *, id: str | None = None) -> None:
-        """``views``: the package views; ``panes``: the other views' ids and labels, listed after them."""
+    def __init__(
+        self,
+        views: Sequence[View],
+        panes: Mapping[str, str],
+        *,
+        keys: Mapping[str, str] | None = None,
+        id: str | None = None,
+    ) -> None:
+        """``views``: the package views; ``panes``: the other views' ids and labels, listed after
+        them; ``keys``: the key that shows a view, by id (shown beside its label)."""
         super().__init__(id=id)
         self._views: list[View | str] = [*views, *panes]
         self._labels = dict(panes)
+        self._keys = dict(keys or {})
         self._counts: Mapping[View, int | None] = {}
         self.border_title = "Views"
 
@@ -140,7 +149,10 @@ class ViewList(OptionList):
                     line.append(" (o)", style="dim")  # not known until asked: o asks
                 self.add_option(Option(line, id=entry.id))
             else:
-                self.add_option(Option(plain(self._labels[entry], no_wrap=True), id=f"pane:{entry}"))
+                line = plain(self._labels[entry], no_wrap=True, overflow="ellipsis")
+                if entry in self._keys:
+                    line.append(f" {self._keys[entry]}", style="dim")  # the key, where a new user looks
+                self.add_option(Option(line, id=f"pane:{entry}"))
         if highlighted is not None and self.option_count:
             self.highlighted = min(highlighted, self.option_count - 1)
 
