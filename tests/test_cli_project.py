@@ -286,6 +286,8 @@ def test_a_packaged_project_only_rebuilt_is_no_change(project_factory, wheelhous
 
     path = project_factory(["alpha==1.0"], package=True)
     assert "proj" in freeze(path / ".venv") or "file://" in freeze(path / ".venv")
+    rows = {line.split()[0]: line for line in run_envtui("list", "--venv", str(path)).stdout.splitlines()[2:-1]}
+    assert "the project" in rows["proj"] and "(via)" not in rows["proj"], rows  # not something brought in
     pyproject = path / "pyproject.toml"
     stamp = pyproject.stat().st_mtime + 5
     os.utime(pyproject, (stamp, stamp))

@@ -10,6 +10,7 @@ from envtui.cli.common import add_env_options, add_json_option
 from envtui.cli.config import add_config_option, config_from, environment_for
 from envtui.cli.output import emit_json, say, table, warn
 from envtui.cli.project import membership_of
+from envtui.core.env.names import canonical_name
 from envtui.core.errors import EnvtuiError, UsageError
 
 
@@ -147,7 +148,10 @@ def run_list(args: argparse.Namespace) -> int:
             row.append(latest[package.key])
         if project is not None:
             group, direct = membership(package.key)
-            row.append("not locked" if group is None else group if direct else f"{group} (via)")
+            if package.key == canonical_name(project.name):  # nothing brings it in: it is the project
+                row.append("the project")
+            else:
+                row.append("not locked" if group is None else group if direct else f"{group} (via)")
         rows.append([*row, package.category, package.summary])
     say(_header(inventory.env, project))
     if rows:
