@@ -8,6 +8,8 @@ import time
 from rich.text import Text
 
 from envtui.core.snapshots.diff import SetDiff
+from envtui.ui import glyphs
+from envtui.ui.text import plain
 
 
 def when(taken: float) -> str:
@@ -25,6 +27,7 @@ def diff_text(diff: SetDiff, variables: dict[str, str], *, limit: int | None = N
         "removed": variables.get("error", "red"),
         "changed": variables.get("warning", "yellow"),
     }
+    arrow = glyphs.arrow()  # "->" where the terminal's font has no arrow (the Linux console)
     text = Text()
     shown = diff.changes if limit is None else diff.changes[:limit]
     for change in shown:
@@ -33,8 +36,9 @@ def diff_text(diff: SetDiff, variables: dict[str, str], *, limit: int | None = N
         elif change.kind == "removed":
             line = f"- {change.name} {change.old}"
         else:
-            line = f"~ {change.name} {change.old} → {change.new}"
-        text.append(line + "\n", style=colours[change.kind])
+            line = f"~ {change.name} {change.old} {arrow} {change.new}"
+        text.append_text(plain(line, style=colours[change.kind]))  # names and versions come from disk
+        text.append("\n")
     if len(shown) < len(diff.changes):
         text.append(f"… and {len(diff.changes) - len(shown)} more\n", style="dim")
     text.rstrip()
