@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from envtui.core.config import load_config
 from envtui.core.env.environment import resolve_environment
@@ -20,10 +19,6 @@ def open_tui(args: argparse.Namespace) -> int:
 
     A venv is read from its layout (``probe=False``): running its interpreter first would delay
     the first paint by a process start, and the Health view checks that the interpreter runs.
-
-    The TUI reads keys from standard input and draws on standard error (as Textual does); when
-    either is not a terminal (cron, ``ssh host envtui`` without ``-t``, a pipe) it would draw
-    for ever into a file nobody reads, so that is bad usage.
     """
     config = load_config(args.config, strict=False)
     if args.path is not None and args.venv is not None:
@@ -31,18 +26,6 @@ def open_tui(args: argparse.Namespace) -> int:
     given = args.path if args.path is not None else args.venv
     target = given if given is not None else config.venv
     env = resolve_environment(target, allow_system=args.system, probe=False)
-    if not (_is_terminal(sys.stdin) and _is_terminal(sys.__stderr__)):
-        raise UsageError(
-            "not a terminal: the TUI needs standard input and standard error on one",
-            hint="in scripts, run a command such as 'envtui list' (see 'envtui --help')",
-        )
     from envtui.ui.app import run_app
 
     return run_app(env, config=config)
-
-
-def _is_terminal(stream: object) -> bool:
-    try:
-        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
-    except (OSError, ValueError):
-        return False

@@ -11,10 +11,12 @@ first use.
 from __future__ import annotations
 
 import gc
+import sys
 from typing import TYPE_CHECKING, Any
 
 from envtui.core.config import Config
 from envtui.core.env.environment import Environment
+from envtui.core.errors import UsageError
 from envtui.core.uv import Uv
 from envtui.ui import preload, splash
 
@@ -25,7 +27,17 @@ __all__ = ["EnvtuiApp", "run_app"]
 
 
 def run_app(env: Environment, *, config: Config | None = None) -> int:
-    """Run the TUI on ``env`` with the project configuration until the user quits; returns the exit code."""
+    """Run the TUI on ``env`` with the project configuration until the user quits; returns the exit code.
+
+    The TUI reads keys from standard input and draws on standard error (as Textual does); when
+    either is not a terminal (cron, ``ssh host envtui`` without ``-t``, a pipe) it would draw
+    for ever into a file nobody reads, so that is bad usage, said before anything starts.
+    """
+    if not (_is_terminal(sys.stdin) and _is_terminal(sys.__stderr__)):
+        raise UsageError(
+            "not a terminal: the TUI needs standard input and standard error on one",
+            hint="in scripts, run a command such as 'envtui list' (see 'envtui --help')",
+        )
     uv = Uv()
     config = config or Config()
     # Importing the app creates a few hundred thousand objects that live as long as the process;
@@ -55,6 +67,13 @@ def run_app(env: Environment, *, config: Config | None = None) -> int:
     if app.return_code not in (None, 0):
         return app.return_code
     return int(result or 0)
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
+    except (OSError, ValueError):
+        return False
 
 
 def __getattr__(name: str) -> Any:
