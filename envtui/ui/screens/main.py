@@ -1,7 +1,9 @@
 """The main screen: environments and views on the left, the package table, details, job log.
 
-Every pane is yielded in ``compose``; the views beside the package views (Jobs, Health, …) come
-from ``envtui.ui.views`` and join just after the first paint. Each widget keeps what it shows
+Every pane on screen at start is yielded in ``compose``; the views beside the package views
+(Jobs, Health, …) are registered in ``envtui.ui.views`` and are imported, built and mounted in
+the centre just after the first paint (:meth:`MainScreen._add_views`), so start-up neither
+imports nor lays them out. Each widget keeps what it shows
 current and posts messages up; the screen answers with method calls down, so what one widget
 learns reaches the others. Twice a second it asks ``envtui.ui.freshness`` whether the environment
 or the configuration changed on disk. The layout follows the terminal's size through breakpoint
