@@ -28,6 +28,10 @@ KEYS = (
     "install_overhead_ms",
     "rss_mb_10k",
     "terminal_bytes_per_1k_log_lines",
+    # the floors the targets are read against
+    "filter_floor_ms_p95",
+    "filter_floor_burst_ms_max",
+    "install_floor_ms",
 )
 
 
