@@ -101,3 +101,22 @@ async def test_untrusted_hooks_are_said_to_be_skipped_and_why(venv_factory, offl
         dialog = await _confirm_dialog(pilot)
         assert shows(app, "Hooks will be skipped:", "is not trusted"), screen_text(app)
         assert _buttons(dialog) == ["Cancel", "Run"] and app.focused.id == "confirm-run"
+
+
+async def test_at_80x24_a_long_preview_scrolls_and_the_buttons_stay_on_screen(env_path: Path) -> None:
+    """Many warnings and changes (a project uninstall's, say) must not push Cancel and Run off screen."""
+    from envtui.core.env.changes import Change, Preview
+    from envtui.core.jobs.change import ChangeRequest
+
+    app = make_app(env_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        preview = Preview(changes=[Change(f"package-{i}", "1.0", None) for i in range(30)])
+        notes = [f"warning number {i}: " + "a long explanation that wraps over two lines " * 2 for i in range(6)]
+        app.push_screen(ConfirmChangeScreen(ChangeRequest.uninstall(["alpha"]), preview, notes=notes))
+        await settle(pilot)
+        for button_id in ("#confirm-cancel", "#confirm-run"):
+            region = app.screen.query_one(button_id, Button).region
+            assert region.height >= 1 and region.bottom <= 24, (button_id, region)
+        assert app.focused is not None and app.focused.id == "confirm-cancel"
+        assert "warning number 0" in screen_text(app)

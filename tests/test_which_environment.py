@@ -83,7 +83,7 @@ def test_opening_the_tui_without_a_terminal_is_refused_at_once(project: Path) ->
     opened = run_envtui(str(project / ".venv"), timeout=30)
     assert opened.returncode == 2
     assert opened.stderr.splitlines() == [
-        "error: not a terminal: the TUI needs standard input and standard error on one",
+        "error: not a terminal: the TUI needs a terminal on standard input and standard error",
         "hint: in scripts, run a command such as 'envtui list' (see 'envtui --help')",
     ]
     assert opened.stdout == ""

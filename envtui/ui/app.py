@@ -35,7 +35,7 @@ def run_app(env: Environment, *, config: Config | None = None) -> int:
     """
     if not (_is_terminal(sys.stdin) and _is_terminal(sys.__stderr__)):
         raise UsageError(
-            "not a terminal: the TUI needs standard input and standard error on one",
+            "not a terminal: the TUI needs a terminal on standard input and standard error",
             hint="in scripts, run a command such as 'envtui list' (see 'envtui --help')",
         )
     uv = Uv()

@@ -76,11 +76,12 @@ class ConfirmChangeScreen(ModalScreen[str | None]):
         """Title, warnings, the change list, a summary, the hooks and the buttons."""
         with Vertical(id="confirm-box"):
             yield Static(plain(f"{self.request.describe()}?"), id="confirm-title")
-            for line in self.listing:
-                yield Static(plain(line), classes="confirm-listing")
-            for note in self.notes:
-                yield Static(plain(f"{glyphs.warning()} {note}"), classes="confirm-note")
+            # Warnings and the change list scroll together, so at 80x24 the buttons stay on screen.
             with VerticalScroll(id="confirm-changes"):
+                for line in self.listing:
+                    yield Static(plain(line), classes="confirm-listing")
+                for note in self.notes:
+                    yield Static(plain(f"{glyphs.warning()} {note}"), classes="confirm-note")
                 yield Static(self._changes_text(), id="confirm-change-list")
             yield Static(f"uv --dry-run: {self.preview.summary()}", id="confirm-summary", markup=False)
             hooks = self._hooks_text()
