@@ -269,3 +269,32 @@ async def test_job_output_batches_join_the_message_still_waiting(venv_factory) -
         listener.on_lines(job, [("stdout", "line 5"), ("stderr", "line 6")])
         await pilot.pause()
     assert taken == [[("stdout", f"line {i}") for i in range(5)], [("stdout", "line 5"), ("stderr", "line 6")]]
+
+
+class FollowingLogApp(App[None]):
+    """A job log whose height the test changes, as a terminal resize or a fold does."""
+
+    def compose(self) -> ComposeResult:
+        yield JobLog(id="log")
+
+
+async def test_the_log_keeps_following_the_end_after_it_is_made_smaller() -> None:
+    """A trial found the log pane stuck after a resize from 120x40 to 80x24: new lines arrived
+    below the view, for every later job."""
+    app = FollowingLogApp()
+    async with app.run_test(size=(80, 30)) as pilot:
+        log = app.query_one(JobLog)
+        log.styles.height = 20
+        log.write_lines([f"line {i}" for i in range(200)])
+        await pilot.pause()
+        assert log.scroll_offset.y == log.max_scroll_y > 0
+        log.styles.height = 5  # smaller: the position stays, short of the new end
+        await pilot.pause()
+        log.write_lines([f"later {i}" for i in range(10)])
+        await pilot.pause()
+        assert log.scroll_offset.y == log.max_scroll_y, "still following"
+        log.scroll_to(y=0, animate=False, immediate=True)  # the reader scrolls up: it stays there
+        await pilot.pause()
+        log.write_lines(["more"])
+        await pilot.pause()
+        assert log.scroll_offset.y == 0

@@ -86,6 +86,20 @@ class OutputLog(ScrollView, can_focus=True):
         self._highlight = highlight
         self.auto_scroll = auto_scroll
         """Follow new lines while the view is at the end (scrolled up, it stays where it is)."""
+        self._following = True
+        """Whether the view was at the end when its scroll position last moved. A resize that
+        shrinks the pane (or folds it) leaves the position where it was and so short of the new
+        end: "at the end" must be what the reader left it at, not what the new size makes it."""
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Note whether the reader is at the end (scrolling up stops following; back at the end, it follows)."""
+        super().watch_scroll_y(old_value, new_value)
+        self._following = self.is_vertical_scroll_end
+
+    def on_resize(self) -> None:
+        """A pane that was following shows the end at its new size."""
+        if self._following and self.auto_scroll:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     # ------------------------------------------------------------------ what it holds
 
@@ -144,7 +158,7 @@ class OutputLog(ScrollView, can_focus=True):
         new = "\n".join(batch).splitlines()
         if not batch[-1]:
             new.append("")  # splitlines drops a trailing empty line: output may end with one
-        at_end = self.is_vertical_scroll_end
+        at_end = self._following or self.is_vertical_scroll_end
         store = self._store
         dropped = 0 if store.maxlen is None else max(0, len(store) + len(new) - store.maxlen)
         store.extend(new)
