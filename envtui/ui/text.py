@@ -11,13 +11,18 @@ parsed; a ``Text`` never is.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping, Sequence
+
 from rich.ansi import AnsiDecoder
 from rich.style import Style
 from rich.text import Text
 
 from envtui.core.display import keep_sgr, safe_text, web_url
+from envtui.core.env.changes import Change
+from envtui.ui import glyphs
 
-__all__ = ["link", "plain", "safe_text", "sgr_line"]
+__all__ = ["change_lines", "link", "plain", "safe_text", "sgr_line", "short_time"]
 
 _DECODER = AnsiDecoder()
 
@@ -45,3 +50,39 @@ def sgr_line(line: str) -> Text:
     if "\x1b" not in prepared:
         return Text(prepared)
     return _DECODER.decode_line(prepared)
+
+
+def change_lines(changes: Sequence[Change], variables: Mapping[str, str]) -> Text:
+    """Changes as coloured lines, one each: ``+`` added, ``-`` removed, ``~`` changed (old → new)
+    or reinstalled, in the theme's ``variables`` colours (a change dialog, a snapshot's
+    difference). Names and versions come from disk and uv: they pass the boundary."""
+    colours = {
+        "added": variables.get("success", "green"),
+        "removed": variables.get("error", "red"),
+        "changed": variables.get("warning", "yellow"),
+        "reinstalled": variables.get("warning", "yellow"),
+    }
+    arrow = glyphs.arrow()  # "->" where the terminal's font has no arrow (the Linux console)
+    text = Text()
+    for change in changes:
+        if change.kind == "added":
+            line = f"+ {change.name} {change.new}"
+        elif change.kind == "removed":
+            line = f"- {change.name} {change.old}"
+        elif change.kind == "reinstalled":
+            line = f"~ {change.name} {change.new} (reinstalled)"
+        else:
+            line = f"~ {change.name} {change.old} {arrow} {change.new}"
+        text.append_text(plain(line, style=colours[change.kind]))
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
+def short_time(moment: float) -> str:
+    """A time in a narrow column (a job's start, a snapshot's): the time alone today, the date and
+    minute before."""
+    local = time.localtime(moment)
+    if time.strftime("%Y-%m-%d", local) == time.strftime("%Y-%m-%d"):
+        return time.strftime("%H:%M:%S", local)
+    return time.strftime("%m-%d %H:%M", local)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,22 +16,12 @@ from envtui.core.env.environment import Environment
 from envtui.core.jobs import history
 from envtui.core.jobs.engine import JobEngine
 from envtui.core.jobs.job import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job, env_key
-from envtui.ui.text import plain, sgr_line
+from envtui.ui.text import plain, sgr_line, short_time
 from envtui.ui.widgets.pane_view import PaneView
 from envtui.ui.widgets.view_table import ViewTable
 
 #: Most past jobs listed from disk.
 HISTORY_LIMIT = 200
-
-
-def _when(started: float | None) -> str:
-    """A start time: the time alone today, the date and minute before (leaves the Job column room)."""
-    if not started:
-        return "-"
-    when = time.localtime(started)
-    if time.strftime("%Y-%m-%d", when) == time.strftime("%Y-%m-%d"):
-        return time.strftime("%H:%M:%S", when)
-    return time.strftime("%m-%d %H:%M", when)
 
 
 class JobsTable(ViewTable):
@@ -101,7 +90,7 @@ class JobsView(PaneView):
             record = records[job_id]
             table.add_row(
                 self._status(record.status),
-                _when(record.started),
+                short_time(record.started) if record.started else "-",
                 f"{record.duration:.1f} s" if record.duration is not None else "…",
                 history.exit_text(record.returncode),
                 plain(record.description or record.kind, no_wrap=True, overflow="ellipsis"),

@@ -21,7 +21,7 @@ from envtui.core.jobs.change import ChangeRequest
 from envtui.core.jobs.hooks import HookPlan
 from envtui.core.jobs.preview import Preview
 from envtui.ui import glyphs
-from envtui.ui.text import plain
+from envtui.ui.text import change_lines, plain
 
 if TYPE_CHECKING:
     from envtui.core.project.preview import ProjectPreview
@@ -143,28 +143,7 @@ class ConfirmChangeScreen(ModalScreen[str | None]):
     def _environment_text(self) -> Text:
         if self.preview.empty:
             return Text("Nothing would change.")
-        variables = self.app.theme_variables
-        colours = {
-            "added": variables.get("success", "green"),
-            "removed": variables.get("error", "red"),
-            "changed": variables.get("warning", "yellow"),
-            "reinstalled": variables.get("warning", "yellow"),
-        }
-        arrow = glyphs.arrow()
-        text = Text()
-        for change in self.preview.changes:
-            if change.kind == "added":
-                line = f"+ {change.name} {change.new}"
-            elif change.kind == "removed":
-                line = f"- {change.name} {change.old}"
-            elif change.kind == "reinstalled":
-                line = f"~ {change.name} {change.new} (reinstalled)"
-            else:
-                line = f"~ {change.name} {change.old} {arrow} {change.new}"
-            text.append_text(plain(line, style=colours[change.kind]))
-            text.append("\n")
-        text.rstrip()
-        return text
+        return change_lines(self.preview.changes, self.app.theme_variables)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Nothing to run when nothing would change; no "without hooks" when no hooks would run."""

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from envtui.core.snapshots.restore import RestorePlan
-from envtui.ui.snapshots.text import diff_text, when
+from envtui.ui.text import change_lines, short_time
 
 _TITLES = {"undo": "Undo the last change", "redo": "Redo the change undone", None: "Restore a snapshot"}
 
@@ -37,11 +37,11 @@ class ConfirmRestoreScreen(ModalScreen[bool]):
         snapshot = self.plan.snapshot
         with Vertical(id="restore-box"):
             yield Static(f"{_TITLES.get(self.mode, _TITLES[None])}?", id="restore-title", markup=False)
-            about = Text(f"snapshot {snapshot.id}, taken {when(snapshot.time)}: ")
+            about = Text(f"snapshot {snapshot.id}, taken {short_time(snapshot.time)}: ")
             about.append(snapshot.reason)
             yield Static(about, id="restore-about")
             with VerticalScroll(id="restore-changes"):
-                yield Static(diff_text(self.plan.diff, self.app.theme_variables), id="restore-change-list")
+                yield Static(change_lines(self.plan.diff.changes, self.app.theme_variables), id="restore-change-list")
             if self.plan.files:
                 yield Static(
                     f"also restores {' and '.join(self.plan.files)} as the snapshot kept them",

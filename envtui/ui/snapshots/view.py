@@ -26,7 +26,7 @@ from envtui.core.snapshots.diff import diff_lines
 from envtui.core.snapshots.freeze import freeze
 from envtui.core.snapshots.store import SnapshotStore
 from envtui.ui.snapshots.messages import RestoreRequested, SnapshotRow, SnapshotsLoaded
-from envtui.ui.snapshots.text import diff_text, when
+from envtui.ui.text import change_lines, short_time
 from envtui.ui.widgets.pane_view import PaneView
 from envtui.ui.widgets.view_table import ViewTable
 
@@ -118,7 +118,7 @@ class SnapshotsView(PaneView):
             outcome = Text(row.outcome or "-", style=variables.get(colour, "") if colour else "")
             table.add_row(
                 Text(snapshot.id),
-                Text(when(snapshot.time)),
+                Text(short_time(snapshot.time)),
                 Text(str(snapshot.packages)),
                 outcome,
                 Text(snapshot.reason, no_wrap=True, overflow="ellipsis"),
@@ -161,7 +161,7 @@ class SnapshotsView(PaneView):
             text.append("The environment matches this snapshot now.")
         else:
             text.append(f"Restoring it would change: {row.against_now.summary()}\n")
-            text.append_text(diff_text(row.against_now, self.app.theme_variables))
+            text.append_text(change_lines(row.against_now.changes, self.app.theme_variables))
         detail.update(text)
 
     @on(DataTable.RowHighlighted, "#snapshots-table")
